@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseModelText, modelNameFromFile } from '../../../src/scenario/parse-model.js';
+import type { Model } from '../../../src/scenario/model-types.js';
+import { MINIMAL, TEXTBOOK } from './fixtures.js';
+
+test('the DESIGN.md textbook model resolves to exact numbers', () => {
+  const model = parseModelText(TEXTBOOK, 'models/textbook.yaml');
+  const expected: Model = {
+    name: 'textbook-mmc',
+    simulation: { duration: 7200, warmup: 600, replications: 10, seed: 1 },
+    traffic: {
+      rate: 4,
+      endpoints: [{ name: 'api', weight: 1, phases: [{ kind: 'wait', dist: { kind: 'exp', mean: 1 } }] }],
+    },
+    balancer: { kind: 'elb', idleTimeout: 60 },
+    fleet: {
+      containers: 1,
+      vcpu: 1,
+      overflow: 'refuse',
+      server: {
+        kind: 'uwsgi',
+        version: '2.0',
+        workers: 5,
+        mode: 'sync',
+        concurrency: 1,
+        backlog: Infinity,
+        maxRequests: 0,
+        respawn: { kind: 'const', value: 1 },
+      },
+    },
+  };
+  assert.deepEqual(model, expected);
+});
+
+test('every omitted key takes its default', () => {
+  const model = parseModelText(MINIMAL, 'models/sub/minimal-model.yaml');
+  assert.deepEqual(model, {
+    name: 'minimal-model',
+    simulation: { duration: 3600, warmup: 0, replications: 10, seed: 1 },
+    traffic: {
+      rate: 317,
+      endpoints: [{ name: 'default', weight: 1, phases: [{ kind: 'cpu', dist: { kind: 'exp', mean: 0.005 } }] }],
+    },
+    balancer: { kind: 'elb', idleTimeout: 60 },
+    fleet: {
+      containers: 1,
+      vcpu: 1,
+      overflow: 'refuse',
+      server: {
+        kind: 'uwsgi',
+        version: '2.0.15',
+        workers: 1,
+        mode: 'sync',
+        concurrency: 1,
+        backlog: 100,
+        maxRequests: 0,
+        respawn: { kind: 'const', value: 1 },
+      },
+    },
+  } satisfies Model);
+});
+
+test('gunicorn takes its own version and backlog defaults', () => {
+  const model = parseModelText(`${MINIMAL}fleet: { server: { kind: gunicorn } }\n`, 'g.yaml');
+  assert.equal(model.fleet.server.version, '20.1.0');
+  assert.equal(model.fleet.server.backlog, 2048);
+  const explicit = parseModelText(`${MINIMAL}fleet: { server: { kind: gunicorn, backlog: 64, version: 21.2.0 } }\n`, 'g.yaml');
+  assert.equal(explicit.fleet.server.backlog, 64);
+  assert.equal(explicit.fleet.server.version, '21.2.0');
+});
+
+test('a version written as a YAML number keeps its text', () => {
+  const model = parseModelText(`${MINIMAL}fleet:\n  server:\n    version: 2.0\n`, 'v.yaml');
+  assert.equal(model.fleet.server.version, '2.0');
+  assert.equal(parseModelText(MINIMAL, 'v.yaml', ['fleet.server.version=2.0']).fleet.server.version, '2.0');
+  assert.equal(parseModelText(MINIMAL, 'v.yaml', ['fleet.server.version="2.0.29"']).fleet.server.version, '2.0.29');
+});
+
+test('keys left empty in YAML take their defaults', () => {
+  const model = parseModelText(`${MINIMAL}balancer:\nfleet:\n  server:\n`, 'e.yaml');
+  assert.deepEqual(model.balancer, { kind: 'elb', idleTimeout: 60 });
+  assert.equal(model.fleet.server.workers, 1);
+});
+
+test('the DESIGN.md incident style: unquoted distributions inside flow mappings, several endpoints', () => {
+  const text = `name: incident-like
+simulation: { duration: 1h, warmup: 5m, replications: 20, seed: 42 }
+traffic:
+  rate: 19k/min
+  endpoints:
+    - { name: api, weight: 3, phases: [ { cpu: lognormal(mean=6ms, sd=5ms) }, { wait: mix(0.9: exp(5ms), 0.1: const(1s)) }, { cpu: exp(1ms) } ] }
+    - name: report
+      phases:
+        - cpu: empirical(0: 1ms, 0.5: 4ms, 1: 80ms)   # a comment (with parens)
+        - wait: 'uniform(1s, 3s)'
+        - wait: "gamma(shape=2, scale=3ms)"
+balancer: { kind: alb, idleTimeout: 30s }
+fleet:
+  containers: 4
+  vcpu: 0.5
+  server: { kind: uwsgi, version: "2.0.15", workers: 2, mode: gevent, concurrency: 100, backlog: 1k, maxRequests: 5000, respawn: lognormal(mean=1.5s, sd=0.5s) }
+`;
+  const m = parseModelText(text, 'incident.yaml');
+  assert.equal(m.traffic.rate, 19000 / 60);
+  assert.deepEqual(m.traffic.endpoints.map((e) => [e.name, e.weight, e.phases.length]), [
+    ['api', 3, 3],
+    ['report', 1, 3],
+  ]);
+  const api = m.traffic.endpoints[0]!;
+  assert.equal(api.phases[0]!.dist.kind, 'lognormal');
+  assert.deepEqual(api.phases[1], {
+    kind: 'wait',
+    dist: { kind: 'mixture', weights: [0.9, 0.1], parts: [{ kind: 'exp', mean: 0.005 }, { kind: 'const', value: 1 }] },
+  });
+  assert.deepEqual(m.traffic.endpoints[1]!.phases[0]!.dist, { kind: 'empirical', probs: [0, 0.5, 1], values: [0.001, 0.004, 0.08] });
+  assert.deepEqual(m.traffic.endpoints[1]!.phases[1]!.dist, { kind: 'uniform', min: 1, max: 3 });
+  assert.deepEqual(m.traffic.endpoints[1]!.phases[2]!.dist, { kind: 'gamma', shape: 2, scale: 0.003 });
+  assert.deepEqual(m.balancer, { kind: 'alb', idleTimeout: 30 });
+  assert.equal(m.fleet.vcpu, 0.5);
+  assert.deepEqual(
+    { ...m.fleet.server, respawn: m.fleet.server.respawn.kind },
+    { kind: 'uwsgi', version: '2.0.15', workers: 2, mode: 'gevent', concurrency: 100, backlog: 1000, maxRequests: 5000, respawn: 'lognormal' },
+  );
+  assert.deepEqual(m.simulation, { duration: 3600, warmup: 300, replications: 20, seed: 42 });
+});
+
+test('the model name defaults to the file base name', () => {
+  assert.equal(modelNameFromFile('models/incident/01-uwsgi-2-workers.yaml'), '01-uwsgi-2-workers');
+  assert.equal(modelNameFromFile('C:\\m\\x.y.yml'), 'x.y');
+  assert.equal(modelNameFromFile('plain'), 'plain');
+});
