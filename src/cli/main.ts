@@ -1,0 +1,24 @@
+// capsim's command line: commander parses, the experiment and report layers do the work.
+import { Command, CommanderError } from 'commander';
+import { registerRun } from './commands/run.js';
+import { reportAndExit } from './errors.js';
+
+const program = new Command();
+program
+  .name('capsim')
+  .description('Discrete-event capacity simulator for Python web fleets behind a load balancer')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerRun(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with code 0; a bad option is the user's input: 2.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  reportAndExit(err);
+}

@@ -1,0 +1,122 @@
+// Many replications of one model, summarised into the JSON contract of DESIGN.md: every figure
+// is { mean, ci95 } over replications. Counts of rare events (502s) use an exact Poisson
+// interval when few were seen (see stats/intervals.ts: summarizeCounts).
+import { CAUSES, KILL_REASONS, STATUSES } from '../model/outcome.js';
+import type { Model } from '../scenario/model-types.js';
+import { meanCI, summarizeCounts } from '../stats/intervals.js';
+import { runReplication, type ReplicationResult } from './replication.js';
+
+export interface Figure {
+  mean: number | null;
+  ci95: [number | null, number | null];
+}
+
+export interface RunResult {
+  model: string;
+  seed: number;
+  replications: number;
+  simulatedSeconds: number;
+  requests: Figure;
+  status: Record<string, Figure>;
+  per5min: Record<string, Figure>;
+  causes: Record<string, Record<string, Figure>>;
+  latencyMs: { mean: Figure; p50: Figure; p95: Figure; p99: Figure; max: Figure };
+  queueWaitMs: { mean: Figure; p95: Figure };
+  /** Fraction of accepted requests that waited in the accept queue. */
+  queueWaitProbability: Figure;
+  workers: { recycles: Figure; respawns: Figure; sigkills: Record<string, Figure>; zeroLiveSeconds: Figure };
+  utilization: { cpu: Figure; workers: Figure };
+}
+
+export interface RunOptions {
+  /** Called after each replication (progress). */
+  onReplication?: (r: ReplicationResult) => void;
+}
+
+export interface Experiment {
+  result: RunResult;
+  replications: ReplicationResult[];
+}
+
+export function runExperiment(model: Model, options: RunOptions = {}): Experiment {
+  const reps: ReplicationResult[] = [];
+  for (let r = 0; r < model.simulation.replications; r++) {
+    const rep = runReplication(model, r);
+    reps.push(rep);
+    options.onReplication?.(rep);
+  }
+  return { result: summarize(model, reps), replications: reps };
+}
+
+/** JSON cannot carry NaN: a figure nobody could measure is null. */
+function fig(mean: number, ci: [number, number]): Figure {
+  const n = (x: number) => (Number.isFinite(x) ? x : null);
+  return { mean: n(mean), ci95: [n(ci[0]), n(ci[1])] };
+}
+
+function of(values: number[]): Figure {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { mean: null, ci95: [null, null] };
+  const s = meanCI(finite);
+  return fig(s.mean, s.ci95);
+}
+
+function counts(values: number[], scale = 1): Figure {
+  const s = summarizeCounts(values);
+  return fig(s.mean * scale, [s.ci95[0] * scale, s.ci95[1] * scale]);
+}
+
+export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
+  const seconds = model.simulation.duration;
+  const per5 = 300 / seconds;
+  const status: Record<string, Figure> = {};
+  const per5min: Record<string, Figure> = {};
+  const causes: Record<string, Record<string, Figure>> = {};
+  STATUSES.forEach((key, s) => {
+    const v = reps.map((r) => r.status[s]!);
+    status[key] = counts(v);
+    per5min[key] = counts(v, per5);
+    if (s === 0) return;
+    const byCause: Record<string, Figure> = {};
+    CAUSES.forEach((c, i) => {
+      if (c.status === s) byCause[c.name] = counts(reps.map((r) => r.cause[i]!));
+    });
+    causes[key] = byCause;
+  });
+  const sigkills: Record<string, Figure> = {
+    total: counts(reps.map((r) => r.sigkills.reduce((a, b) => a + b, 0))),
+  };
+  KILL_REASONS.forEach((k, i) => (sigkills[k] = counts(reps.map((r) => r.sigkills[i]!))));
+  return {
+    model: model.name,
+    seed: model.simulation.seed,
+    replications: reps.length,
+    simulatedSeconds: seconds,
+    requests: of(reps.map((r) => r.arrivals)),
+    status,
+    per5min,
+    causes,
+    latencyMs: {
+      mean: of(reps.map((r) => r.latencyMs.mean)),
+      p50: of(reps.map((r) => r.latencyMs.p50)),
+      p95: of(reps.map((r) => r.latencyMs.p95)),
+      p99: of(reps.map((r) => r.latencyMs.p99)),
+      max: of(reps.map((r) => r.latencyMs.max)),
+    },
+    queueWaitMs: {
+      mean: of(reps.map((r) => r.queueWaitMs.mean)),
+      p95: of(reps.map((r) => r.queueWaitMs.p95)),
+    },
+    queueWaitProbability: of(reps.map((r) => r.waitProbability)),
+    workers: {
+      recycles: counts(reps.map((r) => r.recycles)),
+      respawns: counts(reps.map((r) => r.respawns)),
+      sigkills,
+      zeroLiveSeconds: of(reps.map((r) => r.zeroLiveSeconds)),
+    },
+    utilization: {
+      cpu: of(reps.map((r) => r.utilization.cpu)),
+      workers: of(reps.map((r) => r.utilization.workers)),
+    },
+  };
+}

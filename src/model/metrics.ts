@@ -1,0 +1,79 @@
+// What one replication measures. Every figure covers the measured window only: requests that
+// arrived after the warmup, time averages from the end of the warmup. Memory is constant.
+import { QuantileSketch } from '../stats/quantile-sketch.js';
+import { TimeWeighted } from '../stats/time-weighted.js';
+import { CAUSES, KILL_REASONS, STATUSES, type KillReason } from './outcome.js';
+
+export class Metrics {
+  /** Start of the measured window (end of warmup). */
+  from = 0;
+  readonly status = new Float64Array(STATUSES.length);
+  readonly cause = new Float64Array(CAUSES.length);
+  /** Client-side latency of successful (2xx) requests, s. */
+  readonly latency = new QuantileSketch();
+  /** Time from reaching a container to being accepted by a worker, s. */
+  readonly queueWait = new QuantileSketch();
+  /** Requests in the system (balancer to response): for Little's law. */
+  readonly inSystem = new TimeWeighted();
+  /** Contexts (sync workers, greenlets, threads) serving a request. */
+  readonly busyContexts = new TimeWeighted();
+  /** Sum of response times of all finished measured requests (any status), s. */
+  sojournSum = 0;
+  finished = 0;
+  arrivals = 0;
+  /** Accepted requests that had to wait in the accept queue. */
+  waited = 0;
+  recycles = 0;
+  respawns = 0;
+  readonly sigkills = new Float64Array(KILL_REASONS.length);
+
+  constructor(private readonly clock: { now: number }) {}
+
+  /** Start the measured window now: forget the warmup. */
+  startWindow(): void {
+    const now = this.clock.now;
+    this.from = now;
+    this.status.fill(0);
+    this.cause.fill(0);
+    this.latency.reset();
+    this.queueWait.reset();
+    this.inSystem.reset(now);
+    this.busyContexts.reset(now);
+    this.sojournSum = 0;
+    this.finished = 0;
+    this.arrivals = 0;
+    this.waited = 0;
+    this.recycles = 0;
+    this.respawns = 0;
+    this.sigkills.fill(0);
+  }
+
+  arrived(): void {
+    this.inSystem.add(this.clock.now, 1);
+    this.arrivals++;
+  }
+
+  accepted(tContainer: number, tArrive: number): void {
+    if (tArrive < this.from) return;
+    const w = this.clock.now - tContainer;
+    this.queueWait.add(w);
+    if (w > 0) this.waited++;
+  }
+
+  /** A request ended with `cause` (0 = success) after arriving at tArrive. */
+  ended(tArrive: number, cause: number): void {
+    const now = this.clock.now;
+    this.inSystem.add(now, -1);
+    if (tArrive < this.from) return;
+    const rt = now - tArrive;
+    this.finished++;
+    this.sojournSum += rt;
+    this.cause[cause]++;
+    this.status[CAUSES[cause]!.status]++;
+    if (cause === 0) this.latency.add(rt);
+  }
+
+  killed(reason: KillReason): void {
+    this.sigkills[KILL_REASONS.indexOf(reason)]++;
+  }
+}

@@ -1,0 +1,60 @@
+// The result of `capsim run` as a table for people: statuses with their intervals, the causes
+// behind each failure, latency, queue wait, and what the workers went through.
+import type { RunResult } from '../experiment/run-experiment.js';
+import { STATUSES } from '../model/outcome.js';
+import { duration, figure, pct, table } from './format.js';
+
+export function runTable(r: RunResult, warmup: number): string {
+  const out: string[] = [];
+  out.push(
+    `${r.model}: ${r.replications} replication${r.replications === 1 ? '' : 's'} × ${duration(r.simulatedSeconds)}` +
+      (warmup > 0 ? ` (after ${duration(warmup)} warmup)` : '') +
+      `, seed ${r.seed}; intervals are 95% CIs over replications`,
+  );
+  out.push('');
+  out.push(`requests per replication: ${figure(r.requests, 4)}`);
+  out.push('');
+  const rows: string[][] = [['status', 'per replication', 'per 5 min']];
+  for (const key of STATUSES) rows.push([key, figure(r.status[key]!), figure(r.per5min[key]!)]);
+  out.push(table(rows));
+
+  const causeRows: string[][] = [];
+  for (const status of STATUSES.slice(1)) {
+    for (const [name, f] of Object.entries(r.causes[status]!)) {
+      if (f.mean !== null && f.mean > 0) causeRows.push([`${status} ${name}`, figure(f)]);
+    }
+  }
+  out.push('');
+  if (causeRows.length > 0) {
+    out.push(table([['failures by cause', 'per replication'], ...causeRows]));
+  } else {
+    out.push('failures by cause: none seen');
+  }
+
+  out.push('');
+  const l = r.latencyMs;
+  out.push(
+    table([
+      ['(ms)', 'mean', 'p50', 'p95', 'p99', 'max'],
+      ['latency of 2xx', figure(l.mean), figure(l.p50), figure(l.p95), figure(l.p99), figure(l.max)],
+      ['queue wait', figure(r.queueWaitMs.mean), '', figure(r.queueWaitMs.p95), '', ''],
+    ]),
+  );
+  out.push('');
+  const w = r.workers;
+  const kills = Object.entries(w.sigkills)
+    .filter(([k, f]) => k !== 'total' && f.mean !== null && f.mean > 0)
+    .map(([k, f]) => `${k} ${figure(f)}`);
+  out.push(
+    table([
+      ['workers', 'per replication'],
+      ['recycles', figure(w.recycles)],
+      ['respawns', figure(w.respawns)],
+      ['SIGKILLs', figure(w.sigkills['total']!) + (kills.length > 0 ? `  (${kills.join(', ')})` : '')],
+      ['seconds with no live worker', figure(w.zeroLiveSeconds)],
+    ]),
+  );
+  out.push('');
+  out.push(`utilization: CPU ${pct(r.utilization.cpu)}, worker contexts ${pct(r.utilization.workers)}`);
+  return out.join('\n');
+}
