@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// Entry point for `npx capsim`: the compiled CLI lives in dist/ (built by `npm ci` via `prepare`).
-import '../dist/src/cli/main.js';
+// Entry point for `npx capsim`. The CLI is bundled into one file by `npm run build` (which
+// `npm ci` runs through `prepare`): one file starts in half the time of ~150 modules.
+import '../dist/capsim.mjs';
