@@ -1,0 +1,72 @@
+// `capsim run` as a user runs it: a whole process, its output and its exit code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+
+export function capsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/capsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const quick = ['--duration', '10m', '--replications', '3'];
+
+test('same model and seed: byte-identical output, table and JSON; another seed differs', () => {
+  const a = capsim('run', 'models/textbook/mmc.yaml', ...quick, '--json');
+  const b = capsim('run', 'models/textbook/mmc.yaml', ...quick, '--json');
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(a.stdout, b.stdout);
+  const c = capsim('run', 'models/textbook/mmc.yaml', ...quick, '--json', '--seed', '2');
+  assert.notEqual(a.stdout, c.stdout);
+  const t1 = capsim('run', 'models/textbook/mmc.yaml', ...quick);
+  const t2 = capsim('run', 'models/textbook/mmc.yaml', ...quick);
+  assert.equal(t1.stdout, t2.stdout);
+});
+
+test('JSON follows the contract: status, per5min, causes, latencyMs, queueWaitMs, workers, utilization', () => {
+  const r = capsim('run', 'models/textbook/mmc.yaml', ...quick, '--json');
+  const j = JSON.parse(r.stdout);
+  for (const k of ['status', 'per5min', 'causes', 'latencyMs', 'queueWaitMs', 'workers', 'utilization', 'model', 'seed', 'replications', 'simulatedSeconds']) {
+    assert.ok(k in j, `missing ${k}`);
+  }
+  for (const s of ['2xx', '500', '502', '503', '504']) {
+    assert.equal(typeof j.status[s].mean, 'number');
+    assert.equal(j.status[s].ci95.length, 2);
+  }
+  assert.equal(j.replications, 3);
+  assert.equal(j.simulatedSeconds, 600);
+  assert.ok('backlog-overflow' in j.causes['502']);
+  // 502s per 5 minutes are the per-replication count scaled to 5 of its 10 minutes.
+  assert.ok(Math.abs(j.per5min['502'].mean - j.status['502'].mean / 2) < 1e-9);
+});
+
+test('the table shows statuses, causes and intervals', () => {
+  const r = capsim('run', 'models/textbook/mmc.yaml', ...quick);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^502\s+\S+ \[/m);
+  assert.match(r.stdout, /502 backlog-overflow/);
+  assert.match(r.stdout, /95% CIs/);
+});
+
+test('bad input exits 2 with one line naming the problem, never a stack trace', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'capsim-'));
+  const bad = path.join(dir, 'bad.yaml');
+  writeFileSync(bad, 'traffic:\n  rate: 5 parsecs\n  phases: [ { wait: exp(1s) } ]\n');
+  const cases: [string[], RegExp][] = [
+    [['run', 'nope.yaml'], /nope\.yaml: cannot read file/],
+    [["run", bad], /bad\.yaml:2: traffic\.rate: got "5 parsecs" .*expected a rate/],
+    [['run', 'models/textbook/mmc.yaml', '--set', 'fleet.server.workers=-1'], /fleet\.server\.workers: got -1, expected a whole number >= 1/],
+    [['run', 'models/textbook/mmc.yaml', '--duration', 'soon'], /simulation\.duration: got "soon" .*expected a duration/],
+    [['run', 'models/textbook/mmc.yaml', '--bogus'], /unknown option '--bogus'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = capsim(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
