@@ -13,8 +13,8 @@ export class CountingPool {
   timeouts = 0;
 
   // Waiters by ticket: ticket t lives at index t & mask while head <= t < tail.
-  private ids: Float64Array;
-  private timers: Float64Array;
+  private ids: Int32Array;
+  private timers: Int32Array;
   private dead: Uint8Array;
   private mask: number;
   private head = 0;
@@ -28,8 +28,8 @@ export class CountingPool {
     private readonly onGrant: (id: number) => void,
     private readonly onTimeout: (id: number) => void,
   ) {
-    this.ids = new Float64Array(64);
-    this.timers = new Float64Array(64);
+    this.ids = new Int32Array(64);
+    this.timers = new Int32Array(64);
     this.dead = new Uint8Array(64);
     this.mask = 63;
   }
@@ -85,6 +85,17 @@ export class CountingPool {
     return false;
   }
 
+  /** Forget every token and waiter (their owner is gone); waiters' timers are cancelled. */
+  reset(): void {
+    for (let t = this.head; t < this.tail; t++) {
+      const k = t & this.mask;
+      if (!this.dead[k] && this.timers[k]! >= 0) this.sim.cancel(this.timers[k] as EventId);
+    }
+    this.head = this.tail = 0;
+    this.live = 0;
+    this.inUse = 0;
+  }
+
   private expire(ticket: number): void {
     const k = ticket & this.mask;
     this.dead[k] = 1;
@@ -95,8 +106,8 @@ export class CountingPool {
 
   private grow(): void {
     const n = (this.mask + 1) * 2;
-    const ids = new Float64Array(n);
-    const timers = new Float64Array(n);
+    const ids = new Int32Array(n);
+    const timers = new Int32Array(n);
     const dead = new Uint8Array(n);
     for (let t = this.head; t < this.tail; t++) {
       ids[t & (n - 1)] = this.ids[t & this.mask]!;

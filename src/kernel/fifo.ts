@@ -1,8 +1,8 @@
-// A FIFO queue of numbers (request or worker indices) on a growable ring buffer, with an
+// A FIFO queue of integers (request or worker indices, below 2^31) on a growable ring buffer, with an
 // optional capacity: push() refuses when full, which is how a bounded queue loses arrivals.
 
 export class Fifo {
-  private buf: Float64Array;
+  private buf: Int32Array;
   private mask: number;
   private head = 0;
   private count = 0;
@@ -14,7 +14,7 @@ export class Fifo {
   ) {
     let n = 16;
     while (n < initialSize) n *= 2;
-    this.buf = new Float64Array(n);
+    this.buf = new Int32Array(n);
     this.mask = n - 1;
   }
 
@@ -82,7 +82,7 @@ export class Fifo {
 
   private grow(): void {
     const n = this.buf.length * 2;
-    const b = new Float64Array(n);
+    const b = new Int32Array(n);
     for (let i = 0; i < this.count; i++) b[i] = this.buf[(this.head + i) & this.mask]!;
     this.buf = b;
     this.mask = n - 1;

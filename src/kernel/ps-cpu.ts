@@ -20,6 +20,8 @@ export class PsCpu {
   private readonly heap: Int32Array;
   private nextSeq = 0;
   private timer: EventId = -1;
+  private timerJob = -1;
+  private timerRate = 0;
   private busyArea = 0; // integral of min(n, c) dt since measureFrom()
   private measureStart = 0;
   private readonly completeHandler = () => this.complete();
@@ -100,15 +102,27 @@ export class PsCpu {
     }
   }
 
+  /**
+   * Keep the completion timer on the job with the smallest tag. Unchanged min job and rate
+   * mean an unchanged finish time, so the timer stays: most starts then cost no timer work.
+   */
   private reschedule(): void {
-    if (this.timer >= 0) this.sim.cancel(this.timer);
     if (this.n === 0) {
+      if (this.timer >= 0) this.sim.cancel(this.timer);
       this.timer = -1;
       this.v = 0; // nothing depends on V when idle: restart it to keep full precision
       return;
     }
-    const left = this.tag[this.heap[0]!]! - this.v;
-    this.timer = this.sim.schedule(left > 0 ? left / this.rate() : 0, this.completeHandler);
+    const job = this.heap[0]!;
+    const rate = this.rate();
+    if (this.timer >= 0) {
+      if (job === this.timerJob && rate === this.timerRate) return;
+      this.sim.cancel(this.timer);
+    }
+    const left = this.tag[job]! - this.v;
+    this.timerJob = job;
+    this.timerRate = rate;
+    this.timer = this.sim.schedule(left > 0 ? left / rate : 0, this.completeHandler);
   }
 
   private complete(): void {

@@ -6,16 +6,18 @@
 // event slots through a free list: scheduling an event allocates nothing once the arrays
 // have grown to the peak number of pending events.
 //
-// An event is a plain callback with one numeric argument (a request, worker or job index):
-// components bind their handlers once, at construction, and pass the index as the argument.
+// An event is a plain callback with one integer argument (a request, worker or job index,
+// below 2^31): components bind their handlers once, at construction, and pass the index as
+// the argument. Integers stay unboxed in V8, so calling a handler allocates nothing.
 
 export type Handler = (arg: number) => void;
 
 /** Identifies a scheduled event for cancel(); encodes the slot and its reuse generation. */
 export type EventId = number;
 
-const SLOT_BITS = 2 ** 24; // max pending events at once: 16.7 million
-const GEN_LIMIT = 2 ** 28; // generations wrap below 2^53 / 2^24
+// Ids stay below 2^31 so V8 keeps them as small integers: returning one allocates nothing.
+const SLOT_BITS = 2 ** 21; // max pending events at once: 2 million
+const GEN_LIMIT = 2 ** 10; // generations wrap; an id is only valid while its event is pending
 
 const noop: Handler = () => {};
 
@@ -33,7 +35,7 @@ export class Simulation {
 
   // Per-slot data.
   private fn: Handler[];
-  private arg: Float64Array;
+  private arg: Int32Array;
   private gen: Uint32Array;
   private pos: Int32Array; // slot -> heap index, -1 when free
   private free: Int32Array;
@@ -49,7 +51,7 @@ export class Simulation {
     this.hSeq = new Float64Array(initialCapacity);
     this.hSlot = new Int32Array(initialCapacity);
     this.fn = new Array<Handler>(initialCapacity).fill(noop);
-    this.arg = new Float64Array(initialCapacity);
+    this.arg = new Int32Array(initialCapacity);
     this.gen = new Uint32Array(initialCapacity);
     this.pos = new Int32Array(initialCapacity).fill(-1);
     this.free = new Int32Array(initialCapacity);
@@ -62,7 +64,7 @@ export class Simulation {
     return this.size;
   }
 
-  /** Schedule fn(arg) after delay seconds (delay >= 0). */
+  /** Schedule fn(arg) after delay seconds (delay >= 0); arg is an integer below 2^31. */
   schedule(delay: number, fn: Handler, arg = 0): EventId {
     return this.at(this.now + delay, fn, arg);
   }
@@ -232,7 +234,7 @@ export class Simulation {
     this.hTime = f64(this.hTime);
     this.hSeq = f64(this.hSeq);
     this.hSlot = i32(this.hSlot, 0);
-    this.arg = f64(this.arg);
+    this.arg = i32(this.arg, 0);
     const g = new Uint32Array(cap);
     g.set(this.gen);
     this.gen = g;
