@@ -1,5 +1,6 @@
 // capsim's command line: commander parses, the experiment and report layers do the work.
 import { Command, CommanderError } from 'commander';
+import { registerExplain } from './commands/explain.js';
 import { registerRun } from './commands/run.js';
 import { reportAndExit } from './errors.js';
 
@@ -12,6 +13,7 @@ program
   .exitOverride();
 
 registerRun(program);
+registerExplain(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 // The resolved model: what the scenario layer hands to the model layer after parsing,
 // applying overrides and defaults, and validating. Every unit is gone: times in seconds,
-// rates per second, sizes in bytes, distributions as DistSpec.
+// rates per second, sizes in bytes, distributions as DistSpec. Every optional setting of
+// the real software is filled in with that software's default for the named version
+// (see src/model/server/profiles.ts), so the model layer never guesses.
 import type { DistSpec } from '../kernel/distribution-spec.js';
 
 export interface Model {
@@ -18,9 +20,38 @@ export interface Simulation {
   seed: number;
 }
 
+/** Exactly one of rate, profile and users is set. */
 export interface Traffic {
-  rate: number; // requests per second (Poisson)
+  /** Constant Poisson rate, requests per second. */
+  rate?: number;
+  /** Piecewise-linear rate (non-homogeneous Poisson), repeating every `period`. */
+  profile?: RateProfile;
+  /** A closed population: each user sends a request, waits for its answer, thinks, repeats. */
+  users?: ClosedUsers;
+  /** Extra arrivals in bursts, on top of the above. */
+  bursts?: Bursts;
   endpoints: Endpoint[];
+}
+
+export interface RateProfile {
+  /** Points (time since start of period in s, rate per second), times ascending from 0. */
+  points: { at: number; rate: number }[];
+  /** The profile repeats with this period (s); after the last point the rate goes linearly back to the first point's. */
+  period: number;
+}
+
+export interface ClosedUsers {
+  count: number;
+  think: DistSpec; // s
+}
+
+export interface Bursts {
+  /** Time between burst starts. */
+  every: DistSpec;
+  /** Requests per burst. */
+  size: number;
+  /** Burst requests arrive uniformly over this time (s). */
+  over: number;
 }
 
 export interface Endpoint {
@@ -29,15 +60,43 @@ export interface Endpoint {
   phases: Phase[];
 }
 
-export type PhaseKind = 'cpu' | 'wait';
+export type PhaseKind = 'cpu' | 'wait' | 'db';
 export interface Phase {
   kind: PhaseKind;
+  /** cpu: CPU work; wait: time the request waits on I/O; db: the DB server's time for one query. */
   dist: DistSpec;
 }
 
+export type BalancerKind = 'elb' | 'alb';
+export type Routing = 'least-outstanding' | 'round-robin';
+
 export interface Balancer {
-  kind: 'elb' | 'alb';
+  kind: BalancerKind;
+  /** elb (Classic HTTP listener): least-outstanding; alb: round-robin (its default). */
+  routing: Routing;
+  /** No response within this time: 504 idle-timeout. */
   idleTimeout: number; // s
+  /** A connection to a target not established within this: 504 connect-timeout. */
+  connectTimeout: number; // s
+  /** Reuse idle connections to targets (HTTP keep-alive). */
+  keepAlive: boolean;
+  /** Classic ELB surge queue (requests waiting for a connection); 0 for ALB (none). */
+  surgeQueue: number;
+  /** Round-trip time between balancer and targets, s. */
+  rtt: number;
+  healthCheck: HealthCheck;
+  /** ALB: when every target is unhealthy, route to all of them. */
+  failOpen: boolean;
+}
+
+export interface HealthCheck {
+  enabled: boolean;
+  interval: number; // s
+  timeout: number; // s
+  unhealthyThreshold: number;
+  healthyThreshold: number;
+  /** CPU work of the health-check endpoint. */
+  work: DistSpec;
 }
 
 export type Overflow = 'refuse' | 'linux';
@@ -45,17 +104,80 @@ export type Overflow = 'refuse' | 'linux';
 export interface Fleet {
   containers: number;
   vcpu: number;
+  /** Memory limit per container, bytes (Infinity = none). */
+  memory: number;
+  /** net.core.somaxconn: caps the listen backlog. */
+  somaxconn: number;
   overflow: Overflow;
+  /** net.ipv4.tcp_abort_on_overflow. */
+  tcpAbortOnOverflow: boolean;
+  /** net.ipv4.tcp_synack_retries. */
+  synackRetries: number;
   server: Server;
+  db: Db;
 }
 
+export type ServerKind = 'uwsgi' | 'gunicorn';
+export type WorkerMode = 'sync' | 'gevent' | 'threads';
+
 export interface Server {
-  kind: 'uwsgi' | 'gunicorn';
+  kind: ServerKind;
   version: string;
   workers: number;
-  mode: 'sync' | 'gevent' | 'threads';
+  mode: WorkerMode;
+  /** gevent async cores / worker_connections, or threads per worker; 1 for sync. */
   concurrency: number;
-  backlog: number; // Infinity = unlimited
+  /** Listen backlog as configured (Infinity = unlimited); the kernel caps it at somaxconn. */
+  backlog: number;
   maxRequests: number; // 0 = never recycle
-  respawn: DistSpec; // s, from exit to accepting again
+  /** uWSGI >= 2.0.29: worker i recycles after maxRequests + (i-1)·delta. Ignored before. */
+  maxRequestsDelta: number;
+  /** gunicorn: each worker recycles after maxRequests + randint(0, jitter). */
+  maxRequestsJitter: number;
+  /** uWSGI: max-requests / reload-on-rss are not honoured before a worker is this old. */
+  minWorkerLifetime: number; // s
+  /** uWSGI worker-reload-mercy / gunicorn graceful_timeout: a recycling worker still busy after this is killed. */
+  reloadMercy: number; // s
+  /** uWSGI harakiri / gunicorn timeout; 0 = off. */
+  harakiri: number; // s
+  /** Server-side idle keep-alive; 0 = close the connection after each response. */
+  keepAlive: number; // s
+  /** Overrides the whole exit-to-accepting gap with a distribution (null: modelled from its parts). */
+  respawn: DistSpec | null;
+  /** uWSGI master loop period: an exited worker is noticed on its next turn. 0 for gunicorn (SIGCHLD). */
+  masterCycle: number; // s
+  /** fork() of a new worker. */
+  fork: DistSpec;
+  /** Import of the app in a new worker (uWSGI lazy-apps, gunicorn without preload). */
+  appImport: DistSpec;
+  /** Is the app loaded once in the master before fork (uWSGI default; gunicorn --preload)? */
+  preload: boolean;
+  /** Time a worker takes to exit once it has finished its requests (atexit handlers, agent threads). */
+  exitDelay: DistSpec;
+  /** uWSGI: a worker respawned within this of its last spawn makes the master sleep forkbombDelay. */
+  forkbombDelay: number; // s
+  /** uWSGI reload-on-rss (graceful recycle), bytes; 0 = off. */
+  reloadOnRss: number;
+  /** uWSGI evil-reload-on-rss (master SIGKILLs), bytes; 0 = off. */
+  evilReloadOnRss: number;
+  /** Resident memory of a worker: at spawn, and growth per request served. */
+  memory: { base: number; perRequest: number };
+  /** Which worker blocked in accept() gets the next connection. */
+  acceptOrder: 'lifo' | 'fifo';
+}
+
+export type DbDriver = 'mysqlclient' | 'pymysql';
+
+export interface Db {
+  driver: DbDriver;
+  /** CPU per query spent in the client driver with mysqlclient. */
+  driverCpu: DistSpec;
+  /** PyMySQL's CPU per query as a multiple of mysqlclient's. */
+  pymysqlCpuFactor: number;
+  /** SQLAlchemy QueuePool per worker process; null = a new connection per request (Django CONN_MAX_AGE=0). */
+  pool: { size: number; maxOverflow: number; timeout: number } | null;
+  /** Time to open a new connection to MySQL. */
+  connect: DistSpec;
+  /** MySQL max_connections. */
+  maxConnections: number;
 }

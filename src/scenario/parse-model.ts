@@ -67,7 +67,7 @@ export function resolveKeyLine(parsed: Pick<ParsedYaml, 'doc' | 'lineCounter'>, 
   return line;
 }
 
-function getAt(raw: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
+export function getAt(raw: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
   let node = raw;
   for (const seg of path) {
     if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, seg)) {
@@ -78,7 +78,7 @@ function getAt(raw: unknown, path: readonly PropertyKey[]): { found: boolean; va
   return { found: true, value: node };
 }
 
-const isPrefix = (a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean =>
+export const isPrefix = (a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean =>
   a.length <= b.length && a.every((s, i) => String(s) === String(b[i]));
 
 /** A mapping value left empty in YAML (`balancer:`) counts as absent. */
@@ -167,11 +167,17 @@ export function validateModel(raw: unknown, file: string, parsed: ParsedYaml, ov
   throw issueToError(pickIssue(result.error.issues), raw, file, parsed, overrides);
 }
 
-/**
- * Parse a model file's text. `file` names it in messages and gives the default model name;
- * `sets` are --set arguments ("fleet.server.workers=8"), applied in order.
- */
-export function parseModelText(text: string, file: string, sets: readonly string[] = []): Model {
+/** A model file's text resolved: the model, and what is needed to tell where each value came from. */
+export interface ResolvedModelText {
+  model: Model;
+  parsed: ParsedYaml;
+  /** The raw object after the --set overrides, before empty values are dropped. */
+  raw: unknown;
+  overrides: SetOverride[];
+}
+
+/** parseModelText, keeping the YAML document, the raw object and the overrides. */
+export function resolveModelText(text: string, file: string, sets: readonly string[] = []): ResolvedModelText {
   const parsed = parseYamlText(text, file);
   let raw: unknown = parsed.raw ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
@@ -184,6 +190,14 @@ export function parseModelText(text: string, file: string, sets: readonly string
   }
   const overrides = sets.map((arg) => parseSetArg(arg, file));
   for (const o of overrides) raw = applyOverride(raw, o, file);
-  raw = restoreText(dropNulls(raw), parsed, overrides);
-  return validateModel(raw, file, parsed, overrides);
+  const model = validateModel(restoreText(dropNulls(raw), parsed, overrides), file, parsed, overrides);
+  return { model, parsed, raw, overrides };
+}
+
+/**
+ * Parse a model file's text. `file` names it in messages and gives the default model name;
+ * `sets` are --set arguments ("fleet.server.workers=8"), applied in order.
+ */
+export function parseModelText(text: string, file: string, sets: readonly string[] = []): Model {
+  return resolveModelText(text, file, sets).model;
 }

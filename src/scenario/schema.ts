@@ -9,8 +9,47 @@
 import * as z from 'zod';
 import type { DistSpec } from '../kernel/distribution-spec.js';
 import { GENERIC_FORM, parseDistribution } from './distribution-syntax.js';
-import type { Balancer, Endpoint, Fleet, Model, Phase, PhaseKind, Server, Simulation, Traffic } from './model-types.js';
-import { DURATION_FORM, RATE_FORM, UnitError, parseCount, parseDuration, parseNumber, parseRate, show } from './units.js';
+import { DB_DEFAULTS, FLEET_DEFAULTS, balancerDefaults } from '../model/defaults.js';
+import { serverDefaults } from '../model/server/profiles.js';
+import {
+  BALANCER_KIND,
+  RESPAWN_DEFAULT,
+  SERVER_KIND,
+  SIMULATION_DEFAULTS,
+  TRAFFIC_DEFAULTS,
+  serverModeDefault,
+  serverVersionDefault,
+  serverWorkersDefault,
+} from './default-sources.js';
+import { formatDuration } from './format.js';
+import type {
+  Balancer,
+  Bursts,
+  ClosedUsers,
+  Db,
+  Endpoint,
+  Fleet,
+  HealthCheck,
+  Model,
+  Phase,
+  PhaseKind,
+  RateProfile,
+  Server,
+  Simulation,
+  Traffic,
+} from './model-types.js';
+import {
+  DURATION_FORM,
+  RATE_FORM,
+  SIZE_FORM,
+  UnitError,
+  parseCount,
+  parseDuration,
+  parseNumber,
+  parseRate,
+  parseSize,
+  show,
+} from './units.js';
 
 /** Parameters attached to every issue the leaf validators raise. */
 export interface IssueParams {
@@ -53,12 +92,23 @@ function duration(min: 'positive' | 'nonnegative'): z.ZodType<number, unknown> {
   });
 }
 
-const rate = leaf((v) => {
-  if (!isText(v)) throw new UnitError(RATE_FORM);
-  const r = parseRate(v);
-  if (!(r > 0)) throw new UnitError(RATE_FORM, 'must be > 0');
-  return r;
-});
+function rateLeaf(min: 'positive' | 'nonnegative'): z.ZodType<number, unknown> {
+  const expected = min === 'positive' ? RATE_FORM : RATE_FORM.replace('a rate', 'a rate >= 0');
+  return leaf((v) => {
+    if (!isText(v)) throw new UnitError(expected);
+    let r: number;
+    try {
+      r = parseRate(v);
+    } catch (e) {
+      if (e instanceof UnitError) throw new UnitError(expected, e.problem);
+      throw e;
+    }
+    if (min === 'positive' && !(r > 0)) throw new UnitError(expected, 'must be > 0');
+    return r;
+  });
+}
+
+const rate = rateLeaf('positive');
 
 function count(min: number): z.ZodType<number, unknown> {
   const expected = `a whole number >= ${min}`;
@@ -98,6 +148,30 @@ function oneOf<const T extends string>(values: readonly T[], note = ''): z.ZodTy
   return leaf((v) => {
     if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T;
     throw new UnitError(expected);
+  });
+}
+
+const boolean = leaf((v) => {
+  if (typeof v === 'boolean') return v;
+  throw new UnitError('true or false');
+});
+
+/** A size in bytes; `min` 'positive' refuses 0. `unlimited`: also accept "unlimited" (Infinity). */
+function size(min: 'positive' | 'nonnegative', unlimited = false): z.ZodType<number, unknown> {
+  let expected = min === 'positive' ? SIZE_FORM.replace('a size', 'a size > 0') : SIZE_FORM;
+  if (unlimited) expected += ', or "unlimited"';
+  return leaf((v) => {
+    if (unlimited && v === 'unlimited') return Infinity;
+    if (!isText(v)) throw new UnitError(expected);
+    let b: number;
+    try {
+      b = parseSize(v);
+    } catch (e) {
+      if (e instanceof UnitError) throw new UnitError(expected, e.problem);
+      throw e;
+    }
+    if (min === 'positive' && !(b > 0)) throw new UnitError(expected, 'must be > 0');
+    return b;
   });
 }
 
@@ -194,111 +268,342 @@ function fail(ctx: z.RefinementCtx, path: PropertyKey[], params: IssueParams): t
 
 // ---------------------------------------------------------------- the model
 
+/** The default version and listen backlog of each server (kept for callers of the first schema). */
 export const SERVER_DEFAULTS = {
-  uwsgi: { version: '2.0.15', backlog: 100 },
-  gunicorn: { version: '20.1.0', backlog: 2048 },
+  uwsgi: { version: serverVersionDefault('uwsgi').value, backlog: serverDefaults('uwsgi', serverVersionDefault('uwsgi').value, 'sync').backlog.value },
+  gunicorn: {
+    version: serverVersionDefault('gunicorn').value,
+    backlog: serverDefaults('gunicorn', serverVersionDefault('gunicorn').value, 'sync').backlog.value,
+  },
 } as const;
 
-const PHASE_KINDS: readonly PhaseKind[] = ['cpu', 'wait'];
-const PHASE_FORM = 'a phase with exactly one key, cpu or wait, such as { cpu: exp(5ms) } or { wait: 1s }';
+const PHASE_KINDS: readonly PhaseKind[] = ['cpu', 'wait', 'db'];
+const PHASE_FORM =
+  'a phase with exactly one key, cpu, wait or db, such as { cpu: exp(5ms) }, { wait: 1s } or { db: lognormal(mean=4ms, sd=2ms) }';
 const PHASES_FORM = 'a non-empty list of phases such as [ { cpu: exp(5ms) }, { wait: 20ms } ]';
 const ENDPOINTS_FORM = 'a non-empty list of endpoints such as [ { name: api, phases: [ { cpu: exp(5ms) } ] } ]';
 
-const phase: z.ZodType<Phase, unknown> = obj({ cpu: distribution.optional(), wait: distribution.optional() }, PHASE_FORM).transform(
-  (p, ctx): Phase => {
-    const kinds = PHASE_KINDS.filter((k) => p[k] !== undefined);
-    if (kinds.length !== 1) {
-      return fail(ctx, [], {
-        expected: PHASE_FORM,
-        problem: kinds.length === 0 ? 'no phase kind given' : `both ${kinds.join(' and ')} given`,
-      });
-    }
-    const kind = kinds[0]!;
-    return { kind, dist: p[kind]! };
-  },
-);
+const phase: z.ZodType<Phase, unknown> = obj(
+  { cpu: distribution.optional(), wait: distribution.optional(), db: distribution.optional() },
+  PHASE_FORM,
+).transform((p, ctx): Phase => {
+  const kinds = PHASE_KINDS.filter((k) => p[k] !== undefined);
+  if (kinds.length !== 1) {
+    return fail(ctx, [], {
+      expected: PHASE_FORM,
+      problem: kinds.length === 0 ? 'no phase kind given' : `${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')} given`,
+    });
+  }
+  const kind = kinds[0]!;
+  return { kind, dist: p[kind]! };
+});
 
 const phases = list(phase, PHASES_FORM);
 
 const endpoint: z.ZodType<Endpoint, unknown> = obj(
   {
     name: text('an endpoint name such as api'),
-    weight: positiveNumber.default(1),
+    weight: positiveNumber.default(TRAFFIC_DEFAULTS.weight.value),
     phases,
   },
   'an endpoint such as { name: api, weight: 1, phases: [ { cpu: exp(5ms) } ] }',
 );
 
+const PROFILE_FORM = 'a rate profile such as { period: 24h, points: [ { at: 0h, rate: 5k/min }, { at: 12h, rate: 19k/min } ] }';
+const POINTS_FORM = 'a non-empty list of points such as [ { at: 0h, rate: 5k/min }, { at: 12h, rate: 19k/min } ]';
+
+const profilePoint = obj({ at: duration('nonnegative'), rate: rateLeaf('nonnegative') }, 'a profile point such as { at: 12h, rate: 19k/min }');
+
+const profile: z.ZodType<RateProfile, unknown> = obj(
+  { period: duration('positive').default(TRAFFIC_DEFAULTS.period.value), points: list(profilePoint, POINTS_FORM) },
+  PROFILE_FORM,
+).transform((p, ctx): RateProfile => {
+  const pts = p.points;
+  if (pts[0]!.at !== 0) {
+    return fail(ctx, ['points', 0, 'at'], { expected: '0 for the first point (the start of the period)' });
+  }
+  for (let i = 1; i < pts.length; i++) {
+    if (!(pts[i]!.at > pts[i - 1]!.at)) {
+      return fail(ctx, ['points', i, 'at'], {
+        expected: `a time after the previous point's (${formatDuration(pts[i - 1]!.at)}): points in ascending order`,
+      });
+    }
+  }
+  for (let i = 0; i < pts.length; i++) {
+    if (!(pts[i]!.at < p.period)) {
+      return fail(ctx, ['points', i, 'at'], { expected: `a time < traffic.profile.period (${formatDuration(p.period)})` });
+    }
+  }
+  if (!pts.some((q) => q.rate > 0)) {
+    return fail(ctx, ['points'], { expected: `${POINTS_FORM}, at least one with a rate > 0`, problem: 'every rate is 0' });
+  }
+  return { points: pts.map((q) => ({ at: q.at, rate: q.rate })), period: p.period };
+});
+
+const users: z.ZodType<ClosedUsers, unknown> = obj(
+  { count: count(1), think: distribution },
+  'closed users such as { count: 3000, think: exp(10s) }',
+);
+
+const bursts: z.ZodType<Bursts, unknown> = obj(
+  { every: distribution, size: count(1), over: duration('nonnegative').default(TRAFFIC_DEFAULTS.burstOver.value) },
+  'bursts such as { every: exp(10m), size: 200, over: 2s }',
+);
+
+const ARRIVALS = ['rate', 'profile', 'users'] as const;
+const ARRIVALS_FORM = `exactly one of traffic.rate (${RATE_FORM}), traffic.profile or traffic.users`;
+
 const traffic: z.ZodType<Traffic, unknown> = obj({
-  rate,
+  rate: rate.optional(),
+  profile: profile.optional(),
+  users: users.optional(),
+  bursts: bursts.optional(),
   endpoints: list(endpoint, ENDPOINTS_FORM).optional(),
   phases: phases.optional(),
 }).transform((t, ctx): Traffic => {
+  const given = ARRIVALS.filter((k) => t[k] !== undefined);
+  if (given.length === 0) return fail(ctx, ['rate'], { expected: ARRIVALS_FORM });
+  if (given.length > 1) {
+    return fail(ctx, [given[1]!], { expected: ARRIVALS_FORM, problem: `traffic.${given[0]} is given too` });
+  }
   if (t.endpoints && t.phases) {
     return fail(ctx, ['phases'], {
       expected: 'either traffic.endpoints or traffic.phases (one endpoint), not both',
       problem: 'traffic.endpoints is given too',
     });
   }
-  if (t.phases) return { rate: t.rate, endpoints: [{ name: 'default', weight: 1, phases: t.phases }] };
-  if (!t.endpoints) {
+  let endpoints: Endpoint[];
+  if (t.phases) {
+    endpoints = [{ name: TRAFFIC_DEFAULTS.endpointName.value, weight: TRAFFIC_DEFAULTS.weight.value, phases: t.phases }];
+  } else if (!t.endpoints) {
     return fail(ctx, ['endpoints'], { expected: `${ENDPOINTS_FORM} (or traffic.phases for a single endpoint)` });
-  }
-  const seen = new Set<string>();
-  for (const [i, e] of t.endpoints.entries()) {
-    if (seen.has(e.name)) {
-      return fail(ctx, ['endpoints', i, 'name'], {
-        expected: 'a name no other endpoint has',
-        problem: 'used by an earlier endpoint',
-      });
+  } else {
+    const seen = new Set<string>();
+    for (const [i, e] of t.endpoints.entries()) {
+      if (seen.has(e.name)) {
+        return fail(ctx, ['endpoints', i, 'name'], {
+          expected: 'a name no other endpoint has',
+          problem: 'used by an earlier endpoint',
+        });
+      }
+      seen.add(e.name);
     }
-    seen.add(e.name);
+    endpoints = t.endpoints;
   }
-  return { rate: t.rate, endpoints: t.endpoints };
+  const out: Traffic = { endpoints };
+  if (t.rate !== undefined) out.rate = t.rate;
+  if (t.profile !== undefined) out.profile = t.profile;
+  if (t.users !== undefined) out.users = t.users;
+  if (t.bursts !== undefined) out.bursts = t.bursts;
+  // Key order as in model-types.ts: arrivals first, then endpoints.
+  const { endpoints: eps, ...arrivals } = out;
+  return { ...arrivals, endpoints: eps };
 });
 
 const simulation: z.ZodType<Simulation, unknown> = obj({
-  duration: duration('positive').default(3600),
-  warmup: duration('nonnegative').default(0),
-  replications: count(1).default(10),
-  seed: count(0).default(1),
+  duration: duration('positive').default(SIMULATION_DEFAULTS.duration.value),
+  warmup: duration('nonnegative').default(SIMULATION_DEFAULTS.warmup.value),
+  replications: count(1).default(SIMULATION_DEFAULTS.replications.value),
+  seed: count(0).default(SIMULATION_DEFAULTS.seed.value),
+}).prefault({});
+
+const healthCheck = obj({
+  enabled: boolean.optional(),
+  interval: duration('positive').optional(),
+  timeout: duration('positive').optional(),
+  unhealthyThreshold: count(1).optional(),
+  healthyThreshold: count(1).optional(),
+  work: distribution.optional(),
 }).prefault({});
 
 const balancer: z.ZodType<Balancer, unknown> = obj({
-  kind: oneOf(['elb', 'alb']).default('elb'),
-  idleTimeout: duration('positive').default(60),
+  kind: oneOf(['elb', 'alb']).default(BALANCER_KIND.value),
+  routing: oneOf(['least-outstanding', 'round-robin']).optional(),
+  idleTimeout: duration('positive').optional(),
+  connectTimeout: duration('positive').optional(),
+  keepAlive: boolean.optional(),
+  surgeQueue: count(0).optional(),
+  rtt: duration('nonnegative').optional(),
+  healthCheck,
+  failOpen: boolean.optional(),
+})
+  .prefault({})
+  .transform((b, ctx): Balancer => {
+    const d = balancerDefaults(b.kind);
+    if (b.kind === 'alb' && b.surgeQueue !== undefined && b.surgeQueue > 0) {
+      return fail(ctx, ['surgeQueue'], { expected: '0 with balancer.kind alb', problem: 'ALB has no surge queue' });
+    }
+    const h = b.healthCheck;
+    const hd = d.healthCheck;
+    const hc: HealthCheck = {
+      enabled: h.enabled ?? hd.enabled.value,
+      interval: h.interval ?? hd.interval.value,
+      timeout: h.timeout ?? hd.timeout.value,
+      unhealthyThreshold: h.unhealthyThreshold ?? hd.unhealthyThreshold.value,
+      healthyThreshold: h.healthyThreshold ?? hd.healthyThreshold.value,
+      work: h.work ?? hd.work.value,
+    };
+    return {
+      kind: b.kind,
+      routing: b.routing ?? d.routing.value,
+      idleTimeout: b.idleTimeout ?? d.idleTimeout.value,
+      connectTimeout: b.connectTimeout ?? d.connectTimeout.value,
+      keepAlive: b.keepAlive ?? d.keepAlive.value,
+      surgeQueue: b.surgeQueue ?? d.surgeQueue.value,
+      rtt: b.rtt ?? d.rtt.value,
+      healthCheck: hc,
+      failOpen: b.failOpen ?? d.failOpen.value,
+    };
+  });
+
+const server = obj({
+  kind: oneOf(['uwsgi', 'gunicorn']).default(SERVER_KIND.value),
+  version: version.optional(),
+  workers: count(1).optional(),
+  mode: oneOf(['sync', 'gevent', 'threads']).optional(),
+  concurrency: count(1).optional(),
+  backlog: backlog.optional(),
+  maxRequests: count(0).optional(),
+  maxRequestsDelta: count(0).optional(),
+  maxRequestsJitter: count(0).optional(),
+  minWorkerLifetime: duration('nonnegative').optional(),
+  reloadMercy: duration('nonnegative').optional(),
+  harakiri: duration('nonnegative').optional(),
+  keepAlive: duration('nonnegative').optional(),
+  respawn: distribution.optional(),
+  masterCycle: duration('nonnegative').optional(),
+  fork: distribution.optional(),
+  appImport: distribution.optional(),
+  exitDelay: distribution.optional(),
+  preload: boolean.optional(),
+  forkbombDelay: duration('nonnegative').optional(),
+  reloadOnRss: size('nonnegative').optional(),
+  evilReloadOnRss: size('nonnegative').optional(),
+  memory: obj(
+    { base: size('nonnegative').optional(), perRequest: size('nonnegative').optional() },
+    'worker memory such as { base: 120MiB, perRequest: 8KiB }',
+  ).optional(),
+  acceptOrder: oneOf(['lifo', 'fifo']).optional(),
 }).prefault({});
 
-const server: z.ZodType<Server, unknown> = obj({
-  kind: oneOf(['uwsgi', 'gunicorn']).default('uwsgi'),
-  version: version.optional(),
-  workers: count(1).default(1),
-  mode: oneOf(['sync', 'gevent', 'threads']).default('sync'),
-  concurrency: count(1).default(1),
-  backlog: backlog.optional(),
-  maxRequests: count(0).default(0),
-  respawn: distribution.default({ kind: 'const', value: 1 }),
+type ServerInput = z.output<typeof server>;
+
+/** Fill a server's defaults for its kind, version and mode; `at` is the server's path in the fleet. */
+function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number): Server {
+  const kind = s.kind;
+  const version = s.version ?? serverVersionDefault(kind).value;
+  const mode = s.mode ?? serverModeDefault(kind, version).value;
+  const d = serverDefaults(kind, version, mode);
+  if (mode === 'sync' && s.concurrency !== undefined && s.concurrency !== 1) {
+    return fail(ctx, ['server', 'concurrency'], {
+      expected: '1 with mode sync (or mode gevent or threads)',
+      problem: 'sync workers serve one request at a time',
+    });
+  }
+  const backlog = s.backlog ?? d.backlog.value;
+  if (kind === 'uwsgi' && Number.isFinite(backlog) && backlog > somaxconn) {
+    if (s.backlog !== undefined) {
+      return fail(ctx, ['server', 'backlog'], {
+        expected: `a backlog <= fleet.somaxconn (${somaxconn}): uWSGI refuses to start otherwise`,
+      });
+    }
+    return fail(ctx, ['somaxconn'], {
+      expected: `a somaxconn >= fleet.server.backlog (uWSGI's default listen ${backlog}): uWSGI refuses to start otherwise`,
+    });
+  }
+  return {
+    kind,
+    version,
+    workers: s.workers ?? serverWorkersDefault(kind, version).value,
+    mode,
+    concurrency: s.concurrency ?? d.concurrency.value,
+    backlog,
+    maxRequests: s.maxRequests ?? d.maxRequests.value,
+    maxRequestsDelta: s.maxRequestsDelta ?? d.maxRequestsDelta.value,
+    maxRequestsJitter: s.maxRequestsJitter ?? d.maxRequestsJitter.value,
+    minWorkerLifetime: s.minWorkerLifetime ?? d.minWorkerLifetime.value,
+    reloadMercy: s.reloadMercy ?? d.reloadMercy.value,
+    harakiri: s.harakiri ?? d.harakiri.value,
+    keepAlive: s.keepAlive ?? d.keepAlive.value,
+    respawn: s.respawn ?? RESPAWN_DEFAULT.value,
+    masterCycle: s.masterCycle ?? d.masterCycle.value,
+    fork: s.fork ?? d.fork.value,
+    appImport: s.appImport ?? d.appImport.value,
+    preload: s.preload ?? d.preload.value,
+    exitDelay: s.exitDelay ?? d.exitDelay.value,
+    forkbombDelay: s.forkbombDelay ?? d.forkbombDelay.value,
+    reloadOnRss: s.reloadOnRss ?? d.reloadOnRss.value,
+    evilReloadOnRss: s.evilReloadOnRss ?? d.evilReloadOnRss.value,
+    memory: { base: s.memory?.base ?? d.memoryBase.value, perRequest: s.memory?.perRequest ?? d.memoryPerRequest.value },
+    acceptOrder: s.acceptOrder ?? d.acceptOrder.value,
+  };
+}
+
+const POOL_FORM = 'a pool such as { size: 5, maxOverflow: 10, timeout: 30s }, or none';
+
+const poolObject = obj(
+  {
+    size: count(1).default(DB_DEFAULTS.poolSize.value),
+    maxOverflow: count(0).default(DB_DEFAULTS.poolMaxOverflow.value),
+    timeout: duration('positive').default(DB_DEFAULTS.poolTimeout.value),
+  },
+  POOL_FORM,
+);
+
+/** `none` (or YAML null, dropped before validation) -> null; a mapping -> the pool with its defaults. */
+const pool = z.unknown().transform((v, ctx): Db['pool'] => {
+  if (v === 'none') return null;
+  const r = poolObject.safeParse(v);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue(issue as unknown as z.core.$ZodRawIssue);
+  return z.NEVER;
+});
+
+const db: z.ZodType<Db, unknown> = obj({
+  driver: oneOf(['mysqlclient', 'pymysql']).default(DB_DEFAULTS.driver.value),
+  driverCpu: distribution.default(DB_DEFAULTS.driverCpu.value),
+  pymysqlCpuFactor: positiveNumber.default(DB_DEFAULTS.pymysqlCpuFactor.value),
+  pool: pool.optional(),
+  connect: distribution.default(DB_DEFAULTS.connect.value),
+  maxConnections: count(1).default(DB_DEFAULTS.maxConnections.value),
 })
   .prefault({})
   .transform(
-    (s): Server => ({
-      kind: s.kind,
-      version: s.version ?? SERVER_DEFAULTS[s.kind].version,
-      workers: s.workers,
-      mode: s.mode,
-      concurrency: s.concurrency,
-      backlog: s.backlog ?? SERVER_DEFAULTS[s.kind].backlog,
-      maxRequests: s.maxRequests,
-      respawn: s.respawn,
+    (b): Db => ({
+      driver: b.driver,
+      driverCpu: b.driverCpu,
+      pymysqlCpuFactor: b.pymysqlCpuFactor,
+      pool: b.pool === undefined ? DB_DEFAULTS.pool.value : b.pool,
+      connect: b.connect,
+      maxConnections: b.maxConnections,
     }),
   );
 
 const fleet: z.ZodType<Fleet, unknown> = obj({
-  containers: count(1).default(1),
-  vcpu: positiveNumber.default(1),
-  overflow: oneOf(['refuse'], ' (the only overflow mode supported so far)').default('refuse'),
+  containers: count(1).default(FLEET_DEFAULTS.containers.value),
+  vcpu: positiveNumber.default(FLEET_DEFAULTS.vcpu.value),
+  memory: size('positive', true).default(FLEET_DEFAULTS.memory.value),
+  somaxconn: count(1).default(FLEET_DEFAULTS.somaxconn.value),
+  overflow: oneOf(['linux', 'refuse']).default(FLEET_DEFAULTS.overflow.value),
+  tcpAbortOnOverflow: boolean.default(FLEET_DEFAULTS.tcpAbortOnOverflow.value),
+  synackRetries: count(0).default(FLEET_DEFAULTS.synackRetries.value),
   server,
-}).prefault({ server: {} });
+  db,
+})
+  .prefault({ db: {} })
+  .transform(
+    (f, ctx): Fleet => ({
+      containers: f.containers,
+      vcpu: f.vcpu,
+      memory: f.memory,
+      somaxconn: f.somaxconn,
+      overflow: f.overflow,
+      tcpAbortOnOverflow: f.tcpAbortOnOverflow,
+      synackRetries: f.synackRetries,
+      server: resolveServer(f.server, ctx, f.somaxconn),
+      db: f.db,
+    }),
+  );
 
 export const TOP_LEVEL_KEYS = ['name', 'simulation', 'traffic', 'balancer', 'fleet'] as const;
 

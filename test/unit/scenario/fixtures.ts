@@ -33,3 +33,65 @@ export const MINIMAL = `traffic:
   phases:
     - cpu: exp(5ms)
 `;
+
+/** The DESIGN.md incident model with every key written, several unquoted distributions. */
+export const FULL = `name: full
+simulation: { duration: 1h, warmup: 5m, replications: 20, seed: 42 }
+traffic:
+  profile:
+    period: 24h
+    points: [ { at: 0h, rate: 5k/min }, { at: 12h, rate: 19k/min }, { at: 20h, rate: 0/s } ]
+  bursts: { every: exp(10m), size: 200, over: 2s }
+  endpoints:
+    - { name: api, weight: 1, phases: [ { cpu: lognormal(mean=6ms, sd=5ms) }, { db: lognormal(mean=4ms, sd=4ms) }, { cpu: exp(1ms) } ] }
+balancer:
+  kind: alb
+  routing: least-outstanding
+  idleTimeout: 60s
+  connectTimeout: 5s
+  keepAlive: false
+  surgeQueue: 0
+  rtt: 1ms
+  failOpen: false
+  healthCheck: { enabled: true, interval: 10s, timeout: 2s, unhealthyThreshold: 3, healthyThreshold: 2, work: exp(3ms) }
+fleet:
+  containers: 4
+  vcpu: 2
+  memory: 4GiB
+  somaxconn: 1024
+  overflow: refuse
+  tcpAbortOnOverflow: true
+  synackRetries: 2
+  server:
+    kind: uwsgi
+    version: "2.0.29"
+    workers: 2
+    mode: gevent
+    concurrency: 100
+    backlog: 512
+    maxRequests: 5000
+    maxRequestsDelta: 50
+    maxRequestsJitter: 0
+    minWorkerLifetime: 30s
+    reloadMercy: 20s
+    harakiri: 45s
+    keepAlive: 0s
+    respawn: lognormal(mean=1.5s, sd=0.5s)
+    masterCycle: 500ms
+    fork: uniform(1ms, 3ms)
+    appImport: lognormal(median=2s, p99=6s)
+    exitDelay: mix(0.9: const(10ms), 0.1: const(5s))
+    preload: false
+    forkbombDelay: 1s
+    reloadOnRss: 512MiB
+    evilReloadOnRss: 1GiB
+    memory: { base: 150MiB, perRequest: 8KiB }
+    acceptOrder: fifo
+  db:
+    driver: pymysql
+    driverCpu: exp(300us)
+    pymysqlCpuFactor: 2.65
+    pool: { size: 5, maxOverflow: 10, timeout: 30s }
+    connect: const(3ms)
+    maxConnections: 500
+`;

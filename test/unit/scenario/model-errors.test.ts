@@ -48,7 +48,7 @@ test('an unknown key is named, with a suggestion and the known keys', () => {
   const e = modelError(() => parseModelText(edit('maxRequests: 0', 'maxRequest: 0'), FILE));
   assert.equal(
     e.message,
-    'models/x.yaml:23: fleet.server.maxRequest: unknown key "maxRequest" (did you mean "maxRequests"? known keys: kind, version, workers, mode, concurrency, backlog, maxRequests, respawn)',
+    'models/x.yaml:23: fleet.server.maxRequest: unknown key "maxRequest" (did you mean "maxRequests"? known keys: kind, version, workers, mode, concurrency, backlog, maxRequests, maxRequestsDelta, maxRequestsJitter, minWorkerLifetime, reloadMercy, harakiri, keepAlive, respawn, masterCycle, fork, appImport, exitDelay, preload, forkbombDelay, reloadOnRss, evilReloadOnRss, memory, acceptOrder)',
   );
   assert.equal(e.keyPath, 'fleet.server.maxRequest');
   assert.match(e.expected, /^one of the known keys: kind, version, workers/);
@@ -57,10 +57,10 @@ test('an unknown key is named, with a suggestion and the known keys', () => {
   assert.match(top.message, /^models\/x\.yaml:1: trafic: unknown key "trafic" \(did you mean "traffic"\? known keys: name, simulation, traffic, balancer, fleet\)$/);
   // Nothing close: no suggestion, just the list.
   const far = modelError(() => parseModelText(`${MINIMAL}fleet: { colour: blue }\n`, FILE));
-  assert.equal(far.message, 'models/x.yaml:5: fleet.colour: unknown key "colour" (known keys: containers, vcpu, overflow, server)');
-  // A phase kind that is not supported yet.
-  const db = modelError(() => parseModelText(MINIMAL.replace('- cpu: exp(5ms)', '- db: exp(5ms)'), FILE));
-  assert.equal(db.message, 'models/x.yaml:4: traffic.phases.0.db: unknown key "db" (known keys: cpu, wait)');
+  assert.equal(far.message, 'models/x.yaml:5: fleet.colour: unknown key "colour" (known keys: containers, vcpu, memory, somaxconn, overflow, tcpAbortOnOverflow, synackRetries, server, db)');
+  // A phase kind that does not exist.
+  const io = modelError(() => parseModelText(MINIMAL.replace('- cpu: exp(5ms)', '- io: exp(5ms)'), FILE));
+  assert.equal(io.message, 'models/x.yaml:4: traffic.phases.0.io: unknown key "io" (did you mean "db"? known keys: cpu, wait, db)');
 });
 
 test('a wrong type names the value as given', () => {
@@ -70,12 +70,12 @@ test('a wrong type names the value as given', () => {
   assert.equal(s.message, 'models/x.yaml:19: fleet.server.workers: got "five", expected a whole number >= 1');
   const m = modelError(() => parseModelText(edit('mode: sync ', 'mode: async'), FILE));
   assert.equal(m.message, 'models/x.yaml:20: fleet.server.mode: got "async", expected "sync", "gevent" or "threads"');
-  const o = modelError(() => parseModelText(edit('overflow: refuse', 'overflow: linux'), FILE));
-  assert.match(o.message, /^models\/x\.yaml:15: fleet\.overflow: got "linux", expected "refuse" \(the only overflow mode supported so far\)$/);
+  const o = modelError(() => parseModelText(edit('overflow: refuse', 'overflow: drop'), FILE));
+  assert.equal(o.message, 'models/x.yaml:15: fleet.overflow: got "drop", expected "linux" or "refuse"');
   const f = modelError(() => parseModelText(`${MINIMAL}fleet: 4\n`, FILE));
-  assert.equal(f.message, 'models/x.yaml:5: fleet: got 4, expected a mapping with keys containers, vcpu, overflow, server');
+  assert.equal(f.message, 'models/x.yaml:5: fleet: got 4, expected a mapping with keys containers, vcpu, memory, somaxconn, overflow, tcpAbortOnOverflow, synackRetries, server, db');
   const ph = modelError(() => parseModelText(MINIMAL.replace('- cpu: exp(5ms)', '- exp(5ms)'), FILE));
-  assert.match(ph.message, /^models\/x\.yaml:4: traffic\.phases\.0: got "exp\(5ms\)", expected a phase with exactly one key, cpu or wait/);
+  assert.match(ph.message, /^models\/x\.yaml:4: traffic\.phases\.0: got "exp\(5ms\)", expected a phase with exactly one key, cpu, wait or db/);
   const both = modelError(() => parseModelText(MINIMAL.replace('- cpu: exp(5ms)', '- { cpu: exp(5ms), wait: 1s }'), FILE));
   assert.match(both.message, /traffic\.phases\.0: got \{"cpu":"exp\(5ms\)","wait":"1s"\} \(both cpu and wait given\), expected a phase with exactly one key/);
   const root = modelError(() => parseModelText('- 1\n- 2\n', FILE));
@@ -84,9 +84,12 @@ test('a wrong type names the value as given', () => {
 
 test('missing required keys and empty lists', () => {
   const r = modelError(() => parseModelText('traffic:\n  phases: [ { cpu: 1ms } ]\n', FILE));
-  assert.equal(r.message, 'models/x.yaml:1: traffic.rate: missing, expected a rate such as 19k/min, 317/s or 100/h');
+  assert.equal(
+    r.message,
+    'models/x.yaml:1: traffic.rate: missing, expected exactly one of traffic.rate (a rate such as 19k/min, 317/s or 100/h), traffic.profile or traffic.users',
+  );
   const t = modelError(() => parseModelText('name: x\n', FILE));
-  assert.equal(t.message, 'models/x.yaml: traffic: missing, expected a mapping with keys rate, endpoints, phases');
+  assert.equal(t.message, 'models/x.yaml: traffic: missing, expected a mapping with keys rate, profile, users, bursts, endpoints, phases');
   const ep = modelError(() => parseModelText('traffic:\n  rate: 1/s\n', FILE));
   assert.match(ep.message, /^models\/x\.yaml:1: traffic\.endpoints: missing, expected a non-empty list of endpoints .* \(or traffic\.phases for a single endpoint\)$/);
   const empty = modelError(() => parseModelText('traffic:\n  rate: 1/s\n  endpoints: []\n', FILE));

@@ -4,6 +4,51 @@ import { parseModelText, modelNameFromFile } from '../../../src/scenario/parse-m
 import type { Model } from '../../../src/scenario/model-types.js';
 import { MINIMAL, TEXTBOOK } from './fixtures.js';
 
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+
+/** The defaults of a Classic ELB (src/model/defaults.ts). */
+const ELB_DEFAULTS: Model['balancer'] = {
+  kind: 'elb',
+  routing: 'least-outstanding',
+  idleTimeout: 60,
+  connectTimeout: 10,
+  keepAlive: true,
+  surgeQueue: 1024,
+  rtt: 0.0005,
+  healthCheck: { enabled: true, interval: 30, timeout: 5, unhealthyThreshold: 2, healthyThreshold: 10, work: { kind: 'const', value: 0.002 } },
+  failOpen: false,
+};
+
+/** uWSGI 2.0.x defaults of everything the first schema did not have (src/model/server/profiles.ts). */
+const uwsgiDefaults = {
+  maxRequestsDelta: 0,
+  maxRequestsJitter: 0,
+  minWorkerLifetime: 10,
+  reloadMercy: 60,
+  harakiri: 0,
+  keepAlive: 0,
+  masterCycle: 1,
+  fork: { kind: 'const', value: 0.005 },
+  appImport: { kind: 'lognormal', mu: Math.log(1.5), sigma: Math.log(4 / 1.5) / 2.326347874 },
+  preload: true,
+  exitDelay: { kind: 'const', value: 0.02 },
+  forkbombDelay: 2,
+  reloadOnRss: 0,
+  evilReloadOnRss: 0,
+  memory: { base: 120 * MiB, perRequest: 0 },
+  acceptOrder: 'lifo',
+} satisfies Partial<Model['fleet']['server']>;
+
+const DB: Model['fleet']['db'] = {
+  driver: 'mysqlclient',
+  driverCpu: { kind: 'const', value: 0.0002 },
+  pymysqlCpuFactor: 1.6,
+  pool: null,
+  connect: { kind: 'const', value: 0.002 },
+  maxConnections: 151,
+};
+
 test('the DESIGN.md textbook model resolves to exact numbers', () => {
   const model = parseModelText(TEXTBOOK, 'models/textbook.yaml');
   const expected: Model = {
@@ -13,11 +58,15 @@ test('the DESIGN.md textbook model resolves to exact numbers', () => {
       rate: 4,
       endpoints: [{ name: 'api', weight: 1, phases: [{ kind: 'wait', dist: { kind: 'exp', mean: 1 } }] }],
     },
-    balancer: { kind: 'elb', idleTimeout: 60 },
+    balancer: ELB_DEFAULTS,
     fleet: {
       containers: 1,
       vcpu: 1,
+      memory: 2 * GiB,
+      somaxconn: 4096,
       overflow: 'refuse',
+      tcpAbortOnOverflow: false,
+      synackRetries: 5,
       server: {
         kind: 'uwsgi',
         version: '2.0',
@@ -26,8 +75,10 @@ test('the DESIGN.md textbook model resolves to exact numbers', () => {
         concurrency: 1,
         backlog: Infinity,
         maxRequests: 0,
+        ...uwsgiDefaults,
         respawn: { kind: 'const', value: 1 },
       },
+      db: DB,
     },
   };
   assert.deepEqual(model, expected);
@@ -42,11 +93,15 @@ test('every omitted key takes its default', () => {
       rate: 317,
       endpoints: [{ name: 'default', weight: 1, phases: [{ kind: 'cpu', dist: { kind: 'exp', mean: 0.005 } }] }],
     },
-    balancer: { kind: 'elb', idleTimeout: 60 },
+    balancer: ELB_DEFAULTS,
     fleet: {
       containers: 1,
       vcpu: 1,
-      overflow: 'refuse',
+      memory: 2 * GiB,
+      somaxconn: 4096,
+      overflow: 'linux',
+      tcpAbortOnOverflow: false,
+      synackRetries: 5,
       server: {
         kind: 'uwsgi',
         version: '2.0.15',
@@ -55,8 +110,10 @@ test('every omitted key takes its default', () => {
         concurrency: 1,
         backlog: 100,
         maxRequests: 0,
-        respawn: { kind: 'const', value: 1 },
+        ...uwsgiDefaults,
+        respawn: null,
       },
+      db: DB,
     },
   } satisfies Model);
 });
@@ -79,7 +136,7 @@ test('a version written as a YAML number keeps its text', () => {
 
 test('keys left empty in YAML take their defaults', () => {
   const model = parseModelText(`${MINIMAL}balancer:\nfleet:\n  server:\n`, 'e.yaml');
-  assert.deepEqual(model.balancer, { kind: 'elb', idleTimeout: 60 });
+  assert.deepEqual(model.balancer, ELB_DEFAULTS);
   assert.equal(model.fleet.server.workers, 1);
 });
 
@@ -116,10 +173,11 @@ fleet:
   assert.deepEqual(m.traffic.endpoints[1]!.phases[0]!.dist, { kind: 'empirical', probs: [0, 0.5, 1], values: [0.001, 0.004, 0.08] });
   assert.deepEqual(m.traffic.endpoints[1]!.phases[1]!.dist, { kind: 'uniform', min: 1, max: 3 });
   assert.deepEqual(m.traffic.endpoints[1]!.phases[2]!.dist, { kind: 'gamma', shape: 2, scale: 0.003 });
-  assert.deepEqual(m.balancer, { kind: 'alb', idleTimeout: 30 });
+  assert.deepEqual({ kind: m.balancer.kind, idleTimeout: m.balancer.idleTimeout }, { kind: 'alb', idleTimeout: 30 });
   assert.equal(m.fleet.vcpu, 0.5);
+  const sv = m.fleet.server;
   assert.deepEqual(
-    { ...m.fleet.server, respawn: m.fleet.server.respawn.kind },
+    { kind: sv.kind, version: sv.version, workers: sv.workers, mode: sv.mode, concurrency: sv.concurrency, backlog: sv.backlog, maxRequests: sv.maxRequests, respawn: sv.respawn?.kind },
     { kind: 'uwsgi', version: '2.0.15', workers: 2, mode: 'gevent', concurrency: 100, backlog: 1000, maxRequests: 5000, respawn: 'lognormal' },
   );
   assert.deepEqual(m.simulation, { duration: 3600, warmup: 300, replications: 20, seed: 42 });

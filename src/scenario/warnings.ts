@@ -1,0 +1,106 @@
+// One-line warnings about a resolved model: settings the named server version ignores, and
+// settings that contradict each other in ways that cost requests. Not errors: the real software
+// starts with these settings, so capsim simulates them as they are. Pure: no Node-only imports.
+import { honours } from '../model/server/profiles.js';
+import { formatDuration, formatSize } from './format.js';
+import type { Model, ServerKind } from './model-types.js';
+import { userSet, type Provenance } from './provenance.js';
+
+const SERVER_NAME: Record<ServerKind, string> = { uwsgi: 'uWSGI', gunicorn: 'gunicorn' };
+
+/** uWSGI-only settings and their uWSGI option names. */
+const UWSGI_ONLY = [
+  ['minWorkerLifetime', 'min-worker-lifetime'],
+  ['reloadOnRss', 'reload-on-rss'],
+  ['evilReloadOnRss', 'evil-reload-on-rss'],
+  ['forkbombDelay', 'forkbomb-delay'],
+] as const;
+
+/**
+ * Warnings for `model`, in a fixed order. `provenance` tells which values the user gave; a
+ * setting a version ignores is only reported when the user gave it a value other than 0
+ * (without `provenance`, whenever it is not 0).
+ */
+export function modelWarnings(model: Model, provenance?: Provenance): string[] {
+  const out: string[] = [];
+  const { balancer, fleet } = model;
+  const s = fleet.server;
+  const who = `${SERVER_NAME[s.kind]} ${s.version}`;
+  // Without provenance every non-zero value counts as given.
+  const given = (key: string, value: number): boolean =>
+    value !== 0 && (provenance === undefined || userSet(provenance, `fleet.server.${key}`));
+
+  // ---- settings this version ignores
+  if (given('maxRequestsDelta', s.maxRequestsDelta) && !honours(s.kind, s.version, 'maxRequestsDelta', s.mode).ok) {
+    out.push(
+      s.kind === 'uwsgi'
+        ? `${who} ignores maxRequestsDelta (max-requests-delta arrived in 2.0.29): every worker recycles after exactly maxRequests`
+        : `${who} ignores maxRequestsDelta (a uWSGI setting; gunicorn spreads recycles with maxRequestsJitter)`,
+    );
+  }
+  if (given('maxRequestsJitter', s.maxRequestsJitter) && !honours(s.kind, s.version, 'maxRequestsJitter', s.mode).ok) {
+    out.push(`${who} ignores maxRequestsJitter (a gunicorn setting; uWSGI has max-requests-delta from 2.0.29): every worker recycles after exactly maxRequests`);
+  }
+  for (const [key, option] of UWSGI_ONLY) {
+    if (given(key, s[key]) && !honours(s.kind, s.version, key, s.mode).ok) {
+      out.push(`${who} ignores ${key} (${option} is a uWSGI setting)`);
+    }
+  }
+  const keepAliveHonoured = honours(s.kind, s.version, 'keepAlive', s.mode);
+  if (s.keepAlive > 0 && !keepAliveHonoured.ok) {
+    out.push(`${who} ignores keepAlive ${formatDuration(s.keepAlive)} in ${s.mode} mode (${keepAliveHonoured.why}): every connection is closed after its response`);
+  }
+
+  // ---- contradictions
+  if (balancer.keepAlive && s.keepAlive > 0 && keepAliveHonoured.ok && s.keepAlive <= balancer.idleTimeout) {
+    const rel = s.keepAlive < balancer.idleTimeout ? 'is shorter than' : 'equals';
+    out.push(
+      `fleet.server.keepAlive ${formatDuration(s.keepAlive)} ${rel} balancer.idleTimeout ${formatDuration(balancer.idleTimeout)}: ` +
+        'the balancer may reuse a connection the server is closing: 502 keepalive-race; set keepAlive above idleTimeout',
+    );
+  }
+  if (s.kind === 'gunicorn' && Number.isFinite(s.backlog) && s.backlog > fleet.somaxconn) {
+    out.push(`fleet.server.backlog ${s.backlog} is above fleet.somaxconn ${fleet.somaxconn}: the kernel silently caps the accept queue at ${fleet.somaxconn}`);
+  }
+  if (s.harakiri > 0 && s.harakiri >= balancer.idleTimeout) {
+    const name = s.kind === 'uwsgi' ? 'harakiri' : 'timeout';
+    out.push(
+      `fleet.server.harakiri ${formatDuration(s.harakiri)} is not shorter than balancer.idleTimeout ${formatDuration(balancer.idleTimeout)}: ` +
+        `the balancer answers 504 idle-timeout before ${SERVER_NAME[s.kind]}'s ${name} kills the request`,
+    );
+  }
+  const hasDb = model.traffic.endpoints.some((e) => e.phases.some((p) => p.kind === 'db'));
+  if (s.mode === 'gevent' && fleet.db.driver === 'mysqlclient' && hasDb) {
+    out.push(
+      'fleet.db.driver mysqlclient in gevent mode: mysqlclient is a C extension: each query blocks the whole gevent hub, ' +
+        'so a worker runs one query at a time while its other requests wait (pymysql yields, at more CPU per query)',
+    );
+  }
+  if (hasDb) {
+    const perWorker = fleet.db.pool ? fleet.db.pool.size + fleet.db.pool.maxOverflow : s.concurrency;
+    const how = fleet.db.pool
+      ? `pool size ${fleet.db.pool.size} + maxOverflow ${fleet.db.pool.maxOverflow}`
+      : `no pool: one connection per request in flight, concurrency ${s.concurrency}`;
+    const total = fleet.containers * s.workers * perWorker;
+    if (total > fleet.db.maxConnections) {
+      out.push(
+        `up to ${fleet.containers} containers × ${s.workers} workers × ${perWorker} connections (${how}) = ${total} MySQL connections, ` +
+          `above fleet.db.maxConnections ${fleet.db.maxConnections}: MySQL may refuse: 500 db-max-connections`,
+      );
+    }
+  }
+  const atStart = s.workers * s.memory.base;
+  if (atStart > fleet.memory) {
+    out.push(
+      `${s.workers} workers × fleet.server.memory.base ${formatSize(s.memory.base)} = ${formatSize(atStart)} is above fleet.memory ${formatSize(fleet.memory)}: ` +
+        'the container runs out of memory at start (OOM kill, SIGKILL)',
+    );
+  }
+  if (s.mode === 'gevent' && s.maxRequests > 0 && s.maxRequests < s.concurrency) {
+    out.push(
+      `fleet.server.maxRequests ${s.maxRequests} is below fleet.server.concurrency ${s.concurrency} in gevent mode: ` +
+        'a worker recycles before it can fill its async cores, so recycles (and their drains) come very often',
+    );
+  }
+  return out;
+}
