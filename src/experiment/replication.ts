@@ -30,10 +30,33 @@ export interface ReplicationResult {
   /** Seconds with no live (accepting) worker, summed over containers. */
   zeroLiveSeconds: number;
   utilization: { cpu: number; workers: number };
+  /** The mechanisms' own state (see README: mechanisms). */
+  mechanisms: Mechanisms;
   /** Little's law terms: time-average number in system, throughput (1/s), mean response time (s). */
   little: { L: number; lambda: number; W: number };
   /** Events the kernel ran (whole replication, warmup included). */
   events: number;
+}
+
+export interface Mechanisms {
+  /** Accept-queue length: time average per container, and the largest seen. */
+  backlogMean: number;
+  backlogMax: number;
+  /** SYNs dropped by a full accept queue; handshakes whose final ACK overflowed it. */
+  synDrops: number;
+  ackOverflows: number;
+  /** Largest Classic ELB surge queue. */
+  surgeQueueMax: number;
+  /** Kept-alive connections reused, and reuses that lost the keep-alive race. */
+  keepaliveReuses: number;
+  /** Recycles that drained and exited cleanly, and drains cut by the mercy kill. */
+  drains: number;
+  drainKills: number;
+  /** Seconds targets spent out of service (failed health checks), summed over targets. */
+  unhealthySeconds: number;
+  /** Most MySQL connections open at once; connects refused (max_connections). */
+  dbConnectionsMax: number;
+  dbRefused: number;
 }
 
 export function runReplication(model: Model, replication: number): ReplicationResult {
@@ -57,11 +80,16 @@ export function runReplication(model: Model, replication: number): ReplicationRe
   let cpuBusy = 0;
   let cores = 0;
   let zero = 0;
+  let backlogSum = 0;
+  let backlogMax = 0;
   for (const c of fleet.containers) {
     cpuBusy += c.cpu.busyCoreSeconds();
     cores += c.cpu.cores;
     zero += c.zeroLiveSeconds;
+    backlogSum += c.backlog.mean(now);
+    backlogMax = Math.max(backlogMax, c.backlog.max);
   }
+  const w = fleet.w;
   return {
     replication,
     seconds: duration,
@@ -88,6 +116,19 @@ export function runReplication(model: Model, replication: number): ReplicationRe
     utilization: {
       cpu: cpuBusy / (cores * duration),
       workers: metrics.busyContexts.mean(now) / fleet.contextCount,
+    },
+    mechanisms: {
+      backlogMean: backlogSum / fleet.containers.length,
+      backlogMax,
+      synDrops: w.listener.synDrops,
+      ackOverflows: w.listener.ackOverflows,
+      surgeQueueMax: w.balancer.surgeMax,
+      keepaliveReuses: w.balancer.pools.reduce((a, p) => a + p.reuses, 0),
+      drains: w.server.drains,
+      drainKills: w.server.drainKills,
+      unhealthySeconds: w.balancer.health.unhealthySeconds.reduce((a, b) => a + b, 0),
+      dbConnectionsMax: w.db.openMax,
+      dbRefused: w.db.refused,
     },
     little: {
       L: metrics.inSystem.mean(now),

@@ -26,6 +26,7 @@ export interface RunResult {
   queueWaitProbability: Figure;
   workers: { recycles: Figure; respawns: Figure; sigkills: Record<string, Figure>; zeroLiveSeconds: Figure };
   utilization: { cpu: Figure; workers: Figure };
+  mechanisms: Record<string, Figure>;
 }
 
 export interface RunOptions {
@@ -118,5 +119,8 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
       cpu: of(reps.map((r) => r.utilization.cpu)),
       workers: of(reps.map((r) => r.utilization.workers)),
     },
+    mechanisms: Object.fromEntries(
+      (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k]))]),
+    ),
   };
 }

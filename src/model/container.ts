@@ -1,28 +1,49 @@
-// A container (a Fargate task): its CPU, shared by all its worker processes, the listen socket's
-// accept queue, and the list of worker processes waiting in accept().
+// A container (a Fargate task): the CPU its worker processes share, the listen socket's
+// accept queue, the processes blocked in accept(), and what its master is doing.
 import { Fifo } from '../kernel/fifo.js';
 import type { PsCpu } from '../kernel/ps-cpu.js';
-import type { WorkerProcess } from './worker-process.js';
+import { TimeWeighted } from '../stats/time-weighted.js';
+import type { WorkerProcess } from './server/worker-process.js';
 
 export class Container {
-  /** Connections completed by the kernel, waiting for a worker to accept them. */
+  /** Established connections waiting for a worker to accept them (request slots). */
   readonly acceptQueue: Fifo;
-  /** Processes blocked in accept(), most recently idle last. */
+  /** Connections the queue can hold: the effective backlog (+1 under Linux semantics). */
+  readonly queueCap: number;
+  /** Handshakes under way whose final ACK may find the queue full. */
+  handshakes = 0;
+  /** Processes blocked in accept(), in the order they became idle. */
   readonly idle: Fifo;
   readonly procs: WorkerProcess[] = [];
   /** Processes accepting now. */
   live = 0;
-  /** Since when live has been 0 (NaN when it is not). */
-  zeroSince = NaN;
+  /** Since when live has been 0 (when it is). */
+  zeroSince = 0;
   /** Seconds with no live worker, within the measured window. */
   zeroLiveSeconds = 0;
+  /** Resident memory of all its worker processes, bytes. */
+  rss = 0;
+  /** Accept-queue length over time (for the backlog figures). */
+  readonly backlog = new TimeWeighted();
+  /** The master's loop turns at masterPhase + k·cycle; is a turn scheduled? */
+  masterPhase = 0;
+  tickPending = false;
+  /** The master is asleep (uWSGI forkbomb delay) until then. */
+  masterAwakeAt = 0;
+  /** uWSGI respawn-rate bookkeeping (core/master.c). */
+  lastRespawnSecond = -Infinity;
+  respawnRate = 0;
+  /** Processes that exited and wait for the master to reap them. */
+  readonly exited: Fifo;
 
   constructor(
     readonly index: number,
     readonly cpu: PsCpu,
-    backlog: number,
+    queueCap: number,
   ) {
-    this.acceptQueue = new Fifo(backlog, 128);
+    this.queueCap = queueCap;
+    this.acceptQueue = new Fifo(Infinity, 128);
     this.idle = new Fifo(Infinity, 16);
+    this.exited = new Fifo(Infinity, 16);
   }
 }

@@ -4,6 +4,8 @@ import { QuantileSketch } from '../stats/quantile-sketch.js';
 import { TimeWeighted } from '../stats/time-weighted.js';
 import { CAUSES, KILL_REASONS, STATUSES, type KillReason } from './outcome.js';
 
+const CAUSE_STATUS = Int32Array.from(CAUSES, (c) => c.status);
+
 export class Metrics {
   /** Start of the measured window (end of warmup). */
   from = 0;
@@ -69,7 +71,7 @@ export class Metrics {
     this.finished++;
     this.sojournSum += rt;
     this.cause[cause]++;
-    this.status[CAUSES[cause]!.status]++;
+    this.status[CAUSE_STATUS[cause]!]++;
     if (cause === 0) this.latency.add(rt);
   }
 

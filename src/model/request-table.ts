@@ -4,16 +4,40 @@
 // Each request's phase work is drawn when it arrives, in arrival order, so request k gets the
 // same work whatever the fleet looks like: a sweep compares configurations on the same
 // requests (common random numbers), not on different luck.
+//
+// A slot has two holders: the client (until it has its answer: a response, a failure, or the
+// balancer's timeout) and the network/server side (from the first SYN until the server is done
+// with it). A balancer timeout ends the client's part while a worker may still be busy with
+// the request, exactly as in reality; the slot is reused only when both have let go.
+
+/** Who sent the request. */
+export const enum Origin {
+  Open = -1, // open traffic (rate, profile, bursts)
+  HealthCheck = -2, // the balancer's health check
+}
 
 export class RequestTable {
   /** Arrival at the balancer (s). */
   tArrive: Float64Array;
-  /** Arrival at the container's listen socket (s). */
+  /** First SYN to the container, then arrival in its accept queue (s). */
   tContainer: Float64Array;
   endpoint: Int32Array;
-  /** Index of the phase being run. */
+  /** Index of the phase being run, and the step within it (db phases have several). */
   phase: Int32Array;
+  step: Int32Array;
   container: Int32Array;
+  /** Closed-loop user index, or an Origin. */
+  user: Int32Array;
+  /** SYN or SYN-ACK retransmissions so far. */
+  attempt: Int32Array;
+  /** 1 while the client still waits for its answer. */
+  clientWaiting: Uint8Array;
+  /** 1 while the network or a worker holds the request. */
+  serverHeld: Uint8Array;
+  /** 1 while the request holds a DB connection. */
+  dbConn: Uint8Array;
+  /** Reuse generation of the slot, to recognise stale references. */
+  gen: Uint32Array;
   /** Work per phase: slot * maxPhases + phase. */
   work: Float64Array;
   private free: Int32Array;
@@ -30,43 +54,100 @@ export class RequestTable {
     this.tContainer = new Float64Array(initial);
     this.endpoint = new Int32Array(initial);
     this.phase = new Int32Array(initial);
+    this.step = new Int32Array(initial);
     this.container = new Int32Array(initial);
+    this.user = new Int32Array(initial);
+    this.attempt = new Int32Array(initial);
+    this.clientWaiting = new Uint8Array(initial);
+    this.serverHeld = new Uint8Array(initial);
+    this.dbConn = new Uint8Array(initial);
+    this.gen = new Uint32Array(initial);
     this.work = new Float64Array(initial * maxPhases);
     this.free = new Int32Array(initial);
     for (let i = 0; i < initial; i++) this.free[i] = initial - 1 - i;
     this.freeTop = initial;
   }
 
-  alloc(): number {
+  /** A new request, held by its client. */
+  alloc(now: number, user: number): number {
     if (this.freeTop === 0) this.grow();
     this.inFlight++;
-    return this.free[--this.freeTop]!;
+    const slot = this.free[--this.freeTop]!;
+    this.tArrive[slot] = now;
+    this.user[slot] = user;
+    this.phase[slot] = 0;
+    this.step[slot] = 0;
+    this.attempt[slot] = 0;
+    this.clientWaiting[slot] = 1;
+    this.serverHeld[slot] = 0;
+    this.dbConn[slot] = 0;
+    return slot;
   }
 
-  release(slot: number): void {
+  /** The client has its answer; true when the slot is now free. */
+  clientDone(slot: number): boolean {
+    this.clientWaiting[slot] = 0;
+    return this.releaseIfFree(slot);
+  }
+
+  /** The network/server side is done with it; true when the slot is now free. */
+  serverDone(slot: number): boolean {
+    this.serverHeld[slot] = 0;
+    return this.releaseIfFree(slot);
+  }
+
+  /** A reference that survives slot reuse: slot + generation (below 2^31: a small integer). */
+  ref(slot: number): number {
+    return (this.gen[slot]! << 21) | slot;
+  }
+
+  /** The slot of a reference, or -1 if the slot has been reused since. */
+  deref(ref: number): number {
+    const slot = ref & 0x1fffff;
+    return ref >>> 21 === this.gen[slot] ? slot : -1;
+  }
+
+  private releaseIfFree(slot: number): boolean {
+    if (this.clientWaiting[slot] || this.serverHeld[slot]) return false;
     this.inFlight--;
+    this.gen[slot] = (this.gen[slot]! + 1) & 0x3ff;
     this.free[this.freeTop++] = slot;
+    return true;
   }
 
   private grow(): void {
     const old = this.cap;
     const cap = old * 2;
-    const f = (a: Float64Array, n: number) => {
+    const f64 = (a: Float64Array, n = cap) => {
       const b = new Float64Array(n);
       b.set(a);
       return b;
     };
-    const i = (a: Int32Array) => {
+    const i32 = (a: Int32Array) => {
       const b = new Int32Array(cap);
       b.set(a);
       return b;
     };
-    this.tArrive = f(this.tArrive, cap);
-    this.tContainer = f(this.tContainer, cap);
-    this.work = f(this.work, cap * this.maxPhases);
-    this.endpoint = i(this.endpoint);
-    this.phase = i(this.phase);
-    this.container = i(this.container);
+    const u8 = (a: Uint8Array) => {
+      const b = new Uint8Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.tArrive = f64(this.tArrive);
+    this.tContainer = f64(this.tContainer);
+    this.work = f64(this.work, cap * this.maxPhases);
+    this.endpoint = i32(this.endpoint);
+    this.phase = i32(this.phase);
+    this.step = i32(this.step);
+    this.container = i32(this.container);
+    this.user = i32(this.user);
+    this.attempt = i32(this.attempt);
+    this.clientWaiting = u8(this.clientWaiting);
+    this.serverHeld = u8(this.serverHeld);
+    this.dbConn = u8(this.dbConn);
+    const g = new Uint32Array(cap);
+    g.set(this.gen);
+    this.gen = g;
     const free = new Int32Array(cap);
     let top = 0;
     for (let s = cap - 1; s >= old; s--) free[top++] = s;

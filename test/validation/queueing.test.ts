@@ -15,8 +15,12 @@ simulation: { duration: ${o.duration}, warmup: ${o.warmup ?? '200s'}, replicatio
 traffic:
   rate: ${o.rate}/s
   endpoints: [ { name: job, phases: [ { ${o.phase} } ] } ]
+# Textbook systems have no health checks (they add load and can take the target out of
+# service) and no idle timeout (it would cut the tail of the response times).
+balancer: { healthCheck: { enabled: false }, idleTimeout: 1000d }
 fleet:
   containers: 1
+  memory: unlimited
   vcpu: ${o.vcpu ?? 1}
   overflow: refuse
   server: { workers: ${o.workers}, mode: sync, backlog: ${o.backlog ?? 'unlimited'} }

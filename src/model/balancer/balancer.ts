@@ -1,0 +1,168 @@
+// The load balancer (Classic ELB or ALB): it routes each request to a target, reuses kept-alive
+// connections or opens new ones, gives up after its idle timeout (504), holds requests that wait
+// for a connection in the Classic surge queue (full: 503), and answers the client.
+import { Fifo } from '../../kernel/fifo.js';
+import type { RandomStreams } from '../../kernel/random-streams.js';
+import { Cause } from '../outcome.js';
+import { Origin } from '../request-table.js';
+import { honours } from '../server/profiles.js';
+import type { ClosedUsersSource } from '../traffic/sources.js';
+import type { World } from '../world.js';
+import { HealthChecks } from './health-checks.js';
+import { KeepAlivePool, NONE, RACE } from './keepalive-pool.js';
+import { Router } from './routing.js';
+
+export class Balancer {
+  readonly router: Router;
+  readonly health: HealthChecks;
+  readonly pools: KeepAlivePool[] = [];
+  /** Requests waiting for a connection to be established (Classic ELB surge queue). */
+  surge = 0;
+  surgeMax = 0;
+  private readonly surgeCap: number;
+  private readonly idleTimeout: number;
+  /** Requests in arrival order, for the idle timeout (all share one timeout, so deadlines are in order). */
+  private readonly deadlines = new Fifo(Infinity, 1024);
+  private deadlineTimer = false;
+  private readonly deadlineHandler = () => this.expire();
+  private readonly hcTimeoutHandler = (ref: number) => this.healthCheckTimeout(ref);
+  /** Is server keep-alive in effect (so connections may be reused)? */
+  readonly reuse: boolean;
+  users: ClosedUsersSource | null = null;
+
+  constructor(
+    private readonly w: World,
+    streams: RandomStreams,
+  ) {
+    const { balancer, fleet } = w.model;
+    const server = fleet.server;
+    this.router = new Router(fleet.containers, balancer.routing, balancer.failOpen);
+    this.surgeCap = balancer.surgeQueue > 0 ? balancer.surgeQueue : Infinity;
+    this.idleTimeout = balancer.idleTimeout;
+    this.reuse = balancer.keepAlive && server.keepAlive > 0 && honours(server.kind, server.version, 'keepAlive', server.mode).ok;
+    for (let c = 0; c < fleet.containers; c++) {
+      this.pools.push(new KeepAlivePool(w.procs, server.keepAlive, balancer.idleTimeout, balancer.rtt / 2));
+    }
+    this.health = new HealthChecks(w.sim, balancer.healthCheck, this.router, fleet.containers, streams.stream('balancer/health-check/phase'), (c) =>
+      this.sendHealthCheck(c),
+    );
+  }
+
+  start(): void {
+    this.health.start();
+  }
+
+  /** A client's request reaches the balancer. */
+  route(slot: number): void {
+    const w = this.w;
+    const table = w.table;
+    w.metrics.arrived();
+    table.container[slot] = -1;
+    if (this.surge >= this.surgeCap) {
+      this.answer(slot, Cause.SurgeQueueFull);
+      return;
+    }
+    const c = this.router.pick();
+    if (c < 0) {
+      this.answer(slot, Cause.NoHealthyTarget);
+      return;
+    }
+    table.container[slot] = c;
+    this.router.outstanding[c]++;
+    this.watchDeadline(slot);
+    if (this.reuse) {
+      const got = this.pools[c]!.take(w.sim.now);
+      if (got === RACE) {
+        this.answer(slot, Cause.KeepaliveRace);
+        return;
+      }
+      if (got !== NONE) {
+        w.server.deliverKeptAlive(w.procs[got]!, slot);
+        return;
+      }
+    }
+    w.listener.connect(c, slot);
+  }
+
+  /** The client's answer: a response (cause 0) or a failure. Later answers are ignored. */
+  answer(slot: number, cause: number): void {
+    const w = this.w;
+    const table = w.table;
+    if (!table.clientWaiting[slot]) return;
+    const user = table.user[slot]!;
+    if (user === Origin.HealthCheck) {
+      this.health.result(table.container[slot]!, cause === Cause.Ok);
+      table.clientDone(slot);
+      return;
+    }
+    const c = table.container[slot]!;
+    if (c >= 0) this.router.outstanding[c]--;
+    w.metrics.ended(table.tArrive[slot]!, cause);
+    table.clientDone(slot);
+    if (user >= 0) this.users!.answered(user);
+  }
+
+  /** A response left on a connection the server keeps open. */
+  keptAlive(c: number, proc: number, incarnation: number): void {
+    if (this.reuse) this.pools[c]!.put(proc, incarnation, this.w.sim.now);
+  }
+
+  surgeEnter(): void {
+    if (++this.surge > this.surgeMax) this.surgeMax = this.surge;
+  }
+
+  surgeLeave(): void {
+    this.surge--;
+  }
+
+  startWindow(): void {
+    this.surgeMax = this.surge;
+    this.health.startWindow();
+    for (const p of this.pools) p.reuses = p.races = 0;
+  }
+
+  private watchDeadline(slot: number): void {
+    this.deadlines.push(this.w.table.ref(slot));
+    if (!this.deadlineTimer) {
+      this.deadlineTimer = true;
+      this.w.sim.schedule(this.idleTimeout, this.deadlineHandler);
+    }
+  }
+
+  /** Answer 504 to every request whose idle timeout has passed. */
+  private expire(): void {
+    const table = this.w.table;
+    const now = this.w.sim.now;
+    this.deadlineTimer = false;
+    while (this.deadlines.length > 0) {
+      const slot = table.deref(this.deadlines.peek());
+      if (slot < 0 || !table.clientWaiting[slot]) {
+        this.deadlines.shift();
+        continue;
+      }
+      const due = table.tArrive[slot]! + this.idleTimeout;
+      if (due > now) {
+        this.deadlineTimer = true;
+        this.w.sim.at(due, this.deadlineHandler);
+        return;
+      }
+      this.deadlines.shift();
+      this.answer(slot, Cause.IdleTimeout);
+    }
+  }
+
+  private sendHealthCheck(c: number): void {
+    const w = this.w;
+    const table = w.table;
+    const slot = table.alloc(w.sim.now, Origin.HealthCheck);
+    w.endpoints.drawWork(table, slot, w.endpoints.healthCheck);
+    table.container[slot] = c;
+    w.sim.schedule(this.health.timeout, this.hcTimeoutHandler, table.ref(slot));
+    w.listener.connect(c, slot);
+  }
+
+  private healthCheckTimeout(ref: number): void {
+    const slot = this.w.table.deref(ref);
+    if (slot >= 0 && this.w.table.clientWaiting[slot]) this.answer(slot, Cause.IdleTimeout);
+  }
+}

@@ -1,0 +1,54 @@
+// Choosing a target container. Classic ELB's HTTP listeners route to the target with the fewest
+// outstanding requests; ALB's default is round robin. Unhealthy targets are skipped; with none
+// left, ALB fails open (routes to all of them) and Classic ELB has nothing to route to.
+import type { Routing } from '../../scenario/model-types.js';
+
+export class Router {
+  /** Requests routed to each target and not yet answered. */
+  readonly outstanding: Int32Array;
+  /** Is each target in service (passing health checks)? */
+  readonly healthy: Uint8Array;
+  private next = 0;
+
+  constructor(
+    private readonly targets: number,
+    private readonly routing: Routing,
+    private readonly failOpen: boolean,
+  ) {
+    this.outstanding = new Int32Array(targets);
+    this.healthy = new Uint8Array(targets).fill(1);
+  }
+
+  /** A target for the next request, or -1 when no target may be used. */
+  pick(): number {
+    const n = this.targets;
+    let anyHealthy = false;
+    for (let i = 0; i < n; i++) if (this.healthy[i]) anyHealthy = true;
+    if (!anyHealthy && !this.failOpen) return -1;
+    const start = this.next;
+    this.next = start + 1 === n ? 0 : start + 1;
+    if (this.routing === 'round-robin') {
+      for (let k = 0; k < n; k++) {
+        const t = (start + k) % n;
+        if (!anyHealthy || this.healthy[t]) {
+          this.next = t + 1 === n ? 0 : t + 1;
+          return t;
+        }
+      }
+      return -1;
+    }
+    // Least outstanding requests; ties go to the first in rotating order.
+    let best = -1;
+    let bestLoad = Infinity;
+    for (let k = 0; k < n; k++) {
+      const t = (start + k) % n;
+      if (anyHealthy && !this.healthy[t]) continue;
+      const load = this.outstanding[t]!;
+      if (load < bestLoad) {
+        best = t;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,446 @@
+// The app servers' masters and workers (uWSGI or gunicorn): which worker accepts a connection,
+// when a worker recycles, how a recycling worker drains and exits — or is SIGKILLed — and how
+// long its slot stays empty until the master has a new one accepting.
+//
+// Recycling (max-requests): counted when a request closes. uWSGI honours it only once the
+// worker is minWorkerLifetime old, and from 2.0.29 staggers it by maxRequestsDelta per worker;
+// gunicorn draws each worker's limit as max_requests + randint(0, jitter). A recycling worker
+// stops accepting, finishes its in-flight requests and exits; if it is still alive reloadMercy
+// after it began (uWSGI worker-reload-mercy; gunicorn graceful_timeout), it is killed and every
+// request still in it fails: the balancer sees the connection close, a 502 worker-killed.
+//
+// Respawn: uWSGI's master notices an exited worker only on its next loop turn (masterCycle),
+// then forks; gunicorn's arbiter reaps at once (SIGCHLD). Without preload the new worker then
+// imports the app. uWSGI's master sleeps forkbombDelay when workers respawn too fast.
+//
+// Other kills: uWSGI harakiri (a worker that accepted nothing and closed nothing for that long),
+// gunicorn timeout (a sync request, or a blocked gevent hub, longer than that), the kernel's
+// OOM killer (the container's memory limit; it kills the largest worker), evil-reload-on-rss.
+import { makeSampler, type Sampler } from '../../kernel/distributions.js';
+import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
+import type { Container } from '../container.js';
+import { Cause, type KillReason } from '../outcome.js';
+import { Origin } from '../request-table.js';
+import type { World } from '../world.js';
+import { honours } from './profiles.js';
+import { HubWork, ProcState, type WorkerProcess } from './worker-process.js';
+
+export class AppServer {
+  private readonly gevent: boolean;
+  private readonly uwsgi: boolean;
+  private readonly lifo: boolean;
+  private readonly fork: Sampler;
+  private readonly appImport: Sampler;
+  private readonly exitDelay: Sampler;
+  private readonly respawnGap: Sampler | null;
+  private readonly jitter: Uniform;
+  private readonly deltaHonoured: boolean;
+  /** Recycles that ended in a clean exit / in a kill at the mercy deadline (measured window). */
+  drains = 0;
+  drainKills = 0;
+  private readonly tickHandler = (c: number) => this.masterTick(c);
+  private readonly exitHandler = (ref: number) => this.exitDone(ref);
+  private readonly mercyHandler = (ref: number) => this.mercyExpired(ref);
+  private readonly spawnedHandler = (ref: number) => this.spawned(ref);
+  private readonly reapHandler = (id: number) => this.reap(id);
+
+  constructor(
+    private readonly w: World,
+    streams: RandomStreams,
+  ) {
+    const s = w.model.fleet.server;
+    this.gevent = s.mode === 'gevent';
+    this.uwsgi = s.kind === 'uwsgi';
+    this.lifo = s.acceptOrder === 'lifo';
+    this.fork = makeSampler(s.fork, streams.stream('server/fork'));
+    this.appImport = makeSampler(s.appImport, streams.stream('server/app-import'));
+    this.exitDelay = makeSampler(s.exitDelay, streams.stream('server/exit'));
+    this.respawnGap = s.respawn ? makeSampler(s.respawn, streams.stream('server/respawn')) : null;
+    this.jitter = streams.stream('server/max-requests-jitter');
+    this.deltaHonoured = this.uwsgi && honours('uwsgi', s.version, 'maxRequestsDelta', s.mode).ok;
+  }
+
+  /** Every worker starts accepting at time 0; the masters start their loops. */
+  start(masterPhase: Uniform): void {
+    const w = this.w;
+    const s = w.model.fleet.server;
+    for (const proc of w.procs) {
+      this.born(proc);
+      this.pull(proc);
+    }
+    // The master's loop turns every `cycle` seconds from a random phase. A turn with nothing to
+    // check changes nothing, so turns are simulated only when there is something to check:
+    // always with harakiri / timeout / evil-reload, otherwise only after a worker exits.
+    this.cycle = this.uwsgi ? s.masterCycle : 1;
+    this.alwaysTick = this.uwsgi ? s.harakiri > 0 || s.evilReloadOnRss > 0 : s.harakiri > 0;
+    for (const c of w.containers) {
+      c.masterPhase = masterPhase() * this.cycle;
+      if (this.alwaysTick && this.cycle > 0) {
+        c.tickPending = true;
+        w.sim.at(c.masterPhase, this.tickHandler, c.index);
+      }
+    }
+  }
+
+  private cycle = 1;
+  private alwaysTick = false;
+
+  /** Make sure the master's next turn is simulated. */
+  private wakeMaster(container: Container): void {
+    this.wakeMasterAt(container, this.w.sim.now);
+  }
+
+  // --- accepting ------------------------------------------------------------------------
+
+  /** An idle worker of the container accepts the connection at once, if there is one. */
+  acceptNow(container: Container, slot: number): boolean {
+    if (container.idle.length === 0) return false;
+    const proc = this.w.procs[this.lifo ? container.idle.pop() : container.idle.shift()]!;
+    proc.idle = false;
+    this.accept(proc, slot);
+    // A threaded (or still idle gevent) worker with contexts to spare stays in accept().
+    if (this.canAccept(proc) && !proc.idle) {
+      proc.idle = true;
+      container.idle.push(proc.id);
+    }
+    return true;
+  }
+
+  /** A request arrives on a connection the balancer kept alive to this process. */
+  deliverKeptAlive(proc: WorkerProcess, slot: number): void {
+    const table = this.w.table;
+    table.serverHeld[slot] = 1;
+    table.tContainer[slot] = this.w.sim.now;
+    if (proc.hasFreeContext && (proc.state === ProcState.Accepting || proc.state === ProcState.Draining)) {
+      if (proc.idle) this.leaveIdle(proc);
+      this.accept(proc, slot);
+    } else proc.pending.push(slot);
+  }
+
+  private accept(proc: WorkerProcess, slot: number): void {
+    const w = this.w;
+    const table = w.table;
+    if (table.user[slot] !== Origin.HealthCheck) w.metrics.accepted(table.tContainer[slot]!, table.tArrive[slot]!);
+    const ctx = proc.takeContext();
+    w.metrics.busyContexts.add(w.sim.now, 1);
+    w.ctxReq[ctx] = slot;
+    if (w.model.fleet.server.harakiri > 0) proc.harakiriAt = w.sim.now + w.model.fleet.server.harakiri;
+    w.runner.begin(ctx);
+  }
+
+  /** Can the process take a new connection from the accept queue now? */
+  private canAccept(proc: WorkerProcess): boolean {
+    return proc.state === ProcState.Accepting && proc.hasFreeContext && (!this.gevent || proc.hubCtx < 0);
+  }
+
+  /** Let the process take queued connections while it can; otherwise wait in accept(). */
+  private pull(proc: WorkerProcess): void {
+    const w = this.w;
+    const container = w.containers[proc.container]!;
+    while (proc.pending.length > 0 && proc.hasFreeContext) this.accept(proc, proc.pending.shift());
+    while (this.canAccept(proc)) {
+      if (container.acceptQueue.length === 0) {
+        if (!proc.idle) {
+          proc.idle = true;
+          container.idle.push(proc.id);
+        }
+        return;
+      }
+      const slot = container.acceptQueue.shift();
+      container.backlog.add(w.sim.now, -1);
+      // The balancer gave up on it while it waited: the worker reads EOF and moves on.
+      if (!w.table.clientWaiting[slot]) w.table.serverDone(slot);
+      else this.accept(proc, slot);
+    }
+  }
+
+  /** gevent: the hub switches between greenlets; it may accept one queued connection. */
+  switchPoint(proc: WorkerProcess): void {
+    if (proc.state !== ProcState.Accepting || !proc.hasFreeContext) return;
+    const container = this.w.containers[proc.container]!;
+    while (container.acceptQueue.length > 0) {
+      const slot = container.acceptQueue.shift();
+      container.backlog.add(this.w.sim.now, -1);
+      if (!this.w.table.clientWaiting[slot]) this.w.table.serverDone(slot);
+      else {
+        this.accept(proc, slot);
+        return;
+      }
+    }
+  }
+
+  /** The process's hub starts running something: it is no longer blocked in accept(). */
+  hubBusy(proc: WorkerProcess): void {
+    if (proc.idle && this.gevent) this.leaveIdle(proc);
+  }
+
+  /** The process's hub has nothing to run. */
+  hubIdle(proc: WorkerProcess): void {
+    if (proc.state === ProcState.Accepting) this.pull(proc);
+  }
+
+  // --- a request ends on the server -----------------------------------------------------
+
+  /** The worker wrote its answer (cause Ok, or an app error 500) and closes the request. */
+  requestDone(ctx: number, cause: number): void {
+    const w = this.w;
+    const table = w.table;
+    const slot = w.ctxReq[ctx]!;
+    const proc = w.procs[(ctx / w.concurrency) | 0]!;
+    const container = w.containers[proc.container]!;
+    const s = w.model.fleet.server;
+    w.ctxReq[ctx] = -1;
+    if (table.dbConn[slot]) {
+      w.db.checkin(proc.id);
+      table.dbConn[slot] = 0;
+    }
+    w.balancer.answer(slot, cause);
+    if (cause === Cause.Ok && table.user[slot] !== Origin.HealthCheck && proc.state === ProcState.Accepting) {
+      w.balancer.keptAlive(proc.container, proc.id, proc.incarnation);
+    }
+    table.serverDone(slot);
+    proc.returnContext(ctx);
+    w.metrics.busyContexts.add(w.sim.now, -1);
+    proc.served++;
+    proc.harakiriAt = Infinity;
+    const grow = s.memory.perRequest;
+    if (grow > 0) {
+      proc.rss += grow;
+      container.rss += grow;
+      if (container.rss > w.model.fleet.memory) {
+        this.oomKill(container);
+        if (!proc.alive) return;
+      }
+      if (s.evilReloadOnRss > 0 && proc.rss >= s.evilReloadOnRss) proc.evilPending = true;
+    }
+    if (proc.state === ProcState.Accepting && this.wantsRecycle(proc)) this.beginRecycle(proc);
+    if (proc.state === ProcState.Draining) {
+      while (proc.pending.length > 0 && proc.hasFreeContext) this.accept(proc, proc.pending.shift());
+      if (proc.busy === 0) this.beginExit(proc);
+      return;
+    }
+    // gevent takes new connections when its hub is free (see RequestRunner); others at once.
+    if (!this.gevent || (proc.hubCtx < 0 && proc.hubQueue.length === 0)) this.pull(proc);
+  }
+
+  private wantsRecycle(proc: WorkerProcess): boolean {
+    const s = this.w.model.fleet.server;
+    const overLimit = proc.served >= proc.threshold || (this.uwsgi && s.reloadOnRss > 0 && proc.rss >= s.reloadOnRss);
+    if (!overLimit) return false;
+    // uWSGI: max-requests and reload-on-rss wait until the worker is min-worker-lifetime old.
+    return !this.uwsgi || this.w.sim.now - proc.bornAt >= s.minWorkerLifetime;
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------
+
+  /** Stop accepting and drain; killed if still alive after reloadMercy. */
+  private beginRecycle(proc: WorkerProcess): void {
+    const w = this.w;
+    proc.state = ProcState.Draining;
+    w.metrics.recycles++;
+    this.leaveLive(proc);
+    proc.mercyDeadline = w.sim.now + w.model.fleet.server.reloadMercy;
+    w.sim.at(proc.mercyDeadline, this.mercyHandler, this.ref(proc));
+    if (proc.busy === 0) this.beginExit(proc);
+  }
+
+  /** In-flight requests are done: run exit handlers, then the process is gone. */
+  private beginExit(proc: WorkerProcess): void {
+    proc.state = ProcState.Exiting;
+    this.w.sim.schedule(this.exitDelay(), this.exitHandler, this.ref(proc));
+  }
+
+  private exitDone(ref: number): void {
+    const proc = this.deref(ref);
+    if (!proc || proc.state !== ProcState.Exiting) return; // killed meanwhile
+    if (proc.mercyDeadline < Infinity) this.drains++;
+    this.die(proc);
+  }
+
+  private mercyExpired(ref: number): void {
+    const proc = this.deref(ref);
+    if (!proc || (proc.state !== ProcState.Draining && proc.state !== ProcState.Exiting)) return;
+    this.drainKills++;
+    this.kill(proc, 'mercy');
+  }
+
+  /** SIGKILL: every request still in the process fails. */
+  kill(proc: WorkerProcess, reason: KillReason): void {
+    this.w.metrics.killed(reason);
+    this.die(proc);
+  }
+
+  private die(proc: WorkerProcess): void {
+    const w = this.w;
+    const table = w.table;
+    const now = w.sim.now;
+    const container = w.containers[proc.container]!;
+    if (proc.hubCtx >= 0 && proc.hubWork === HubWork.Cpu) container.cpu.abort(proc.local);
+    for (let k = 0; k < proc.concurrency; k++) {
+      const ctx = proc.ctx(k);
+      const slot = w.ctxReq[ctx]!;
+      if (slot < 0) continue;
+      w.runner.abort(ctx, proc);
+      w.ctxReq[ctx] = -1;
+      table.dbConn[slot] = 0;
+      w.metrics.busyContexts.add(now, -1);
+      // The kernel closes its sockets: the balancer gets a reset or FIN instead of a response.
+      w.balancer.answer(slot, Cause.WorkerKilled);
+      table.serverDone(slot);
+    }
+    while (proc.pending.length > 0) {
+      const slot = proc.pending.shift();
+      w.balancer.answer(slot, Cause.WorkerKilled);
+      table.serverDone(slot);
+    }
+    w.db.processDied(proc.id);
+    container.rss -= proc.rss;
+    proc.rss = 0;
+    if (proc.state === ProcState.Accepting) this.leaveLive(proc);
+    proc.state = ProcState.Dead;
+    proc.incarnation++;
+    proc.diedAt = now;
+    proc.mercyDeadline = Infinity;
+    proc.harakiriAt = Infinity;
+    proc.evilPending = false;
+    proc.resetContexts();
+    if (this.respawnGap) {
+      w.sim.schedule(this.respawnGap(), this.spawnedHandler, this.ref(proc));
+    } else if (this.uwsgi && this.cycle > 0) {
+      container.exited.push(proc.id); // reaped on the master's next turn
+      this.wakeMaster(container);
+    } else {
+      this.reap(proc.id); // gunicorn's arbiter gets SIGCHLD
+    }
+  }
+
+  /** The master reaps an exited worker and forks its replacement. */
+  private reap(id: number): void {
+    const w = this.w;
+    const proc = w.procs[id]!;
+    const s = w.model.fleet.server;
+    proc.state = ProcState.Starting;
+    const ready = this.fork() + (s.preload ? 0 : this.appImport());
+    w.sim.schedule(ready, this.spawnedHandler, this.ref(proc));
+  }
+
+  private spawned(ref: number): void {
+    const proc = this.deref(ref);
+    if (!proc) return;
+    this.w.metrics.respawns++;
+    this.born(proc);
+    if (proc.alive) this.pull(proc);
+  }
+
+  /** A new incarnation starts accepting. */
+  private born(proc: WorkerProcess): void {
+    const w = this.w;
+    const s = w.model.fleet.server;
+    const container = w.containers[proc.container]!;
+    proc.state = ProcState.Accepting;
+    proc.bornAt = w.sim.now;
+    proc.served = 0;
+    proc.threshold = this.threshold(proc);
+    proc.rss = s.memory.base;
+    container.rss += proc.rss;
+    if (container.live++ === 0) container.zeroLiveSeconds += w.sim.now - container.zeroSince;
+    if (container.rss > w.model.fleet.memory) this.oomKill(container);
+  }
+
+  private threshold(proc: WorkerProcess): number {
+    const s = this.w.model.fleet.server;
+    if (s.maxRequests <= 0) return Infinity;
+    if (this.uwsgi) return s.maxRequests + (this.deltaHonoured ? proc.local * s.maxRequestsDelta : 0);
+    // gunicorn: max_requests + randint(0, max_requests_jitter), both ends included.
+    return s.maxRequests + (s.maxRequestsJitter > 0 ? Math.floor(this.jitter() * (s.maxRequestsJitter + 1)) : 0);
+  }
+
+  private leaveLive(proc: WorkerProcess): void {
+    const container = this.w.containers[proc.container]!;
+    if (proc.idle) this.leaveIdle(proc);
+    if (--container.live === 0) container.zeroSince = this.w.sim.now;
+  }
+
+  private leaveIdle(proc: WorkerProcess): void {
+    this.w.containers[proc.container]!.idle.remove(proc.id);
+    proc.idle = false;
+  }
+
+  /** The kernel's OOM killer: the container is over its memory limit; the largest worker dies. */
+  private oomKill(container: Container): void {
+    let victim: WorkerProcess | null = null;
+    for (const p of container.procs) if (p.alive && (!victim || p.rss > victim.rss)) victim = p;
+    if (victim) this.kill(victim, 'oom');
+  }
+
+  /** One turn of the master's loop (uWSGI: reaping, harakiri, evil-reload; gunicorn: timeout). */
+  private masterTick(c: number): void {
+    const w = this.w;
+    const s = w.model.fleet.server;
+    const container = w.containers[c]!;
+    const now = w.sim.now;
+    container.tickPending = false;
+    if (this.alwaysTick) {
+      container.tickPending = true;
+      w.sim.schedule(this.cycle, this.tickHandler, c);
+    }
+    if (now < container.masterAwakeAt) {
+      // Asleep (forkbomb delay): everything waits for the first turn after it wakes.
+      if (container.exited.length > 0) this.wakeMasterAt(container, container.masterAwakeAt);
+      return;
+    }
+    for (const proc of container.procs) {
+      if (!proc.alive) continue;
+      if (this.uwsgi) {
+        if (proc.harakiriAt <= now) this.kill(proc, 'harakiri');
+        else if (proc.evilPending) this.kill(proc, 'evil-reload');
+      } else if (s.harakiri > 0) {
+        // gunicorn's heartbeat: a sync worker notifies between requests; a gevent worker every
+        // second from its hub, so only a hub blocked that long misses it; gthread always notifies.
+        const stuckSince =
+          s.mode === 'sync' ? (proc.busy > 0 ? proc.harakiriAt - s.harakiri : Infinity) : s.mode === 'gevent' && proc.hubCtx >= 0 ? proc.hubSince : Infinity;
+        if (now - stuckSince > s.harakiri) this.kill(proc, 'timeout');
+      }
+    }
+    if (!this.uwsgi) return;
+    // Reap exited workers; respawning faster than one per worker per cycle puts the master to sleep.
+    let sleep = 0;
+    while (container.exited.length > 0) {
+      const id = container.exited.shift();
+      const second = Math.floor(now);
+      if (second <= container.lastRespawnSecond + s.masterCycle) {
+        if (++container.respawnRate > container.procs.length && s.forkbombDelay > 0) {
+          sleep = s.forkbombDelay;
+          container.masterAwakeAt = now + sleep;
+          container.respawnRate = 0;
+        }
+      } else container.respawnRate = 0;
+      container.lastRespawnSecond = second;
+      if (sleep > 0) w.sim.schedule(sleep, this.reapHandler, id);
+      else this.reap(id);
+    }
+  }
+
+  private wakeMasterAt(container: Container, t: number): void {
+    if (container.tickPending) return;
+    container.tickPending = true;
+    const turns = Math.ceil((t - container.masterPhase) / this.cycle);
+    this.w.sim.at(container.masterPhase + Math.max(turns, 0) * this.cycle, this.tickHandler, container.index);
+  }
+
+  /** A reference to a process incarnation that survives its death. */
+  private ref(proc: WorkerProcess): number {
+    return (proc.incarnation & 0x7fff) * 65536 + proc.id;
+  }
+
+  private deref(ref: number): WorkerProcess | null {
+    const id = ref % 65536;
+    const proc = this.w.procs[id]!;
+    return (ref - id) / 65536 === (proc.incarnation & 0x7fff) ? proc : null;
+  }
+
+  startWindow(): void {
+    this.drains = 0;
+    this.drainKills = 0;
+  }
+}

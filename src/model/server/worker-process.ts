@@ -1,0 +1,116 @@
+// One worker process of an app server: its lifecycle, its execution contexts (1 for sync,
+// `concurrency` greenlets or threads otherwise) and its hub — the one Python thread that runs
+// CPU work. The GIL (threads) or the gevent hub (greenlets) let only one context run Python at
+// a time, so a process has at most one CPU burst on the container's CPU; under gevent a C call
+// that does not yield (mysqlclient) holds the hub too, and every other greenlet waits.
+import { Fifo } from '../../kernel/fifo.js';
+
+export const enum ProcState {
+  /** Exited or killed; waiting for the master to notice and respawn it. */
+  Dead = 0,
+  /** Forked, importing the app. */
+  Starting = 1,
+  /** Accepting new connections. */
+  Accepting = 2,
+  /** Recycling: no longer accepting, finishing in-flight requests. */
+  Draining = 3,
+  /** Finished its requests; running exit handlers. */
+  Exiting = 4,
+}
+
+/** What a context asks of the hub. */
+export const enum HubWork {
+  /** Python code: runs on the container's CPU. */
+  Cpu = 0,
+  /** A C call that does not release the hub (mysqlclient under gevent): no CPU, no yield. */
+  Block = 1,
+}
+
+export class WorkerProcess {
+  state = ProcState.Accepting;
+  /** Bumped at every respawn: connections and timers of an old incarnation are stale. */
+  incarnation = 0;
+  /** When this incarnation started accepting. */
+  bornAt = 0;
+  /** When the previous incarnation died (closed all its connections). */
+  diedAt = -Infinity;
+  /** Contexts serving a request. */
+  busy = 0;
+  /** Requests closed since this incarnation started. */
+  served = 0;
+  /** Recycle after this many requests (Infinity = never). */
+  threshold = Infinity;
+  /** Resident memory, bytes. */
+  rss = 0;
+  /** Recycle/reload deadline: SIGKILL if still alive then (Infinity = none). */
+  mercyDeadline = Infinity;
+  /** uWSGI harakiri deadline (Infinity = none). */
+  harakiriAt = Infinity;
+  /** The master decided to SIGKILL it (evil-reload) at its next turn. */
+  evilPending = false;
+  /** Context on the hub, or -1; what it runs there; since when. */
+  hubCtx = -1;
+  hubWork = HubWork.Cpu;
+  hubSince = 0;
+  /** Contexts waiting for the hub, and what each wants (by context offset). */
+  readonly hubQueue: Fifo;
+  readonly wantKind: Int32Array;
+  readonly wantWork: Float64Array;
+  /** Free context ids (a stack). */
+  private readonly freeCtx: Int32Array;
+  private freeTop: number;
+  /** Is the process in its container's idle list? */
+  idle = false;
+  /** Requests delivered on kept-alive connections while no context was free. */
+  readonly pending: Fifo;
+
+  constructor(
+    /** Index in the fleet. */
+    readonly id: number,
+    /** Index in its container (its CPU job id). */
+    readonly local: number,
+    readonly container: number,
+    readonly concurrency: number,
+  ) {
+    this.hubQueue = new Fifo(Infinity, 16);
+    this.pending = new Fifo(Infinity, 16);
+    this.wantKind = new Int32Array(concurrency);
+    this.wantWork = new Float64Array(concurrency);
+    this.freeCtx = new Int32Array(concurrency);
+    this.freeTop = concurrency;
+    this.resetContexts();
+  }
+
+  /** Global id of this process's k-th context. */
+  ctx(k: number): number {
+    return this.id * this.concurrency + k;
+  }
+
+  resetContexts(): void {
+    for (let k = 0; k < this.concurrency; k++) this.freeCtx[k] = this.ctx(this.concurrency - 1 - k);
+    this.freeTop = this.concurrency;
+    this.busy = 0;
+    this.hubCtx = -1;
+    this.hubQueue.clear();
+    this.pending.clear();
+  }
+
+  get hasFreeContext(): boolean {
+    return this.freeTop > 0;
+  }
+
+  takeContext(): number {
+    this.busy++;
+    return this.freeCtx[--this.freeTop]!;
+  }
+
+  returnContext(ctx: number): void {
+    this.busy--;
+    this.freeCtx[this.freeTop++] = ctx;
+  }
+
+  /** Is the process alive (holding memory, able to hold connections)? */
+  get alive(): boolean {
+    return this.state >= ProcState.Accepting;
+  }
+}
