@@ -59,3 +59,13 @@ console.log(
   `   inside capsim: simulation ${fmt(p.wallSeconds)} s, ${fmt(p.events, 0)} events (${fmt(p.eventsPerSecond / 1e6)}M/s), ` +
     `${fmt(p.requests, 0)} customers (${fmt(p.requestsPerSecond / 1e6)}M/s), peak RSS ${fmt(p.peakRssMiB, 0)} MiB`,
 );
+
+// 2. The first incident model: one replication of 1 simulated hour at 19k requests/min.
+const incident = best(runs, ['bin/capsim.js', 'run', 'models/incident/01-uwsgi-2-workers.yaml', '--replications', '1', '--json', '--profile']);
+const q = profileOf(incident.stderr);
+console.log('\n2. fleet: models/incident/01-uwsgi-2-workers.yaml, 1 replication (1 h at 19k/min after its warmup)');
+console.log(`   capsim run: ${fmt(incident.wall)} s wall (process; target <= 1 s)`);
+console.log(
+  `   inside capsim: simulation ${fmt(q.wallSeconds)} s, ${fmt(q.events, 0)} events (${fmt(q.eventsPerSecond / 1e6)}M/s), ` +
+    `${fmt(q.requests, 0)} requests in the measured hour (${fmt(q.requests / q.wallSeconds / 1e6)}M simulated requests/s), peak RSS ${fmt(q.peakRssMiB, 0)} MiB`,
+);
