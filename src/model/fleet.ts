@@ -58,6 +58,7 @@ export class Fleet {
     for (let c = 0; c < fleet.containers; c++) {
       const cpu = new PsCpu(sim, fleet.vcpu, server.workers, (local) => w.runner.cpuDone(c, local));
       const container = new Container(c, cpu, queueCap);
+      container.rss = server.memory.shared;
       for (let k = 0; k < server.workers; k++) {
         const proc = new WorkerProcess(procs.length, k, c, concurrency);
         procs.push(proc);

@@ -27,6 +27,7 @@ export class Listener {
   private readonly synRetryHandler = (slot: number) => this.syn(slot);
   private readonly ackHandler = (slot: number) => this.ack(slot);
   private readonly connectTimeoutHandler = (slot: number) => this.connectTimedOut(slot);
+  private readonly synackGiveUpHandler = (slot: number) => this.synackGiveUp(slot);
 
   constructor(private readonly w: World) {
     this.linux = w.model.fleet.overflow === 'linux';
@@ -83,13 +84,16 @@ export class Listener {
     }
     this.leaveSurge(slot);
     table.attempt[slot] = 0;
-    // The handshake completes one RTT later. When its final ACK cannot find the queue full —
-    // the queue plus every handshake under way still fits — the outcome is known now: skip
-    // the wait (an RTT, a fraction of a millisecond) and save an event.
-    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) return;
-    if (container.acceptQueue.length + container.handshakes < container.queueCap) {
-      this.enqueue(c, slot);
-      return;
+    // The handshake completes one RTT later. With an empty queue and no other handshake under
+    // way, nothing decided within that RTT could differ: take the outcome now and save an event.
+    // Otherwise simulate the wait, so that SYNs arriving meanwhile see the queue as Linux does
+    // and the final ACK can overflow.
+    if (container.acceptQueue.length === 0 && container.handshakes === 0) {
+      if (w.server.acceptNow(container, slot)) return;
+      if (container.queueCap >= 2) {
+        this.enqueue(c, slot);
+        return;
+      }
     }
     container.handshakes++;
     table.tContainer[slot] = w.sim.now; // from now on: the SYN-ACK clock
@@ -118,14 +122,18 @@ export class Listener {
       return;
     }
     const k = table.attempt[slot]!;
-    if (k >= w.model.fleet.synackRetries) {
-      // The request socket is dropped; the balancer's data then meets a reset.
-      this.fail(slot, Cause.BacklogOverflow);
-      return;
-    }
     table.attempt[slot] = k + 1;
     const t0 = table.tContainer[slot]!;
-    w.sim.at(t0 + 2 ** (k + 1) - 1 + w.model.balancer.rtt, this.ackHandler, slot);
+    // The k-th SYN-ACK retransmission goes out 2^k − 1 s after the first; after the last one the
+    // timer runs once more before the request socket is dropped (1+2+4+8+16+32 = 63 s by default).
+    const next = t0 + 2 ** (k + 1) - 1;
+    if (k < w.model.fleet.synackRetries) w.sim.at(next + w.model.balancer.rtt, this.ackHandler, slot);
+    else w.sim.at(next, this.synackGiveUpHandler, slot);
+  }
+
+  /** The SYN-ACK retransmissions ran out: the balancer's data then meets a reset. */
+  private synackGiveUp(slot: number): void {
+    this.fail(slot, Cause.BacklogOverflow);
   }
 
   private enqueue(c: number, slot: number): void {

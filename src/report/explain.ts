@@ -43,7 +43,7 @@ const DURATION_KEYS = new Set([
   'masterCycle',
   'forkbombDelay',
 ]);
-const SIZE_KEYS = new Set(['reloadOnRss', 'evilReloadOnRss', 'base', 'perRequest']);
+const SIZE_KEYS = new Set(['reloadOnRss', 'evilReloadOnRss', 'base', 'perRequest', 'perInFlight', 'shared']);
 
 /** One resolved value as people write it in a model file, chosen by its key. */
 export function formatModelValue(path: readonly PathSegment[], value: unknown): string {

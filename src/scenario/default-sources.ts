@@ -117,6 +117,11 @@ function serverDefaultFor(model: Model, rest: readonly PathSegment[]): Sourced<u
       return RESPAWN_DEFAULT;
   }
   const d = serverDefaults(kind, version, mode);
-  if (key === 'memory') return rest[1] === 'perRequest' ? d.memoryPerRequest : d.memoryBase;
+  if (key === 'memory') {
+    if (rest[1] === 'perRequest') return d.memoryPerRequest;
+    if (rest[1] === 'perInFlight') return d.memoryPerInFlight;
+    if (rest[1] === 'shared') return d.memoryShared;
+    return d.memoryBase;
+  }
   return (d as unknown as Record<string, Sourced<unknown> | undefined>)[key];
 }

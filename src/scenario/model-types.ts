@@ -161,7 +161,11 @@ export interface Server {
   /** uWSGI evil-reload-on-rss (master SIGKILLs), bytes; 0 = off. */
   evilReloadOnRss: number;
   /** Resident memory of a worker: at spawn, and growth per request served. */
-  memory: { base: number; perRequest: number };
+  /** Memory, bytes. `shared`: the master and the pages preforked workers share copy-on-write,
+   *  counted once per container. Per worker: `base` (its own pages at spawn), growth
+   *  `perRequest` served (kept until it exits), and `perInFlight` held by each request in it
+   *  (its objects; freed when the request ends). */
+  memory: { shared: number; base: number; perRequest: number; perInFlight: number };
   /** Which worker blocked in accept() gets the next connection. */
   acceptOrder: 'lifo' | 'fifo';
 }

@@ -480,8 +480,13 @@ const server = obj({
   reloadOnRss: size('nonnegative').optional(),
   evilReloadOnRss: size('nonnegative').optional(),
   memory: obj(
-    { base: size('nonnegative').optional(), perRequest: size('nonnegative').optional() },
-    'worker memory such as { base: 120MiB, perRequest: 8KiB }',
+    {
+      shared: size('nonnegative').optional(),
+      base: size('nonnegative').optional(),
+      perRequest: size('nonnegative').optional(),
+      perInFlight: size('nonnegative').optional(),
+    },
+    'worker memory such as { shared: 300MiB, base: 40MiB, perRequest: 8KiB, perInFlight: 2MiB }',
   ).optional(),
   acceptOrder: oneOf(['lifo', 'fifo']).optional(),
 }).prefault({});
@@ -534,7 +539,12 @@ function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number):
     forkbombDelay: s.forkbombDelay ?? d.forkbombDelay.value,
     reloadOnRss: s.reloadOnRss ?? d.reloadOnRss.value,
     evilReloadOnRss: s.evilReloadOnRss ?? d.evilReloadOnRss.value,
-    memory: { base: s.memory?.base ?? d.memoryBase.value, perRequest: s.memory?.perRequest ?? d.memoryPerRequest.value },
+    memory: {
+      shared: s.memory?.shared ?? d.memoryShared.value,
+      base: s.memory?.base ?? d.memoryBase.value,
+      perRequest: s.memory?.perRequest ?? d.memoryPerRequest.value,
+      perInFlight: s.memory?.perInFlight ?? d.memoryPerInFlight.value,
+    },
     acceptOrder: s.acceptOrder ?? d.acceptOrder.value,
   };
 }

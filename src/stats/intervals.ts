@@ -118,5 +118,6 @@ export function summarizeCounts(perReplication: readonly number[], level = 0.95)
     return { mean, ci95: [lo / n, hi / n], method: 'poisson' };
   }
   const t = meanCI(perReplication, level);
-  return { mean, ci95: t.ci95, method: 'student-t' };
+  // A count is never negative: a wide t interval (bursty counts, few replications) is clipped at 0.
+  return { mean, ci95: [Math.max(0, t.ci95[0]), t.ci95[1]], method: 'student-t' };
 }

@@ -124,7 +124,20 @@ export class AppServer {
     const ctx = proc.takeContext();
     w.metrics.busyContexts.add(w.sim.now, 1);
     w.ctxReq[ctx] = slot;
-    if (w.model.fleet.server.harakiri > 0) proc.harakiriAt = w.sim.now + w.model.fleet.server.harakiri;
+    const s = w.model.fleet.server;
+    if (s.harakiri > 0) proc.harakiriAt = w.sim.now + s.harakiri;
+    const held = s.memory.perInFlight;
+    if (held > 0) {
+      // The request's objects live in the worker until it ends; a container over its limit
+      // loses its largest worker to the OOM killer — perhaps this one, with this request.
+      proc.rss += held;
+      const container = w.containers[proc.container]!;
+      container.rss += held;
+      if (container.rss > w.model.fleet.memory) {
+        this.oomKill(container);
+        if (w.ctxReq[ctx] !== slot) return;
+      }
+    }
     w.runner.begin(ctx);
   }
 
@@ -194,15 +207,25 @@ export class AppServer {
       w.db.checkin(proc.id);
       table.dbConn[slot] = 0;
     }
+    proc.served++;
+    // The connection stays open for reuse only if the balancer still waited for this response
+    // (after its timeout it closed the connection) and the worker is not about to recycle
+    // (gunicorn sets alive = False and force-closes the response that reaches max_requests).
+    const keepAlive =
+      cause === Cause.Ok &&
+      table.clientWaiting[slot] === 1 &&
+      table.user[slot] !== Origin.HealthCheck &&
+      proc.state === ProcState.Accepting &&
+      proc.served < proc.threshold;
     w.balancer.answer(slot, cause);
-    if (cause === Cause.Ok && table.user[slot] !== Origin.HealthCheck && proc.state === ProcState.Accepting) {
-      w.balancer.keptAlive(proc.container, proc.id, proc.incarnation);
-    }
+    if (keepAlive) w.balancer.keptAlive(proc.container, proc.id, proc.incarnation);
     table.serverDone(slot);
     proc.returnContext(ctx);
     w.metrics.busyContexts.add(w.sim.now, -1);
-    proc.served++;
     proc.harakiriAt = Infinity;
+    const held = s.memory.perInFlight;
+    proc.rss -= held;
+    container.rss -= held;
     const grow = s.memory.perRequest;
     if (grow > 0) {
       proc.rss += grow;

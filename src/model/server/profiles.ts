@@ -43,6 +43,8 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
       evilReloadOnRss: { value: 0, source: `${v} default evil-reload-on-rss (off)` },
       memoryBase: { value: 120 * MiB, source: 'capsim assumption: a Django worker, 120 MiB' },
       memoryPerRequest: { value: 0, source: 'capsim default: no growth per request' },
+      memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
+      memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
       acceptOrder: { value: 'lifo' as const, source: 'Linux wakes the most recently idle waiter (epoll)' },
     };
   }
@@ -73,6 +75,8 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
     evilReloadOnRss: { value: 0, source: 'uWSGI only' },
     memoryBase: { value: 120 * MiB, source: 'capsim assumption: a Django worker, 120 MiB' },
     memoryPerRequest: { value: 0, source: 'capsim default: no growth per request' },
+    memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
+    memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
     acceptOrder: { value: 'lifo' as const, source: 'Linux wakes the most recently idle waiter (epoll)' },
   };
 }

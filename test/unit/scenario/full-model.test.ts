@@ -82,7 +82,7 @@ test('every key of the full model parses to its value', () => {
     forkbombDelay: 1,
     reloadOnRss: 512 * MiB,
     evilReloadOnRss: GiB,
-    memory: { base: 150 * MiB, perRequest: 8 * 1024 },
+    memory: { shared: 0, base: 150 * MiB, perRequest: 8 * 1024, perInFlight: 0 },
     acceptOrder: 'fifo',
   });
   assert.equal(respawn?.kind, 'lognormal');

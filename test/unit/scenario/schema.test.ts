@@ -36,7 +36,7 @@ const uwsgiDefaults = {
   forkbombDelay: 2,
   reloadOnRss: 0,
   evilReloadOnRss: 0,
-  memory: { base: 120 * MiB, perRequest: 0 },
+  memory: { shared: 0, base: 120 * MiB, perRequest: 0, perInFlight: 0 },
   acceptOrder: 'lifo',
 } satisfies Partial<Model['fleet']['server']>;
 

@@ -1,0 +1,171 @@
+// Mechanisms 2 and 3: the listen (accept) queue.
+//
+// refuse: textbook loss. One sync worker takes the first request, B wait in the backlog, the
+//   rest are refused at once: K − 1 − B × 502 backlog-overflow.
+// linux: the accept queue holds min(backlog, somaxconn) + 1; a SYN that finds it full is
+//   dropped and retransmitted 1, 3, 7 s after the first; the balancer gives up at its connect
+//   timeout (10 s): 504 connect-timeout.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { base, burst, failures, parse, run, sojournSum, near, yamlOf, type Tree } from './harness.js';
+
+/** K simultaneous requests at t0 = 100 s on `workers` uWSGI sync workers. */
+const burstOn = (k: number, server: Tree, fleet: Tree = {}, service = 'const(30s)', extra: Tree = {}): Tree =>
+  base({
+    simulation: { duration: '199s' },
+    // Spaced 2 ms apart (more than the 0.5 ms RTT): each handshake completes before the next
+    // SYN, so every SYN sees the queue its predecessors left (a tighter burst all gets past the
+    // SYN check, as in Linux, and overflows at the final ACK instead: see below).
+    traffic: { ...burst(k, 100, `${2 * k}ms`), phases: [{ wait: service }] },
+    balancer: { idleTimeout: '1000s' },
+    fleet: { ...fleet, server: { kind: 'uwsgi', mode: 'sync', workers: 1, ...server } },
+    ...extra,
+  });
+
+// ---------------------------------------------------------------- refuse
+
+test('refuse: K simultaneous requests, 1 worker, backlog B -> exactly K − 1 − B refused', () => {
+  for (const [k, b] of [
+    [5, 2],
+    [10, 3],
+    [20, 0],
+  ] as const) {
+    const x = run(burstOn(k, { backlog: b }, { overflow: 'refuse' }));
+    assert.equal(x.r.arrivals, k);
+    assert.deepEqual(failures(x), { 'backlog-overflow': k - 1 - b }, `K=${k} B=${b}`);
+    assert.equal(x.status['502'], k - 1 - b);
+    // The refused end at once (latency 0); the rest are served 30 s apart: 130, 160, 190 s.
+    assert.equal(x.cause.ok, Math.min(1 + b, 3));
+  }
+});
+
+test('refuse: 2 workers take 2 -> K − 2 − B refused', () => {
+  const x = run(burstOn(10, { backlog: 3, workers: 2 }, { overflow: 'refuse' }));
+  assert.deepEqual(failures(x), { 'backlog-overflow': 5 });
+});
+
+test('refuse, negative: K ≤ 1 + B, or an unlimited backlog, refuses nothing', () => {
+  assert.deepEqual(failures(run(burstOn(4, { backlog: 3 }, { overflow: 'refuse' }))), {});
+  assert.deepEqual(failures(run(burstOn(50, { backlog: 'unlimited' }, { overflow: 'refuse' }))), {});
+});
+
+// ---------------------------------------------------------------- linux: SYN drops
+
+test('linux: the queue holds backlog + 1; the other SYNs are retried at 1, 3, 7 s and end 504 connect-timeout at 10 s', () => {
+  // 1 worker busy 30 s, backlog 2 -> the queue holds 3: 1 + 3 get in, 6 are dropped four
+  // times each (0, 1, 3, 7 s) and time out at 110 s. Served: 130, 160, 190 s (220 s is past the window).
+  const x = run(burstOn(10, { backlog: 2 }, { overflow: 'linux' }, 'const(30s)', { balancer: { kind: 'alb', idleTimeout: '1000s' } }));
+  assert.deepEqual(failures(x), { 'connect-timeout': 6 });
+  assert.equal(x.status['504'], 6);
+  assert.equal(x.cause.ok, 3);
+  assert.equal(x.r.mechanisms.synDrops, 24, '6 requests × 4 SYNs');
+  assert.equal(x.r.mechanisms.backlogMax, 3);
+  // Response times: 6 × 10 s (connect timeout) + 30 + 60 + 90 s.
+  near(sojournSum(x), 6 * 10 + 30 + 60 + 90, 0.02, "sum of response times (the 2 ms spacing shifts it by a few ms)");
+});
+
+test('linux: the connect timeout is balancer.connectTimeout', () => {
+  // connectTimeout 4 s: SYNs at 0, 1, 3 s; the next (7 s) is past it: 504 at 4 s.
+  const x = run(burstOn(10, { backlog: 2 }, { overflow: 'linux' }, 'const(30s)', { balancer: { kind: 'alb', idleTimeout: '1000s', connectTimeout: '4s' } }));
+  assert.deepEqual(failures(x), { 'connect-timeout': 6 });
+  assert.equal(x.r.mechanisms.synDrops, 18, '6 requests × 3 SYNs');
+  near(sojournSum(x), 6 * 4 + 30 + 60 + 90, 0.02, "sum of response times (the 2 ms spacing shifts it by a few ms)");
+});
+
+test('linux: somaxconn caps the backlog (gunicorn backlog 2048, somaxconn 2 -> queue of 3)', () => {
+  const x = run(
+    base({
+      simulation: { duration: '199s' },
+      traffic: { ...burst(10, 100, '20ms'), phases: [{ wait: 'const(30s)' }] },
+      balancer: { kind: 'alb', idleTimeout: '1000s' },
+      fleet: { overflow: 'linux', somaxconn: 2, server: { kind: 'gunicorn', mode: 'sync', workers: 1, harakiri: '0s' } },
+    }),
+  );
+  assert.deepEqual(failures(x), { 'connect-timeout': 6 });
+  assert.equal(x.r.mechanisms.backlogMax, 3);
+});
+
+test('uWSGI refuses to start with a listen backlog above somaxconn (no silent clamp): the model file is rejected', () => {
+  const m = (backlog: number) => yamlOf(burstOn(3, { backlog }, { overflow: 'linux', somaxconn: 128 }));
+  assert.throws(() => parse(m(129)), /somaxconn/);
+  assert.doesNotThrow(() => parse(m(128)));
+});
+
+test('linux: a queue freed before the 3 s retransmission lets the dropped SYN in (latency 3 s + service, no failure)', () => {
+  // backlog 0 -> queue of 1. Service 1.4 s. #1 served 0–1.4 s, #2 queued then served 1.4–2.8 s.
+  // #3's SYN is dropped at 0 s and at 1 s (#2 still queued); at 3 s it gets in: 3–4.4 s.
+  const x = run(burstOn(3, { backlog: 0 }, { overflow: 'linux' }, 'const(1.4s)'));
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.cause.ok, 3);
+  assert.equal(x.r.mechanisms.synDrops, 2);
+  near(x.r.latencyMs.max, 4400, 1e-6, 'max latency (ms)');
+  near(sojournSum(x), 1.4 + 2.8 + 4.4, 0.02, "sum of latencies (the 2 ms spacing shifts it by a few ms)");
+});
+
+test('linux: retransmission at 1 s gets in when the queue has room then', () => {
+  // Service 0.6 s, queue of 1, 4 requests: #1 0–0.6, #2 0.6–1.2. #3 and #4 dropped at 0 s;
+  // at 1 s #3 gets in (queued, served 1.2–1.8), #4 is dropped again; at 3 s #4 gets in: 3–3.6.
+  const x = run(burstOn(4, { backlog: 0 }, { overflow: 'linux' }, 'const(0.6s)'));
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.r.mechanisms.synDrops, 3);
+  near(x.r.latencyMs.max, 3600, 1e-6, 'max latency (ms)');
+  near(sojournSum(x), 0.6 + 1.2 + 1.8 + 3.6, 0.02, "sum of latencies (the 2 ms spacing shifts it by a few ms)");
+});
+
+test('linux vs refuse: the same burst is refused (502) under refuse, times out (504) under linux', () => {
+  const refuse = run(burstOn(10, { backlog: 2 }, { overflow: 'refuse' }));
+  const linux = run(burstOn(10, { backlog: 2 }, { overflow: 'linux' }, 'const(30s)', { balancer: { kind: 'alb', idleTimeout: '1000s' } }));
+  // refuse: the queue holds B = 2; linux: B + 1 = 3.
+  assert.deepEqual(failures(refuse), { 'backlog-overflow': 7 });
+  assert.deepEqual(failures(linux), { 'connect-timeout': 6 });
+});
+
+// ---------------------------------------------------------------- linux: the final ACK overflows
+
+// Three requests 0.067 ms apart (a burst of 3 over 0.2 ms), RTT 0.5 ms, 1 worker busy 30 s,
+// backlog 0 -> an accept queue of 1. #1 is accepted at once. #2's SYN finds the queue empty
+// (passes); #3's SYN, 0.067 ms later, also finds it empty, because #2's final ACK only arrives
+// one RTT after its SYN. #2's ACK (0.57 ms) fills the queue; #3's ACK (0.63 ms) overflows it:
+//   tcp_abort_on_overflow = 1: the kernel resets #3: 502 backlog-overflow at once.
+//   tcp_abort_on_overflow = 0: the ACK is dropped; SYN-ACKs are retransmitted 1, 3, 7, 15,
+//     31 s after; at 31 s the queue has room again (#2 was accepted at 30 s): #3 gets in and
+//     is served 60–90 s. No failure.
+const ackRace = (abort: boolean): Tree =>
+  burstOn(3, { backlog: 0 }, { overflow: 'linux', tcpAbortOnOverflow: abort }, 'const(30s)', {
+    traffic: { ...burst(3, 100, '0.2ms'), phases: [{ wait: 'const(30s)' }] },
+  });
+
+test('linux: tcpAbortOnOverflow resets a handshake whose final ACK finds the queue full: 502 backlog-overflow', () => {
+  const x = run(ackRace(true));
+  assert.equal(x.r.mechanisms.synDrops, 0, 'both SYNs found the queue empty');
+  assert.equal(x.r.mechanisms.ackOverflows, 1);
+  assert.deepEqual(failures(x), { 'backlog-overflow': 1 });
+  assert.equal(x.cause.ok, 2);
+});
+
+test('linux: without tcpAbortOnOverflow the overflowing ACK is retried via SYN-ACK retransmissions: no failure', () => {
+  const x = run(ackRace(false));
+  assert.equal(x.r.mechanisms.synDrops, 0, 'both SYNs found the queue empty');
+  assert.equal(x.r.mechanisms.ackOverflows, 5, 'ACKs at 0, 1, 3, 7, 15 s overflow; at 31 s there is room');
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.cause.ok, 3);
+});
+
+test('linux: SYN-ACK retries exhausted while the queue stays full: the balancer times out (504 idle) before the reset', () => {
+    // As above, but the worker is busy 100 s, so the queue (#2) stays full past 63 s. The
+    // balancer received a SYN-ACK, so for it the connection is established and its request
+    // sent: no connect timeout. Linux drops the request sock only when the timer after the
+    // 5th retransmission (31 s) expires, at 63 s; the balancer's idle timeout (60 s) comes
+    // first: 504 idle-timeout at 60 s.
+    const x = run(
+      burstOn(3, { backlog: 0 }, { overflow: 'linux', tcpAbortOnOverflow: false }, 'const(100s)', {
+        traffic: { ...burst(3, 100, '0.2ms'), phases: [{ wait: 'const(100s)' }] },
+        balancer: { kind: 'alb', idleTimeout: '60s' },
+      }),
+    );
+    assert.equal(x.r.mechanisms.synDrops, 0);
+    // #1 (100 s of service) and #2 also pass 60 s: all three end 504 idle-timeout; #3 never
+    // ends 502 backlog-overflow.
+    assert.deepEqual(failures(x), { 'idle-timeout': 3 });
+  },
+);
