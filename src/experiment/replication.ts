@@ -4,6 +4,7 @@ import { RandomStreams } from '../kernel/random-streams.js';
 import { Simulation } from '../kernel/simulation.js';
 import { Fleet } from '../model/fleet.js';
 import { Metrics } from '../model/metrics.js';
+import { Timeline, type TimelineData } from '../model/timeline.js';
 import type { Model } from '../scenario/model-types.js';
 
 export interface ReplicationResult {
@@ -36,6 +37,8 @@ export interface ReplicationResult {
   little: { L: number; lambda: number; W: number };
   /** Events the kernel ran (whole replication, warmup included). */
   events: number;
+  /** Present when asked for (ReplicationOptions.timelineInterval). */
+  timeline?: TimelineData;
 }
 
 export interface Mechanisms {
@@ -59,17 +62,25 @@ export interface Mechanisms {
   dbRefused: number;
 }
 
-export function runReplication(model: Model, replication: number): ReplicationResult {
+export interface ReplicationOptions {
+  /** Record a timeline sampled every this many seconds (bounded: see model/timeline.ts). */
+  timelineInterval?: number;
+}
+
+export function runReplication(model: Model, replication: number, options: ReplicationOptions = {}): ReplicationResult {
   const sim = new Simulation();
   const streams = new RandomStreams(model.simulation.seed, replication);
   const metrics = new Metrics(sim);
   const fleet = new Fleet(sim, model, streams, metrics);
   const { warmup, duration } = model.simulation;
+  const timeline = options.timelineInterval ? new Timeline(sim, fleet.containers, options.timelineInterval, warmup + duration) : null;
+  metrics.timeline = timeline;
 
   fleet.start();
   if (warmup > 0) sim.run(warmup);
   metrics.startWindow();
   fleet.startWindow();
+  timeline?.start();
   sim.run(warmup + duration);
   fleet.endWindow();
 
@@ -136,5 +147,6 @@ export function runReplication(model: Model, replication: number): ReplicationRe
       W: metrics.finished > 0 ? metrics.sojournSum / metrics.finished : NaN,
     },
     events: sim.executed,
+    ...(timeline ? { timeline: timeline.result() } : {}),
   };
 }

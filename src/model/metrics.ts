@@ -1,6 +1,7 @@
 // What one replication measures. Every figure covers the measured window only: requests that
 // arrived after the warmup, time averages from the end of the warmup. Memory is constant.
 import { QuantileSketch } from '../stats/quantile-sketch.js';
+import type { Timeline } from './timeline.js';
 import { TimeWeighted } from '../stats/time-weighted.js';
 import { CAUSES, KILL_REASONS, STATUSES, type KillReason } from './outcome.js';
 
@@ -28,6 +29,9 @@ export class Metrics {
   recycles = 0;
   respawns = 0;
   readonly sigkills = new Float64Array(KILL_REASONS.length);
+
+  /** The optional trace of this replication. */
+  timeline: Timeline | null = null;
 
   constructor(private readonly clock: { now: number }) {}
 
@@ -62,8 +66,8 @@ export class Metrics {
     if (w > 0) this.waited++;
   }
 
-  /** A request ended with `cause` (0 = success) after arriving at tArrive. */
-  ended(tArrive: number, cause: number): void {
+  /** A request ended with `cause` (0 = success) after arriving at tArrive, at `container` (-1: none). */
+  ended(tArrive: number, cause: number, container = -1): void {
     const now = this.clock.now;
     this.inSystem.add(now, -1);
     if (tArrive < this.from) return;
@@ -72,6 +76,7 @@ export class Metrics {
     this.sojournSum += rt;
     this.cause[cause]++;
     this.status[CAUSE_STATUS[cause]!]++;
+    if (cause !== 0 && this.timeline !== null) this.timeline.failure(cause, container);
     if (cause === 0) this.latency.add(rt);
   }
 

@@ -97,7 +97,7 @@ export class Balancer {
     }
     const c = table.container[slot]!;
     if (c >= 0) this.router.outstanding[c]--;
-    w.metrics.ended(table.tArrive[slot]!, cause);
+    w.metrics.ended(table.tArrive[slot]!, cause, c);
     table.clientDone(slot);
     if (user >= 0) this.users!.answered(user);
   }
