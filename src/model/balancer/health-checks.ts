@@ -47,14 +47,14 @@ export class HealthChecks {
     if (ok) {
       this.failRun[c] = 0;
       if (++this.okRun[c]! >= this.hc.healthyThreshold && !r.healthy[c]) {
-        r.healthy[c] = 1;
+        r.setHealthy(c, true);
         this.unhealthySeconds[c] += this.sim.now - Math.max(this.since[c]!, this.from);
         this.transitions++;
       }
     } else {
       this.okRun[c] = 0;
       if (++this.failRun[c]! >= this.hc.unhealthyThreshold && r.healthy[c]) {
-        r.healthy[c] = 0;
+        r.setHealthy(c, false);
         this.since[c] = this.sim.now;
         this.transitions++;
       }

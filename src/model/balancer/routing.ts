@@ -6,8 +6,9 @@ import type { Routing } from '../../scenario/model-types.js';
 export class Router {
   /** Requests routed to each target and not yet answered. */
   readonly outstanding: Int32Array;
-  /** Is each target in service (passing health checks)? */
+  /** Is each target in service (passing health checks)? Change it with setHealthy(). */
   readonly healthy: Uint8Array;
+  private healthyCount: number;
   private next = 0;
 
   constructor(
@@ -17,13 +18,19 @@ export class Router {
   ) {
     this.outstanding = new Int32Array(targets);
     this.healthy = new Uint8Array(targets).fill(1);
+    this.healthyCount = targets;
+  }
+
+  setHealthy(t: number, healthy: boolean): void {
+    if ((this.healthy[t] === 1) === healthy) return;
+    this.healthy[t] = healthy ? 1 : 0;
+    this.healthyCount += healthy ? 1 : -1;
   }
 
   /** A target for the next request, or -1 when no target may be used. */
   pick(): number {
     const n = this.targets;
-    let anyHealthy = false;
-    for (let i = 0; i < n; i++) if (this.healthy[i]) anyHealthy = true;
+    const anyHealthy = this.healthyCount > 0;
     if (!anyHealthy && !this.failOpen) return -1;
     const start = this.next;
     this.next = start + 1 === n ? 0 : start + 1;

@@ -224,8 +224,10 @@ export class AppServer {
     w.metrics.busyContexts.add(w.sim.now, -1);
     proc.harakiriAt = Infinity;
     const held = s.memory.perInFlight;
-    proc.rss -= held;
-    container.rss -= held;
+    if (held > 0) {
+      proc.rss -= held;
+      container.rss -= held;
+    }
     const grow = s.memory.perRequest;
     if (grow > 0) {
       proc.rss += grow;
