@@ -69,3 +69,28 @@ console.log(
   `   inside capsim: simulation ${fmt(q.wallSeconds)} s, ${fmt(q.events, 0)} events (${fmt(q.eventsPerSecond / 1e6)}M/s), ` +
     `${fmt(q.requests, 0)} requests in the measured hour (${fmt(q.requests / q.wallSeconds / 1e6)}M simulated requests/s), peak RSS ${fmt(q.peakRssMiB, 0)} MiB`,
 );
+
+// 3. A sweep: the first incident model over workers 2,4,6,8,12,16 × containers 1..4, 10
+//    replications of 1 simulated hour each (24 points, 240 replications), on every core.
+//    One run (it takes minutes); BENCH_SWEEP=0 skips it.
+if (process.env['BENCH_SWEEP'] !== '0') {
+  const { availableParallelism } = await import('node:os');
+  const { readFileSync } = await import('node:fs');
+  const out = path.join(root, 'out', 'bench-sweep');
+  const sweep = timed([
+    'bin/capsim.js', 'sweep', 'models/incident/01-uwsgi-2-workers.yaml',
+    '--vary', 'fleet.server.workers=2,4,6,8,12,16', '--vary', 'fleet.containers=1..4',
+    '--replications', '10', '--duration', '1h', '--out', out, '--quiet',
+  ]);
+  const j = JSON.parse(readFileSync(path.join(out, 'sweep.json'), 'utf8')) as {
+    points: { replications: number; result: { requests: { mean: number } } }[];
+  };
+  const requests = j.points.reduce((a, p) => a + p.result.requests.mean * p.replications, 0);
+  const reps = j.points.reduce((a, p) => a + p.replications, 0);
+  console.log(`\n3. sweep: models/incident/01-uwsgi-2-workers.yaml, workers 2,4,6,8,12,16 × containers 1..4, 10 replications × 1 h`);
+  console.log(`   capsim sweep: ${fmt(sweep.wall)} s wall (process, ${availableParallelism()} cores; target < 180 s)`);
+  console.log(
+    `   ${j.points.length} points, ${reps} replications, ${fmt(requests, 0)} simulated requests in the measured hours ` +
+      `(${fmt(requests / sweep.wall / 1e6)}M/s, ${fmt(sweep.wall / reps)} s per replication per process)`,
+  );
+}

@@ -1,7 +1,10 @@
 // capsim's command line: commander parses, the experiment and report layers do the work.
 import { Command, CommanderError } from 'commander';
 import { registerExplain } from './commands/explain.js';
+import { registerMerge } from './commands/merge.js';
 import { registerRun } from './commands/run.js';
+import { registerSize } from './commands/size.js';
+import { registerSweep } from './commands/sweep.js';
 import { reportAndExit } from './errors.js';
 
 const program = new Command();
@@ -14,6 +17,9 @@ program
 
 registerRun(program);
 registerExplain(program);
+registerSweep(program);
+registerSize(program);
+registerMerge(program);
 
 try {
   await program.parseAsync(process.argv);

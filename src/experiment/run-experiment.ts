@@ -4,6 +4,10 @@
 import { CAUSES, KILL_REASONS, STATUSES } from '../model/outcome.js';
 import type { Model } from '../scenario/model-types.js';
 import { meanCI, summarizeCounts } from '../stats/intervals.js';
+import { analytic, type Analytic } from './analytic.js';
+import type { MetricSpec } from './metrics.js';
+import { ReplicationPool, defaultJobs } from './pool.js';
+import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, replicateToPrecision, type Precision, type PrecisionOutcome } from './precision.js';
 import { runReplication, type ReplicationResult } from './replication.js';
 
 export interface Figure {
@@ -27,6 +31,10 @@ export interface RunResult {
   workers: { recycles: Figure; respawns: Figure; sigkills: Record<string, Figure>; zeroLiveSeconds: Figure };
   utilization: { cpu: Figure; workers: Figure };
   mechanisms: Record<string, Figure>;
+  /** The closed-form queueing estimate for the model, where one applies (see analytic.ts). */
+  analytic: Analytic;
+  /** Present when replications ran to a precision (`capsim run --precision`). */
+  precision?: PrecisionOutcome;
 }
 
 export interface RunOptions {
@@ -122,5 +130,49 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
     mechanisms: Object.fromEntries(
       (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k]))]),
     ),
+    analytic: analytic(model),
   };
+}
+
+export interface ParallelRunOptions {
+  /** Worker threads (default: the number of cores); 1 runs on this thread. */
+  jobs?: number;
+  /** Replicate until this precision of `metric` (see precision.ts) instead of a fixed count. */
+  precision?: { precision: Precision; metric: MetricSpec; min?: number; max?: number };
+  onReplication?: (r: ReplicationResult) => void;
+}
+
+/**
+ * runExperiment on worker threads, optionally to a precision. The output does not depend on
+ * `jobs`: replication r is the same computation wherever it runs, results are kept in order, and
+ * the precision rule stops at the first sufficient count, never at a batch boundary.
+ */
+export async function runExperimentParallel(model: Model, options: ParallelRunOptions = {}): Promise<Experiment> {
+  const pool = new ReplicationPool(options.jobs ?? defaultJobs());
+  try {
+    const run = (from: number, to: number) => {
+      const tasks = [];
+      for (let r = from; r < to; r++) tasks.push({ model, replication: r });
+      return pool.run(tasks, (_i, rep) => options.onReplication?.(rep));
+    };
+    if (!options.precision) {
+      const reps = await run(0, model.simulation.replications);
+      return { result: summarize(model, reps), replications: reps };
+    }
+    const p = options.precision;
+    const { replications, outcome } = await replicateToPrecision({
+      metric: p.metric,
+      precision: p.precision,
+      seconds: model.simulation.duration,
+      min: p.min ?? DEFAULT_MIN_REPLICATIONS,
+      max: p.max ?? DEFAULT_MAX_REPLICATIONS,
+      batch: pool.jobs,
+      run,
+    });
+    const result = summarize(model, replications);
+    result.precision = outcome;
+    return { result, replications };
+  } finally {
+    await pool.close();
+  }
 }

@@ -1,14 +1,28 @@
 // capsim run MODEL: replications of one model, a table for people or JSON for tools.
+import path from 'node:path';
 import type { Command } from 'commander';
-import { runExperiment } from '../../experiment/run-experiment.js';
+import { writeFileAtomic } from '../../experiment/files.js';
+import { metricName, metricUnit, parseMetricName, METRIC_FORMS, type MetricSpec } from '../../experiment/metrics.js';
+import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, parsePrecision, type PrecisionOutcome } from '../../experiment/precision.js';
+import { runExperimentParallel, type ParallelRunOptions } from '../../experiment/run-experiment.js';
+import { analyticLines } from '../../report/analytic-lines.js';
+import { num } from '../../report/format.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { runTable } from '../../report/run-table.js';
 import { loadModelFile } from '../../scenario/load-model.js';
 import type { ReplicationResult } from '../../experiment/replication.js';
+import { UsageError } from '../errors.js';
 import { collect, simulationOverrides, type SimulationOptions } from '../options.js';
+import { fail, jobsOption, wholeNumber } from './experiment-common.js';
 
 interface RunOptions extends SimulationOptions {
   json?: boolean;
   profile?: boolean;
+  precision?: string;
+  metric?: string;
+  maxReplications?: string;
+  jobs?: string;
+  out?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -19,17 +33,72 @@ export function registerRun(program: Command): void {
     .option('--set <key.path=value>', 'override a model value (repeatable)', collect, [])
     .option('--duration <d>', 'measured simulated time per replication, e.g. 1h')
     .option('--warmup <d>', 'simulated time discarded at the start of each replication, e.g. 5m')
-    .option('--replications <n>', 'number of independent replications')
+    .option('--replications <n>', 'number of independent replications (with --precision: the least number)')
     .option('--seed <s>', 'run seed (same model and seed: same output)')
+    .option('--precision <p>', 'add replications until the 95% interval of --metric is this narrow: 10% (of the mean) or an absolute half-width such as 0.5')
+    .option('--metric <m>', `the metric --precision is about: ${METRIC_FORMS} (default 502/5min)`)
+    .option('--max-replications <n>', `with --precision: stop there even if the precision is not reached (default ${DEFAULT_MAX_REPLICATIONS})`)
+    .option('--jobs <n>', 'worker threads for the replications (default: the number of cores); the output does not depend on it')
+    .option('--out <dir>', 'also write the JSON result to DIR/run.json (atomically)')
     .option('--json', 'print one JSON object (the contract in DESIGN.md) instead of a table')
     .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
-    .action((file: string, opts: RunOptions) => {
-      const started = performance.now();
-      const model = loadModelFile(file, [...opts.set, ...simulationOverrides(opts)]);
-      const { result, replications } = runExperiment(model);
-      if (opts.profile) process.stderr.write(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
-      process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${runTable(result, model.simulation.warmup)}\n`);
+    .action(async (file: string, opts: RunOptions) => {
+      try {
+        const started = performance.now();
+        const jobs = jobsOption(opts.jobs);
+        let precision: ParallelRunOptions['precision'];
+        if (opts.precision !== undefined) {
+          const metric: MetricSpec | undefined = parseMetricName(opts.metric ?? '502/5min');
+          if (!metric) throw new UsageError(`--metric ${opts.metric}: unknown metric; expected ${METRIC_FORMS}`);
+          const min = opts.replications !== undefined ? wholeNumber('--replications', opts.replications) : DEFAULT_MIN_REPLICATIONS;
+          const max = opts.maxReplications !== undefined ? wholeNumber('--max-replications', opts.maxReplications) : Math.max(DEFAULT_MAX_REPLICATIONS, min);
+          if (max < min) throw new UsageError(`--max-replications ${max}: expected at least the ${min} replications to start with`);
+          precision = { precision: parsePrecision(opts.precision), metric, min, max };
+        } else if (opts.metric !== undefined || opts.maxReplications !== undefined) {
+          throw new UsageError(`${opts.metric !== undefined ? '--metric' : '--max-replications'} goes with --precision, such as --precision 10%`);
+        }
+        const model = loadModelFile(file, [...opts.set, ...simulationOverrides(opts)]);
+        const progress = new ProgressReporter(process.stderr, !process.stderr.isTTY);
+        let done = 0;
+        const { result, replications } = await runExperimentParallel(model, {
+          jobs,
+          precision,
+          onReplication: () => progress.replications(++done, precision ? null : model.simulation.replications),
+        });
+        progress.end();
+        if (opts.profile) process.stderr.write(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
+        const json = `${JSON.stringify(result, null, 2)}\n`;
+        if (opts.out !== undefined) writeFileAtomic(path.join(opts.out, 'run.json'), json);
+        if (opts.json) {
+          process.stdout.write(json);
+          return;
+        }
+        const parts = [];
+        if (result.precision) parts.push(precisionLine(result.precision, precision!.metric), '');
+        parts.push(runTable(result, model.simulation.warmup), '', analyticLines(result));
+        process.stdout.write(`${parts.join('\n')}\n`);
+      } catch (err) {
+        fail(err);
+      }
     });
+}
+
+/** "precision: 502/5min = 0.52 [0.47, 0.57] per 5 min, half-width 9.6% of the mean (target 10%): reached after 23 replications" */
+export function precisionLine(p: PrecisionOutcome, metric: MetricSpec): string {
+  const unit = metricUnit(metric);
+  const e = p.estimate;
+  const value = metric.kind === 'rate' ? (x: number | null) => (x === null ? '—' : `${num(x * 100)}%`) : (x: number | null) => num(x);
+  const est = `${metricName(metric)} = ${value(e.mean)} [${value(e.ci95[0])}, ${value(e.ci95[1])}]${metric.kind === 'rate' ? ' of requests' : ` ${unit}`}`;
+  const width = p.relativeHalfWidth !== null ? `half-width ${num(p.relativeHalfWidth * 100, 2)}% of the mean` : `half-width ${value(p.halfWidth)}`;
+  const n = `${p.replications} replication${p.replications === 1 ? '' : 's'}`;
+  if (p.reached) return `precision ${p.target}: ${est}, ${width}: reached after ${n}`;
+  if (p.stop === 'zero') {
+    return (
+      `precision ${p.target}: not reached: ${metricName(metric)} was 0 in all ${n} (95% upper bound ${value(e.ci95[1])}${metric.kind === 'rate' ? '' : ` ${unit}`}); ` +
+      'a relative precision needs a mean above 0: give an absolute one, such as --precision 0.1'
+    );
+  }
+  return `precision ${p.target}: not reached after ${n} (--max-replications): ${est}, ${width}`;
 }
 
 /** Simulation speed figures: wall time of the whole command so far, events and requests per second. */

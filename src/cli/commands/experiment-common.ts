@@ -1,0 +1,103 @@
+// What `capsim sweep`, `size` and `merge` share: option parsing, the sweep's spec from the
+// command line, writing the final files, Ctrl-C, and mapping the experiment layer's input errors
+// to exit code 2.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ExperimentInputError } from '../../experiment/errors.js';
+import { writeFileAtomic } from '../../experiment/files.js';
+import { parseVary, type Vary } from '../../experiment/grid.js';
+import { defaultJobs } from '../../experiment/pool.js';
+import { checkArch, loadPriceTable } from '../../experiment/prices.js';
+import type { Sweep, SweepResult, SweepSpec } from '../../experiment/sweep.js';
+import { sweepCsv } from '../../report/csv.js';
+import { ModelError } from '../../scenario/errors.js';
+import { parseModelText } from '../../scenario/parse-model.js';
+import type { Model } from '../../scenario/model-types.js';
+import { reportAndExit, UsageError } from '../errors.js';
+import { simulationOverrides, type SimulationOptions } from '../options.js';
+
+/** Report an error with the exit code it deserves (ExperimentInputError is bad input: 2). */
+export function fail(err: unknown): never {
+  reportAndExit(err instanceof ExperimentInputError ? new UsageError(err.message) : err);
+}
+
+export function wholeNumber(option: string, text: string, min = 1): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !(n >= min)) throw new UsageError(`${option} ${text}: expected a whole number >= ${min}`);
+  return n;
+}
+
+export function jobsOption(text: string | undefined): number {
+  return text === undefined ? defaultJobs() : wholeNumber('--jobs', text);
+}
+
+export function readModelText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? String(e);
+    throw new ModelError({ file, expected: 'a readable YAML model file', reason: `cannot read file (${why})` });
+  }
+}
+
+export interface GridOptions extends SimulationOptions {
+  vary: string[];
+  prices?: string;
+  arch?: string;
+}
+
+/** The sweep asked for on the command line; every input problem is thrown before anything runs. */
+export function specFromOptions(file: string, opts: GridOptions): { spec: SweepSpec; varies: Vary[]; base: Model } {
+  const text = readModelText(file);
+  const sets = [...opts.set, ...simulationOverrides(opts)];
+  const base = parseModelText(text, file, sets);
+  if (opts.vary.length === 0) throw new UsageError('give at least one --vary PATH=LIST, such as --vary fleet.server.workers=2,4,8');
+  const varies = opts.vary.map(parseVary);
+  const prices = loadPriceTable(opts.prices);
+  const arch = checkArch(prices, opts.arch);
+  return {
+    spec: { file, text, sets, vary: varies.map((v) => ({ path: v.path, texts: v.texts })), replications: base.simulation.replications, prices, arch },
+    varies,
+    base,
+  };
+}
+
+export function defaultOut(kind: string, modelName: string): string {
+  return path.join('out', `${kind}-${modelName.replace(/[^A-Za-z0-9._-]+/g, '-')}`);
+}
+
+/** Cost warnings, once each, on stderr. */
+export function warnCosts(sweep: Sweep): void {
+  const seen = new Set<string>();
+  for (const p of sweep.points) {
+    const w = p.cost.warning;
+    if (w && !seen.has(w)) {
+      seen.add(w);
+      process.stderr.write(`capsim: warning: ${w}\n`);
+    }
+  }
+}
+
+/** DIR/sweep.json and DIR/sweep.csv, each written atomically; returns the JSON text. */
+export function writeSweepOutputs(dir: string, result: SweepResult): string {
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileAtomic(path.join(dir, 'sweep.json'), json);
+  writeFileAtomic(path.join(dir, 'sweep.csv'), sweepCsv(result));
+  return json;
+}
+
+/** On Ctrl-C: say what was kept and how to go on, then exit 130. Returns a function that removes the handler. */
+export function onInterrupt(message: () => string, before?: () => void): () => void {
+  const handler = () => {
+    before?.();
+    process.stderr.write(`\ncapsim: interrupted; ${message()}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

@@ -1,0 +1,37 @@
+// capsim merge DIR…: the shards of a sweep (`capsim sweep --shard K/N`) combined into exactly
+// the output of the unsharded sweep.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { gatherShards } from '../../experiment/merge.js';
+import { sweepResult } from '../../experiment/sweep.js';
+import { sweepTable } from '../../report/sweep-table.js';
+import { UsageError } from '../errors.js';
+import { fail, writeSweepOutputs } from './experiment-common.js';
+
+interface MergeOptions {
+  out?: string;
+  json?: boolean;
+}
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .description("combine the shards of a sweep (capsim sweep --shard K/N) into the unsharded sweep's output")
+    .argument('<dir...>', 'output directories of the shards (or one directory they all wrote to)')
+    .option('--out <dir>', 'where to write sweep.csv, sweep.json and the merged points (default: the directory, when only one is given)')
+    .option('--json', 'print sweep.json on stdout instead of the table')
+    .action((dirs: string[], opts: MergeOptions) => {
+      try {
+        if (opts.out === undefined && dirs.length > 1) throw new UsageError('merging several directories: say where the result goes with --out DIR');
+        const out = opts.out ?? dirs[0]!;
+        const { sweep } = gatherShards(dirs);
+        sweep.open(out, false);
+        for (const p of sweep.points) sweep.save(p.index);
+        const result = sweepResult(sweep);
+        const json = writeSweepOutputs(out, result);
+        process.stdout.write(opts.json ? json : `${sweepTable(result)}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

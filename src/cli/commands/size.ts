@@ -1,0 +1,89 @@
+// capsim size MODEL --vary PATH=LIST … --slo EXPR …: the cheapest point of the grid that meets
+// every SLO, with close points rerun, the Pareto front of cost against 502 rate, in words.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../../experiment/files.js';
+import { ReplicationPool } from '../../experiment/pool.js';
+import { sizeFleet } from '../../experiment/size.js';
+import { parseSlo } from '../../experiment/slo.js';
+import { Sweep, sweepResult } from '../../experiment/sweep.js';
+import { ProgressReporter } from '../../report/progress.js';
+import { sizeJson, sizeTable } from '../../report/size-table.js';
+import { UsageError } from '../errors.js';
+import { collect } from '../options.js';
+import { defaultOut, fail, jobsOption, onInterrupt, specFromOptions, warnCosts, wholeNumber, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+
+interface SizeOptions extends GridOptions {
+  slo: string[];
+  maxReplications?: string;
+  jobs?: string;
+  out?: string;
+  resume?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerSize(program: Command): void {
+  program
+    .command('size')
+    .description('find the cheapest point of a grid that meets every SLO, with its cost per hour')
+    .argument('<model>', 'model file (YAML)')
+    .option('--vary <path=list>', 'a key path and its values: 2,4,8 or 2..16 or 2..16:2 (repeatable: the full grid)', collect, [])
+    .option('--slo <expr>', 'an objective: 502/5min<=1, 5xx/5min<=2, 502-rate<=0.01%, 5xx-rate<=1%, p99<=800ms (also p50, p95, mean) (repeatable)', collect, [])
+    .option('--set <key.path=value>', 'override a model value for every point (repeatable)', collect, [])
+    .option('--duration <d>', 'measured simulated time per replication, e.g. 1h')
+    .option('--warmup <d>', 'simulated time discarded at the start of each replication')
+    .option('--replications <n>', 'replications per point in the first pass')
+    .option('--max-replications <n>', 'most replications a point close to an SLO limit is rerun with (default: 4 × --replications)')
+    .option('--seed <s>', 'run seed (every point uses the same random numbers)')
+    .option('--jobs <n>', 'worker threads (default: the number of cores); the output does not depend on it')
+    .option('--out <dir>', 'output directory for the points, sweep.csv, sweep.json and size.json (default: out/size-MODELNAME)')
+    .option('--resume', 'reuse points already finished in DIR (by an interrupted run, or capsim merge of a sharded sweep)')
+    .option('--prices <file>', 'price table (default: models/prices/fargate-us-east-1.yaml)')
+    .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
+    .option('--json', 'print { best, pareto, summary, points, … } on stdout instead of the table')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (file: string, opts: SizeOptions) => {
+      try {
+        const jobs = jobsOption(opts.jobs);
+        if (opts.slo.length === 0) throw new UsageError('give at least one --slo, such as --slo 502/5min<=1 --slo p99<=800ms');
+        const slos = opts.slo.map(parseSlo);
+        const { spec, base } = specFromOptions(file, opts);
+        const max = opts.maxReplications !== undefined ? wholeNumber('--max-replications', opts.maxReplications, spec.replications) : 4 * spec.replications;
+        const sweep = new Sweep(spec);
+        warnCosts(sweep);
+        const out = opts.out ?? defaultOut('size', base.name);
+        sweep.open(out, opts.resume ?? false);
+        const progress = new ProgressReporter(process.stderr, opts.quiet ?? false);
+        let finished = 0;
+        const off = onInterrupt(
+          () => `${finished} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
+          () => progress.end(),
+        );
+        const pool = new ReplicationPool(jobs);
+        let outcome;
+        try {
+          outcome = await sizeFleet(sweep, slos, {
+            pool,
+            maxReplications: max,
+            onProgress: (p, phase) => {
+              if (phase === 'sweep') finished = p.pointsDone;
+              progress.update(p, phase);
+            },
+          });
+        } finally {
+          progress.end();
+          await pool.close();
+          off();
+        }
+        const used = new Map(outcome.evals.map((e) => [e.index, e.replications]));
+        const result = sweepResult(sweep, (i) => used.get(i)!);
+        writeSweepOutputs(out, result);
+        const json = sizeJson(outcome, sweep, slos, result);
+        writeFileAtomic(path.join(out, 'size.json'), json);
+        process.stdout.write(opts.json ? json : `${sizeTable(outcome, sweep, slos, result)}\n\nwrote ${path.join(out, 'size.json')}, sweep.csv and sweep.json\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

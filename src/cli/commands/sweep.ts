@@ -1,0 +1,86 @@
+// capsim sweep MODEL --vary PATH=LIST …: every point of the grid, with common random numbers,
+// on worker threads; DIR/sweep.csv and DIR/sweep.json.
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ReplicationPool } from '../../experiment/pool.js';
+import { parseShard } from '../../experiment/shard.js';
+import { Sweep, sweepResult } from '../../experiment/sweep.js';
+import { ProgressReporter } from '../../report/progress.js';
+import { sweepTable } from '../../report/sweep-table.js';
+import { collect } from '../options.js';
+import { defaultOut, fail, jobsOption, onInterrupt, specFromOptions, warnCosts, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+
+interface SweepOptions extends GridOptions {
+  jobs?: string;
+  out?: string;
+  resume?: boolean;
+  shard?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('simulate every point of a grid of settings (common random numbers), in parallel; writes DIR/sweep.csv and DIR/sweep.json')
+    .argument('<model>', 'model file (YAML)')
+    .option('--vary <path=list>', 'a key path and its values: 2,4,8 or 2..16 or 2..16:2 (repeatable: the full grid)', collect, [])
+    .option('--set <key.path=value>', 'override a model value for every point (repeatable)', collect, [])
+    .option('--duration <d>', 'measured simulated time per replication, e.g. 1h')
+    .option('--warmup <d>', 'simulated time discarded at the start of each replication')
+    .option('--replications <n>', 'replications per point')
+    .option('--seed <s>', 'run seed (every point uses the same random numbers)')
+    .option('--jobs <n>', 'worker threads (default: the number of cores); the output does not depend on it')
+    .option('--out <dir>', 'output directory (default: out/sweep-MODELNAME)')
+    .option('--resume', 'reuse the points an earlier, interrupted run of the same sweep finished in DIR')
+    .option('--shard <k/n>', 'run only share K of N of the work (combine the shards with capsim merge)')
+    .option('--prices <file>', 'price table (default: models/prices/fargate-us-east-1.yaml)')
+    .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
+    .option('--json', 'print sweep.json on stdout instead of the table')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (file: string, opts: SweepOptions) => {
+      try {
+        const jobs = jobsOption(opts.jobs);
+        const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
+        const { spec, base } = specFromOptions(file, opts);
+        const sweep = new Sweep(spec, shard);
+        warnCosts(sweep);
+        const out = opts.out ?? defaultOut('sweep', base.name);
+        sweep.open(out, opts.resume ?? false);
+        if (sweep.stale > 0) process.stderr.write(`capsim: ${sweep.stale} point file${sweep.stale === 1 ? '' : 's'} in ${path.join(out, 'points')} did not match this sweep and will be recomputed\n`);
+        const progress = new ProgressReporter(process.stderr, opts.quiet ?? false);
+        let finished = 0;
+        const off = onInterrupt(
+          () => `${finished} of ${sweep.points.length} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
+          () => progress.end(),
+        );
+        const pool = new ReplicationPool(jobs);
+        try {
+          await sweep.ensure(
+            sweep.points.map((p) => ({ point: p.index, n: spec.replications })),
+            pool,
+            (p) => {
+              finished = p.pointsDone;
+              progress.update(p, shard && shard.n > 1 ? `shard ${shard.k}/${shard.n}` : '');
+            },
+          );
+        } finally {
+          progress.end();
+          await pool.close();
+          off();
+        }
+        if (shard && shard.n > 1) {
+          process.stderr.write(
+            `capsim: shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points is in ${path.join(out, 'points')}; ` +
+              `combine the shards with: capsim merge DIR… --out DIR\n`,
+          );
+          return;
+        }
+        const result = sweepResult(sweep);
+        const json = writeSweepOutputs(out, result);
+        process.stdout.write(opts.json ? json : `${sweepTable(result)}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

@@ -1,0 +1,162 @@
+// Sizing: the cheapest point of a sweep that meets every SLO.
+//
+//   1. Every point runs the sweep's replications.
+//   2. A point's verdict on an SLO is "meets" when the estimate (the mean) is within the limit,
+//      and certain when the whole 95% interval is on the same side. A point clearly meets when
+//      every SLO is certainly met, clearly fails when some SLO is certainly missed, and is close
+//      otherwise.
+//   3. Close points that could still be the answer (no dearer than the cheapest point that
+//      clearly meets) run again with twice the replications, then twice again, up to
+//      --max-replications; replications already run are kept (replication r is the same
+//      computation whatever the count), so a rerun only adds.
+//   4. Among the points that meet every SLO (by their estimates), the cheapest wins; equal costs
+//      go to fewer containers, then fewer workers, then the earlier grid point. A winner that is
+//      still close says how sure it is: P(meets) from a normal approximation to each interval,
+//      multiplied over the SLOs.
+//   5. The Pareto front of cost per hour against the 502 rate: each point on it has a lower 502
+//      rate than every cheaper point.
+import { estimate, type Estimate } from './metrics.js';
+import type { ReplicationPool } from './pool.js';
+import { judge, type Slo, type SloVerdict } from './slo.js';
+import type { Sweep, SweepPoint, SweepProgress } from './sweep.js';
+
+export interface PointEval {
+  index: number;
+  replications: number;
+  costPerHour: number;
+  containers: number;
+  workers: number;
+  verdicts: SloVerdict[];
+  /** Every SLO met by its estimate. */
+  meets: boolean;
+  /** The verdict holds at 95% (clearly meets, or clearly fails some SLO). */
+  certain: boolean;
+  /** Rough probability that the point meets every SLO. */
+  pMeets: number;
+  rate502: Estimate;
+}
+
+/** Costs equal to a billionth of a cent are equal (floating sums of prices). */
+export const costKey = (c: number): number => Math.round(c * 1e9);
+
+export function evaluatePoint(p: SweepPoint, sweep: Sweep, slos: readonly Slo[], n: number): PointEval {
+  const reps = sweep.reps(p.index, n);
+  const seconds = p.model.simulation.duration;
+  const verdicts = slos.map((s) => judge(s, reps, seconds));
+  const meets = verdicts.every((v) => v.meets);
+  const certain = meets ? verdicts.every((v) => v.certain) : verdicts.some((v) => !v.meets && v.certain);
+  return {
+    index: p.index,
+    replications: n,
+    costPerHour: p.cost.costPerHour,
+    containers: p.model.fleet.containers,
+    workers: p.model.fleet.server.workers,
+    verdicts,
+    meets,
+    certain,
+    pMeets: verdicts.reduce((a, v) => a * v.pMeets, 1),
+    rate502: estimate({ kind: 'rate', status: '502' }, reps, seconds),
+  };
+}
+
+type Rankable = Pick<PointEval, 'index' | 'costPerHour' | 'containers' | 'workers'>;
+
+/** Order for choosing: cost, then fewer containers, then fewer workers, then grid order. */
+export function byPreference(a: Rankable, b: Rankable): number {
+  return costKey(a.costPerHour) - costKey(b.costPerHour) || a.containers - b.containers || a.workers - b.workers || a.index - b.index;
+}
+
+/** The cheapest point that meets every SLO (ties as in byPreference), or undefined. */
+export function pickBest<T extends Rankable & { meets: boolean }>(points: readonly T[]): T | undefined {
+  return points.filter((p) => p.meets).sort(byPreference)[0];
+}
+
+/** Cost against 502 rate: the points with a lower 502 rate than every cheaper point. */
+export function paretoFront<T extends Rankable & { rate502: { mean: number } }>(points: readonly T[]): T[] {
+  const sorted = points
+    .filter((p) => Number.isFinite(p.rate502.mean))
+    .sort((a, b) => costKey(a.costPerHour) - costKey(b.costPerHour) || a.rate502.mean - b.rate502.mean || byPreference(a, b));
+  const front: T[] = [];
+  let best = Infinity;
+  for (const p of sorted) {
+    if (p.rate502.mean < best) {
+      front.push(p);
+      best = p.rate502.mean;
+    }
+  }
+  return front;
+}
+
+export interface SizeOutcome {
+  evals: PointEval[];
+  best: PointEval | undefined;
+  pareto: PointEval[];
+  /** Rerun rounds: which points got how many replications. */
+  reruns: { round: number; points: number[]; replications: number[] }[];
+  /** The cheaper point that came closest (for "why not cheaper"). */
+  cheaper: PointEval | undefined;
+  /** More containers and fewer workers than the best: the alternative a planner weighs. */
+  tradeoff: PointEval | undefined;
+}
+
+export interface SizeOptions {
+  pool: ReplicationPool;
+  /** Most replications a close point may get. */
+  maxReplications: number;
+  onProgress?: (p: SweepProgress, phase: string) => void;
+}
+
+export async function sizeFleet(sweep: Sweep, slos: readonly Slo[], o: SizeOptions): Promise<SizeOutcome> {
+  const R = sweep.spec.replications;
+  const n = sweep.points.map(() => R);
+  await sweep.ensure(
+    sweep.points.map((p) => ({ point: p.index, n: R })),
+    o.pool,
+    (p) => o.onProgress?.(p, 'sweep'),
+  );
+  const evalAll = () => sweep.points.map((p) => evaluatePoint(p, sweep, slos, n[p.index]!));
+  let evals = evalAll();
+  const reruns: SizeOutcome['reruns'] = [];
+  for (let round = 1; ; round++) {
+    const clear = evals.filter((e) => e.meets && e.certain).sort(byPreference)[0];
+    const limit = clear ? costKey(clear.costPerHour) : Infinity;
+    const close = evals.filter((e) => !e.certain && costKey(e.costPerHour) <= limit && n[e.index]! < o.maxReplications);
+    if (close.length === 0) break;
+    for (const e of close) n[e.index] = Math.min(o.maxReplications, n[e.index]! * 2);
+    reruns.push({ round, points: close.map((e) => e.index), replications: close.map((e) => n[e.index]!) });
+    await sweep.ensure(
+      close.map((e) => ({ point: e.index, n: n[e.index]! })),
+      o.pool,
+      (p) => o.onProgress?.(p, `rerun ${round}`),
+    );
+    evals = evalAll();
+  }
+  const best = pickBest(evals);
+  return { evals, best, pareto: paretoFront(evals), reruns, cheaper: best && cheaperNeighbour(best, evals), tradeoff: best && tradeoff(best, evals, sweep) };
+}
+
+/** Among points cheaper than the best (none of which meets), the dearest; ties to the likeliest. */
+function cheaperNeighbour(best: PointEval, evals: readonly PointEval[]): PointEval | undefined {
+  const b = costKey(best.costPerHour);
+  return evals
+    .filter((e) => costKey(e.costPerHour) < b)
+    .sort((x, y) => costKey(y.costPerHour) - costKey(x.costPerHour) || y.pMeets - x.pMeets || byPreference(x, y))[0];
+}
+
+/**
+ * "One more container instead of N more workers": the points with the next container count in
+ * the grid above the best's, fewer workers, and every other varied value as the best's. The one
+ * with the fewest workers that meets every SLO; if none meets, the one with the most workers.
+ */
+function tradeoff(best: PointEval, evals: readonly PointEval[], sweep: Sweep): PointEval | undefined {
+  const bp = sweep.points[best.index]!;
+  const others = Object.keys(bp.texts).filter((k) => k !== 'fleet.containers' && k !== 'fleet.server.workers');
+  const same = (e: PointEval) => others.every((k) => sweep.points[e.index]!.texts[k] === bp.texts[k]);
+  const more = evals.filter((e) => e.containers > best.containers && same(e));
+  if (more.length === 0) return undefined;
+  const next = Math.min(...more.map((e) => e.containers));
+  const cands = more.filter((e) => e.containers === next && e.workers < best.workers);
+  const meeting = cands.filter((e) => e.meets).sort((a, b) => a.workers - b.workers || a.index - b.index);
+  if (meeting.length > 0) return meeting[0];
+  return cands.sort((a, b) => b.workers - a.workers || a.index - b.index)[0];
+}

@@ -1,0 +1,86 @@
+// Service-level objectives for `capsim size`: METRIC OP VALUE, such as
+//   502/5min<=1   5xx/5min<=2   502-rate<=0.01%   5xx-rate<=1%   p99<=800ms   mean<0.2s
+// Metrics are those of metrics.ts; OP is <= or <; a rate's VALUE is a percentage (0.01%) or a
+// fraction (0.0001); a latency's VALUE is a duration with its unit (800ms, 1.5s).
+import { parseDuration } from '../scenario/units.js';
+import { ExperimentInputError } from './errors.js';
+import { estimate, metricName, parseMetricName, METRIC_FORMS, type Estimate, type MetricSpec } from './metrics.js';
+import type { ReplicationResult } from './replication.js';
+import { normalCdf } from '../stats/distributions.js';
+
+export interface Slo {
+  /** As typed, whitespace removed: "p99<=800ms". */
+  text: string;
+  metric: MetricSpec;
+  op: '<=' | '<';
+  /** In the metric's units: per 5 min, a fraction, or ms. */
+  threshold: number;
+}
+
+const SLO_FORM = `METRIC<=VALUE with METRIC one of ${METRIC_FORMS}, such as 502/5min<=1, 502-rate<=0.01% or p99<=800ms`;
+
+export function parseSlo(input: string): Slo {
+  const text = input.replace(/\s+/g, '');
+  const bad = (problem: string): never => {
+    throw new ExperimentInputError(`--slo ${input}: ${problem}; expected ${SLO_FORM}`);
+  };
+  const m = /^([^<>=]*)([<>=]+)(.*)$/.exec(text);
+  if (!m) return bad('no comparison (<= or <)');
+  const [, name, op, value] = m as unknown as [string, string, string, string];
+  if (name === '') bad('no metric before the comparison');
+  if (op !== '<=' && op !== '<') bad(`"${op}": an SLO is an upper limit, written with <= or <`);
+  const metric = parseMetricName(name);
+  if (!metric) return bad(`unknown metric "${name}"`);
+  if (value === '') bad('no value after the comparison');
+  let threshold: number;
+  if (metric.kind === 'latency') {
+    if (/^[\d.]+$/.test(value)) bad(`"${value}" has no unit; write a duration such as 800ms or 1.5s`);
+    try {
+      threshold = parseDuration(value) * 1000;
+    } catch {
+      return bad(`"${value}" is not a duration such as 800ms or 1.5s`);
+    }
+  } else if (metric.kind === 'rate') {
+    const pm = /^(\d+(?:\.\d*)?|\.\d+)(%?)$/.exec(value);
+    if (!pm) return bad(`"${value}" is not a rate such as 0.01% or 0.0001`);
+    threshold = Number(pm[1]) / (pm[2] === '%' ? 100 : 1);
+    if (threshold > 1) bad(`"${value}" is above 100%`);
+  } else {
+    if (!/^(\d+(?:\.\d*)?|\.\d+)$/.test(value)) return bad(`"${value}" is not a number of requests per 5 minutes such as 1 or 0.5`);
+    threshold = Number(value);
+  }
+  if (!(threshold >= 0) || !Number.isFinite(threshold)) bad(`"${value}" is not a limit >= 0`);
+  return { text: `${metricName(metric)}${op}${value}`, metric, op: op as '<=' | '<', threshold };
+}
+
+export interface SloVerdict {
+  slo: string;
+  estimate: Estimate;
+  /** The estimate (mean) is within the limit. */
+  meets: boolean;
+  /** The whole 95% interval is on the same side of the limit as the mean. */
+  certain: boolean;
+  /**
+   * Rough probability that the true value is within the limit: a normal approximation whose
+   * standard error is the half of the interval that faces the limit divided by 1.96.
+   */
+  pMeets: number;
+}
+
+function within(x: number, s: Slo): boolean {
+  return s.op === '<=' ? x <= s.threshold : x < s.threshold;
+}
+
+export function judge(s: Slo, reps: readonly ReplicationResult[], seconds: number): SloVerdict {
+  const e = estimate(s.metric, reps, seconds);
+  if (!Number.isFinite(e.mean)) {
+    // Nothing measured (no successful request to take a latency from): not met, and certainly so.
+    return { slo: s.text, estimate: e, meets: false, certain: true, pMeets: 0 };
+  }
+  const meets = within(e.mean, s);
+  const certain = meets ? within(e.hi, s) : !within(e.lo, s);
+  const side = s.threshold >= e.mean ? e.hi - e.mean : e.mean - e.lo;
+  const se = side / 1.959964;
+  const pMeets = se > 0 ? normalCdf((s.threshold - e.mean) / se) : meets ? 1 : 0;
+  return { slo: s.text, estimate: e, meets, certain, pMeets };
+}

@@ -1,0 +1,156 @@
+// What `capsim size` prints: every point's verdict on every SLO, the cheapest point that meets
+// them all, in words, and the JSON for tools (best, pareto, points).
+import type { Estimate } from '../experiment/metrics.js';
+import type { Slo, SloVerdict } from '../experiment/slo.js';
+import type { PointEval, SizeOutcome } from '../experiment/size.js';
+import type { Sweep, SweepResult } from '../experiment/sweep.js';
+import { duration, num, table } from './format.js';
+import { perHour, perMonth } from './money.js';
+import { shortPaths } from './sweep-table.js';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const words = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const countWord = (n: number, one: string, many = `${one}s`) => `${n <= 10 ? words[n] : n} ${n === 1 ? one : many}`;
+
+/** "4 containers × 8 workers", plus any other varied value: "(fleet.server.mode=gevent)". */
+export function describePoint(e: PointEval, sweep: Sweep): string {
+  const p = sweep.points[e.index]!;
+  const others = Object.entries(p.texts).filter(([k]) => k !== 'fleet.containers' && k !== 'fleet.server.workers');
+  const base = `${plural(e.containers, 'container')} × ${plural(e.workers, 'worker')}`;
+  return others.length ? `${base} (${others.map(([k, v]) => `${k}=${v}`).join(', ')})` : base;
+}
+
+function value(v: SloVerdict, slo: Slo, x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  if (slo.metric.kind === 'rate') return `${num(x * 100, 3)}%`;
+  return num(x);
+}
+
+export function estimateText(v: SloVerdict, slo: Slo, withUnit = true): string {
+  const e: Estimate = v.estimate;
+  if (!Number.isFinite(e.mean)) return '—';
+  const unit = !withUnit ? '' : slo.metric.kind === 'latency' ? ' ms' : slo.metric.kind === 'per5min' ? ' per 5 min' : '';
+  if (e.lo === e.hi) return `${value(v, slo, e.mean)}${unit}`;
+  return `${value(v, slo, e.mean)} [${value(v, slo, e.lo)}, ${value(v, slo, e.hi)}]${unit}`;
+}
+
+const mark = (v: SloVerdict) => (v.meets ? (v.certain ? '✓' : '✓?') : v.certain ? '✗' : '✗?');
+const pct = (p: number) => `${p >= 0.995 ? '>99' : p <= 0.005 ? '<1' : Math.round(p * 100)}%`;
+
+function verdictWord(e: PointEval): string {
+  if (e.certain) return e.meets ? 'meets' : 'fails';
+  return `${e.meets ? 'meets' : 'fails'}? P≈${pct(e.pMeets)}`;
+}
+
+function misses(e: PointEval, slos: readonly Slo[]): string {
+  const failing = e.verdicts.map((v, i) => ({ v, slo: slos[i]! })).filter(({ v }) => !v.meets);
+  const list = failing.length > 0 ? failing : e.verdicts.map((v, i) => ({ v, slo: slos[i]! })).sort((a, b) => a.v.pMeets - b.v.pMeets).slice(0, 1);
+  return list.map(({ v, slo }) => `${slo.text} (${estimateText(v, slo)})`).join(' and ');
+}
+
+/** The answer in words. */
+export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], currency = 'USD'): string {
+  const lines: string[] = [];
+  const b = o.best;
+  if (!b) {
+    const closest = [...o.evals].sort((x, y) => y.pMeets - x.pMeets || x.costPerHour - y.costPerHour || x.index - y.index)[0];
+    lines.push(`No point in the grid meets every SLO (${slos.map((s) => s.text).join(', ')}).`);
+    if (closest) {
+      lines.push(`The closest, ${describePoint(closest, sweep)} at ${perHour(closest.costPerHour, currency)}, misses ${misses(closest, slos)}.`);
+    }
+    return lines.join(' ');
+  }
+  let first = `${describePoint(b, sweep)}, ${perHour(b.costPerHour, currency)} (${perMonth(b.costPerHour, currency)}): the cheapest point that meets every SLO`;
+  if (!b.certain) first += `, a close call: P(meets every SLO) ≈ ${pct(b.pMeets)} after ${plural(b.replications, 'replication')}`;
+  lines.push(`${first}.`);
+  const t = o.tradeoff;
+  if (t) {
+    const dc = t.containers - b.containers;
+    const dw = b.workers - t.workers;
+    const delta = t.costPerHour - b.costPerHour;
+    const cost = delta > 0 ? `would cost ${perHour(delta, currency)} more (${perMonth(delta, currency)})` : `would cost ${perHour(-delta, currency)} less`;
+    const outcome = t.meets
+      ? `and also meets every SLO${t.certain ? '' : ` (P ≈ ${pct(t.pMeets)})`}`
+      : `and would still miss ${misses(t, slos)}`;
+    lines.push(`${countWord(dc, 'more container').replace(/^./, (c) => c.toUpperCase())} instead of ${dw} more worker${dw === 1 ? '' : 's'} (${describePoint(t, sweep)}) ${cost} ${outcome}.`);
+  }
+  const c = o.cheaper;
+  if (c) lines.push(`The dearest cheaper point, ${describePoint(c, sweep)} at ${perHour(c.costPerHour, currency)}, misses ${misses(c, slos)}.`);
+  return lines.join(' ');
+}
+
+export function sizeTable(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: SweepResult): string {
+  const paths = r.vary.map((v) => v.path);
+  const heads = shortPaths(paths);
+  const paretoSet = new Set(o.pareto.map((e) => e.index));
+  const rows: string[][] = [[...heads, 'reps', 'cost', ...slos.map((s) => s.text + (s.metric.kind === 'latency' ? ' (ms)' : '')), 'verdict', '']];
+  for (const e of o.evals) {
+    const p = sweep.points[e.index]!;
+    rows.push([
+      ...paths.map((k) => p.texts[k]!),
+      String(e.replications),
+      perHour(e.costPerHour, r.prices.currency),
+      ...e.verdicts.map((v, i) => `${estimateText(v, slos[i]!, false)} ${mark(v)}`),
+      verdictWord(e),
+      [o.best?.index === e.index ? '← best' : '', paretoSet.has(e.index) ? 'pareto' : ''].filter(Boolean).join(', '),
+    ]);
+  }
+  const out = [
+    `${r.model}: sizing against ${slos.map((s) => s.text).join(', ')}; ${plural(r.points.length, 'point')}, ` +
+      `${r.replications} replications × ${duration(r.simulatedSeconds)} each (more for close points), seed ${r.seed}`,
+    `cost: ${r.prices.table} (${r.prices.arch}, ${r.prices.date}); ✓/✗ the 95% interval is within/beyond the limit, ✓?/✗? it straddles the limit`,
+    '',
+    table(rows),
+  ];
+  if (o.reruns.length > 0) {
+    out.push('', `close points rerun: ${o.reruns.map((x) => `round ${x.round}: ${plural(x.points.length, 'point')} to ${[...new Set(x.replications)].join('/')} replications`).join('; ')}`);
+  }
+  const notes = [...new Set(r.points.map((p) => p.costNote).filter((n): n is string => n !== null))];
+  if (notes.length > 0) out.push('', ...notes.map((n) => `note: ${n}`));
+  out.push('', sizeSentence(o, sweep, slos, r.prices.currency));
+  return out.join('\n');
+}
+
+const figure = (e: Estimate) => {
+  const n = (x: number) => (Number.isFinite(x) ? x : null);
+  return { mean: n(e.mean), ci95: [n(e.lo), n(e.hi)] as [number | null, number | null] };
+};
+
+function pointJson(e: PointEval, sweep: Sweep, slos: readonly Slo[]) {
+  const p = sweep.points[e.index]!;
+  return {
+    point: p.values,
+    costPerHour: e.costPerHour,
+    containers: e.containers,
+    workers: e.workers,
+    replications: e.replications,
+    meets: e.meets,
+    certain: e.certain,
+    pMeets: e.pMeets,
+    metrics: Object.fromEntries(
+      e.verdicts.map((v, i) => [slos[i]!.text, { ...figure(v.estimate), meets: v.meets, certain: v.certain, pMeets: v.pMeets }]),
+    ),
+    rate502: figure(e.rate502),
+  };
+}
+
+export function sizeJson(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: SweepResult): string {
+  return `${JSON.stringify(
+    {
+      model: r.model,
+      file: r.file,
+      seed: r.seed,
+      simulatedSeconds: r.simulatedSeconds,
+      replications: r.replications,
+      slos: slos.map((s) => s.text),
+      prices: r.prices,
+      best: o.best ? pointJson(o.best, sweep, slos) : null,
+      pareto: o.pareto.map((e) => ({ point: sweep.points[e.index]!.values, costPerHour: e.costPerHour, containers: e.containers, workers: e.workers, rate502: figure(e.rate502) })),
+      summary: sizeSentence(o, sweep, slos, r.prices.currency),
+      reruns: o.reruns.map((x) => ({ round: x.round, points: x.points.map((i) => sweep.points[i]!.values), replications: x.replications })),
+      points: o.evals.map((e) => pointJson(e, sweep, slos)),
+    },
+    null,
+    2,
+  )}\n`;
+}
