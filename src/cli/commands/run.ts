@@ -9,7 +9,9 @@ import { analyticLines } from '../../report/analytic-lines.js';
 import { num } from '../../report/format.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { runTable } from '../../report/run-table.js';
-import { loadModelFile } from '../../scenario/load-model.js';
+import { printModelWarnings } from '../../report/explain.js';
+import { loadModelWithProvenance } from '../../scenario/load-model.js';
+import { modelWarnings } from '../../scenario/warnings.js';
 import type { ReplicationResult } from '../../experiment/replication.js';
 import { UsageError } from '../errors.js';
 import { collect, simulationOverrides, type SimulationOptions } from '../options.js';
@@ -57,7 +59,9 @@ export function registerRun(program: Command): void {
         } else if (opts.metric !== undefined || opts.maxReplications !== undefined) {
           throw new UsageError(`${opts.metric !== undefined ? '--metric' : '--max-replications'} goes with --precision, such as --precision 10%`);
         }
-        const model = loadModelFile(file, [...opts.set, ...simulationOverrides(opts)]);
+        const { model, provenance } = loadModelWithProvenance(file, [...opts.set, ...simulationOverrides(opts)]);
+        // Settings the named version ignores, or that contradict each other: say so before running.
+        printModelWarnings(modelWarnings(model, provenance));
         const progress = new ProgressReporter(process.stderr, !process.stderr.isTTY);
         let done = 0;
         const { result, replications } = await runExperimentParallel(model, {
