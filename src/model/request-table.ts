@@ -45,6 +45,11 @@ export class RequestTable {
   private cap: number;
   inFlight = 0;
 
+  /** Slots ever handed out: every live request has a slot below this. */
+  get capacity(): number {
+    return this.cap;
+  }
+
   constructor(
     readonly maxPhases: number,
     initial = 256,

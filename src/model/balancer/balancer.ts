@@ -1,7 +1,6 @@
 // The load balancer (Classic ELB or ALB): it routes each request to a target, reuses kept-alive
 // connections or opens new ones, gives up after its idle timeout (504), holds requests that wait
 // for a connection in the Classic surge queue (full: 503), and answers the client.
-import { Fifo } from '../../kernel/fifo.js';
 import type { RandomStreams } from '../../kernel/random-streams.js';
 import { Cause } from '../outcome.js';
 import { Origin } from '../request-table.js';
@@ -21,10 +20,9 @@ export class Balancer {
   surgeMax = 0;
   private readonly surgeCap: number;
   private readonly idleTimeout: number;
-  /** Requests in arrival order, for the idle timeout (all share one timeout, so deadlines are in order). */
-  private readonly deadlines = new Fifo(Infinity, 1024);
-  private deadlineTimer = false;
-  private readonly deadlineHandler = () => this.expire();
+  private readonly scanPeriod: number;
+  private readonly scanHandler = () => this.scanDeadlines();
+  private readonly deadlineHandler = (ref: number) => this.deadline(ref);
   private readonly hcTimeoutHandler = (ref: number) => this.healthCheckTimeout(ref);
   /** Is server keep-alive in effect (so connections may be reused)? */
   readonly reuse: boolean;
@@ -39,6 +37,7 @@ export class Balancer {
     this.router = new Router(fleet.containers, balancer.routing, balancer.failOpen);
     this.surgeCap = balancer.surgeQueue > 0 ? balancer.surgeQueue : Infinity;
     this.idleTimeout = balancer.idleTimeout;
+    this.scanPeriod = balancer.idleTimeout / 2;
     this.reuse = balancer.keepAlive && server.keepAlive > 0 && honours(server.kind, server.version, 'keepAlive', server.mode).ok;
     for (let c = 0; c < fleet.containers; c++) {
       this.pools.push(new KeepAlivePool(w.procs, server.keepAlive, balancer.idleTimeout, balancer.rtt / 2));
@@ -50,6 +49,7 @@ export class Balancer {
 
   start(): void {
     this.health.start();
+    this.w.sim.schedule(this.scanPeriod, this.scanHandler);
   }
 
   /** A client's request reaches the balancer. */
@@ -69,7 +69,6 @@ export class Balancer {
     }
     table.container[slot] = c;
     this.router.outstanding[c]++;
-    this.watchDeadline(slot);
     if (this.reuse) {
       const got = this.pools[c]!.take(w.sim.now);
       if (got === RACE) {
@@ -121,34 +120,28 @@ export class Balancer {
     for (const p of this.pools) p.reuses = p.races = 0;
   }
 
-  private watchDeadline(slot: number): void {
-    this.deadlines.push(this.w.table.ref(slot));
-    if (!this.deadlineTimer) {
-      this.deadlineTimer = true;
-      this.w.sim.schedule(this.idleTimeout, this.deadlineHandler);
+  /**
+   * The idle timeout, without any work per request: every half timeout, look at the requests in
+   * flight and set an exact timer for each one whose deadline falls before the next look. A
+   * request's deadline is its arrival + idleTimeout, so one that arrives after a look is due
+   * after the next one: none is missed, and each 504 lands exactly at its deadline.
+   */
+  private scanDeadlines(): void {
+    const w = this.w;
+    const table = w.table;
+    const now = w.sim.now;
+    const horizon = now + this.scanPeriod;
+    for (let slot = 0; slot < table.capacity; slot++) {
+      if (!table.clientWaiting[slot] || table.user[slot] === Origin.HealthCheck) continue;
+      const due = table.tArrive[slot]! + this.idleTimeout;
+      if (due <= horizon) w.sim.at(Math.max(due, now), this.deadlineHandler, table.ref(slot));
     }
+    w.sim.schedule(this.scanPeriod, this.scanHandler);
   }
 
-  /** Answer 504 to every request whose idle timeout has passed. */
-  private expire(): void {
-    const table = this.w.table;
-    const now = this.w.sim.now;
-    this.deadlineTimer = false;
-    while (this.deadlines.length > 0) {
-      const slot = table.deref(this.deadlines.peek());
-      if (slot < 0 || !table.clientWaiting[slot]) {
-        this.deadlines.shift();
-        continue;
-      }
-      const due = table.tArrive[slot]! + this.idleTimeout;
-      if (due > now) {
-        this.deadlineTimer = true;
-        this.w.sim.at(due, this.deadlineHandler);
-        return;
-      }
-      this.deadlines.shift();
-      this.answer(slot, Cause.IdleTimeout);
-    }
+  private deadline(ref: number): void {
+    const slot = this.w.table.deref(ref);
+    if (slot >= 0 && this.w.table.clientWaiting[slot]) this.answer(slot, Cause.IdleTimeout);
   }
 
   private sendHealthCheck(c: number): void {

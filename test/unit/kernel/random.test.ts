@@ -50,3 +50,23 @@ for (const [name, spec] of specs) {
     assert.ok(Math.abs(s2 / n - m2) <= 4.5 * sd2 + 1e-12, `E[X²] ${s2 / n} vs ${m2}`);
   });
 }
+
+test('normal draws (ziggurat) have the right tails: lognormal exceedances at 1, 2.5 and 3.5 sigma', () => {
+  const draw = makeSampler({ kind: 'lognormal', mu: 0, sigma: 1 }, new RandomStreams(9, 0).stream('tails'));
+  const n = 1_000_000;
+  const k = [1, 2.5, 3.5].map((z) => Math.exp(z));
+  const over = [0, 0, 0];
+  let below = 0;
+  for (let i = 0; i < n; i++) {
+    const x = draw();
+    for (let j = 0; j < 3; j++) if (x > k[j]!) over[j]!++;
+    if (x < Math.exp(-2.5)) below++;
+  }
+  const expected = [0.158655254, 0.00620966533, 0.000232629079];
+  expected.forEach((p, j) => {
+    const sd = Math.sqrt((p * (1 - p)) / n);
+    assert.ok(Math.abs(over[j]! / n - p) < 4.5 * sd, `P(Z > ${[1, 2.5, 3.5][j]}) = ${over[j]! / n}, expected ${p}`);
+  });
+  const p = expected[1]!;
+  assert.ok(Math.abs(below / n - p) < 4.5 * Math.sqrt((p * (1 - p)) / n), `P(Z < -2.5) = ${below / n}`);
+});
