@@ -142,7 +142,11 @@ export class PsCpu {
   }
 
   private insert(job: number): void {
-    let i = this.n++;
+    this.siftUp(this.n++, job);
+  }
+
+  /** Place `job` at heap index i or above, moving larger parents down. */
+  private siftUp(i: number, job: number): void {
     const heap = this.heap;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -163,14 +167,10 @@ export class PsCpu {
     const last = --this.n;
     if (i === last) return;
     const job = heap[last]!;
-    // Sift up or down from i.
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pj = heap[p]!;
-      if (!this.less(job, pj)) break;
-      heap[i] = pj;
-      this.pos[pj] = i;
-      i = p;
+    // Sift up if the moved job is smaller than i's parent, else down.
+    if (i > 0 && this.less(job, heap[(i - 1) >> 1]!)) {
+      this.siftUp(i, job);
+      return;
     }
     for (;;) {
       let c = 2 * i + 1;

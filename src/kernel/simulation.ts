@@ -76,25 +76,7 @@ export class Simulation {
     const slot = this.free[--this.freeTop]!;
     this.fn[slot] = fn;
     this.arg[slot] = arg;
-    let i = this.size++;
-    const s = this.seq++;
-    // Sift up, moving parents down until the new key's place is found.
-    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot, pos = this.pos;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = hTime[p]!;
-      if (pt < t || (pt === t && hSeq[p]! < s)) break;
-      hTime[i] = pt;
-      hSeq[i] = hSeq[p]!;
-      const ps = hSlot[p]!;
-      hSlot[i] = ps;
-      pos[ps] = i;
-      i = p;
-    }
-    hTime[i] = t;
-    hSeq[i] = s;
-    hSlot[i] = slot;
-    pos[slot] = i;
+    this.siftUp(this.size++, t, this.seq++, slot);
     return this.gen[slot]! * SLOT_BITS + slot;
   }
 
@@ -157,6 +139,26 @@ export class Simulation {
     this.free[this.freeTop++] = slot;
   }
 
+  /** Place key (t, s) of `slot` at heap index i or above, moving larger parents down. */
+  private siftUp(i: number, t: number, s: number, slot: number): void {
+    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot, pos = this.pos;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = hTime[p]!;
+      if (pt < t || (pt === t && hSeq[p]! < s)) break;
+      hTime[i] = pt;
+      hSeq[i] = hSeq[p]!;
+      const ps = hSlot[p]!;
+      hSlot[i] = ps;
+      pos[ps] = i;
+      i = p;
+    }
+    hTime[i] = t;
+    hSeq[i] = s;
+    hSlot[i] = slot;
+    pos[slot] = i;
+  }
+
   /** Remove heap entry i, restoring heap order with the last entry. */
   private removeAt(i: number): void {
     const last = --this.size;
@@ -170,21 +172,7 @@ export class Simulation {
       const p = (i - 1) >> 1;
       const pt = hTime[p]!;
       if (t < pt || (t === pt && s < hSeq[p]!)) {
-        while (i > 0) {
-          const q = (i - 1) >> 1;
-          const qt = hTime[q]!;
-          if (qt < t || (qt === t && hSeq[q]! < s)) break;
-          hTime[i] = qt;
-          hSeq[i] = hSeq[q]!;
-          const qs = hSlot[q]!;
-          hSlot[i] = qs;
-          pos[qs] = i;
-          i = q;
-        }
-        hTime[i] = t;
-        hSeq[i] = s;
-        hSlot[i] = sl;
-        pos[sl] = i;
+        this.siftUp(i, t, s, sl);
         return;
       }
     }
