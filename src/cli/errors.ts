@@ -6,8 +6,13 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
+/** An error that says it is about the user's input (ModelError, UsageError, experiment input errors). */
+function isInputError(err: unknown): err is Error {
+  return err instanceof ModelError || (err instanceof Error && (err as { exitCode?: unknown }).exitCode === 2);
+}
+
 export function reportAndExit(err: unknown): never {
-  if (err instanceof ModelError || err instanceof UsageError) {
+  if (isInputError(err)) {
     process.stderr.write(`capsim: ${err.message}\n`);
     process.exit(2);
   }
