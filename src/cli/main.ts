@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerExplain } from './commands/explain.js';
 import { registerMerge } from './commands/merge.js';
+import { registerNotebook } from './commands/notebook.js';
 import { registerRun } from './commands/run.js';
 import { registerSize } from './commands/size.js';
 import { registerSweep } from './commands/sweep.js';
@@ -20,6 +21,7 @@ registerExplain(program);
 registerSweep(program);
 registerSize(program);
 registerMerge(program);
+registerNotebook(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -68,13 +68,13 @@ export function defaultOut(kind: string, modelName: string): string {
 }
 
 /** Cost warnings, once each, on stderr. */
-export function warnCosts(sweep: Sweep): void {
+export function warnCosts(sweep: Sweep, write: (text: string) => void = (t) => process.stderr.write(t)): void {
   const seen = new Set<string>();
   for (const p of sweep.points) {
     const w = p.cost.warning;
     if (w && !seen.has(w)) {
       seen.add(w);
-      process.stderr.write(`capsim: warning: ${w}\n`);
+      write(`capsim: warning: ${w}\n`);
     }
   }
 }

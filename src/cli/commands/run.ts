@@ -9,13 +9,17 @@ import { analyticLines } from '../../report/analytic-lines.js';
 import { num } from '../../report/format.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { runTable } from '../../report/run-table.js';
-import { printModelWarnings } from '../../report/explain.js';
+import { explainValues, printModelWarnings } from '../../report/explain.js';
+import { runReportHtml } from '../../report/html/reports.js';
+import { parseDuration } from '../../scenario/units.js';
+import { runReplication } from '../../experiment/replication.js';
+import { cliIo, type CommandIo } from '../io.js';
 import { loadModelWithProvenance } from '../../scenario/load-model.js';
 import { modelWarnings } from '../../scenario/warnings.js';
 import type { ReplicationResult } from '../../experiment/replication.js';
 import { UsageError } from '../errors.js';
 import { collect, simulationOverrides, type SimulationOptions } from '../options.js';
-import { fail, jobsOption, wholeNumber } from './experiment-common.js';
+import { jobsOption, wholeNumber } from './experiment-common.js';
 
 interface RunOptions extends SimulationOptions {
   json?: boolean;
@@ -25,9 +29,10 @@ interface RunOptions extends SimulationOptions {
   maxReplications?: string;
   jobs?: string;
   out?: string;
+  timeline?: string | boolean;
 }
 
-export function registerRun(program: Command): void {
+export function registerRun(program: Command, io: CommandIo = cliIo): void {
   program
     .command('run')
     .description('simulate a model: 502s and other failures by cause, latency, with 95% intervals')
@@ -41,7 +46,8 @@ export function registerRun(program: Command): void {
     .option('--metric <m>', `the metric --precision is about: ${METRIC_FORMS} (default 502/5min)`)
     .option('--max-replications <n>', `with --precision: stop there even if the precision is not reached (default ${DEFAULT_MAX_REPLICATIONS})`)
     .option('--jobs <n>', 'worker threads for the replications (default: the number of cores); the output does not depend on it')
-    .option('--out <dir>', 'also write the JSON result to DIR/run.json (atomically)')
+    .option('--out <dir>', 'also write the JSON result to DIR/run.json and a report with charts to DIR/report.html (atomically)')
+    .option('--timeline [interval]', "record replication 0's timeline (workers, accept queue, busy contexts per container; every failure) to DIR/timeline.json and draw it in the report; sampled every INTERVAL (default: the window / 4000, at least 1s)")
     .option('--json', 'print one JSON object (the contract in DESIGN.md) instead of a table')
     .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
     .action(async (file: string, opts: RunOptions) => {
@@ -60,9 +66,13 @@ export function registerRun(program: Command): void {
           throw new UsageError(`${opts.metric !== undefined ? '--metric' : '--max-replications'} goes with --precision, such as --precision 10%`);
         }
         const { model, provenance } = loadModelWithProvenance(file, [...opts.set, ...simulationOverrides(opts)]);
+        const timelineInterval = timelineOption(opts.timeline, model.simulation.duration);
+        if (timelineInterval !== undefined && opts.out === undefined && !io.emit) {
+          throw new UsageError('--timeline writes DIR/timeline.json and draws it in DIR/report.html: give --out DIR');
+        }
         // Settings the named version ignores, or that contradict each other: say so before running.
-        printModelWarnings(modelWarnings(model, provenance));
-        const progress = new ProgressReporter(process.stderr, !process.stderr.isTTY);
+        printModelWarnings(modelWarnings(model, provenance), io.err);
+        const progress = new ProgressReporter(process.stderr, !io.progress || !process.stderr.isTTY);
         let done = 0;
         const { result, replications } = await runExperimentParallel(model, {
           jobs,
@@ -70,19 +80,25 @@ export function registerRun(program: Command): void {
           onReplication: () => progress.replications(++done, precision ? null : model.simulation.replications),
         });
         progress.end();
-        if (opts.profile) process.stderr.write(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
+        if (opts.profile) io.err(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
+        // Replication 0 again, on this thread, with the trace: the run's figures are untouched.
+        const timeline = timelineInterval !== undefined ? runReplication(model, 0, { timelineInterval }).timeline : undefined;
         const json = `${JSON.stringify(result, null, 2)}\n`;
-        if (opts.out !== undefined) writeFileAtomic(path.join(opts.out, 'run.json'), json);
-        if (opts.json) {
-          process.stdout.write(json);
-          return;
-        }
         const parts = [];
         if (result.precision) parts.push(precisionLine(result.precision, precision!.metric), '');
         parts.push(runTable(result, model.simulation.warmup), '', analyticLines(result));
-        process.stdout.write(`${parts.join('\n')}\n`);
+        const text = `${parts.join('\n')}\n`;
+        if (opts.out !== undefined) {
+          writeFileAtomic(path.join(opts.out, 'run.json'), json);
+          if (timeline) writeFileAtomic(path.join(opts.out, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
+          const settings = explainValues(model, provenance, file);
+          const html = await runReportHtml({ file, command: io.commandLine(), result, table: text, settings, timeline });
+          writeFileAtomic(path.join(opts.out, 'report.html'), html);
+        }
+        io.emit?.({ kind: 'run', result, timeline });
+        io.out(opts.json ? json : text);
       } catch (err) {
-        fail(err);
+        io.fail(err);
       }
     });
 }
@@ -118,4 +134,27 @@ function profile(started: number, reps: ReplicationResult[]) {
     requestsPerSecond: requests / wallSeconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/** Samples at most this many per replication (the trace stays bounded). */
+const MAX_SAMPLES = 20_000;
+
+/** --timeline [INTERVAL]: seconds between samples, or undefined without the option. */
+export function timelineOption(v: string | boolean | undefined, duration: number): number | undefined {
+  if (v === undefined || v === false) return undefined;
+  let interval: number;
+  if (v === true) {
+    interval = Math.max(1, duration / 4000);
+  } else {
+    try {
+      interval = parseDuration(v);
+    } catch {
+      throw new UsageError(`--timeline ${v}: expected a sampling interval such as 1s or 500ms`);
+    }
+    if (!(interval > 0)) throw new UsageError(`--timeline ${v}: expected an interval above 0`);
+  }
+  if (duration / interval > MAX_SAMPLES) {
+    throw new UsageError(`--timeline ${v}: ${Math.ceil(duration / interval)} samples; at most ${MAX_SAMPLES} (give an interval of at least ${duration / MAX_SAMPLES}s)`);
+  }
+  return interval;
 }

@@ -9,9 +9,13 @@ import { parseSlo } from '../../experiment/slo.js';
 import { Sweep, sweepResult } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { sizeJson, sizeTable } from '../../report/size-table.js';
+import { sizeReportHtml } from '../../report/html/reports.js';
+import type { SizeDoc } from '../../report/charts/size-pareto.js';
 import { UsageError } from '../errors.js';
 import { collect } from '../options.js';
-import { defaultOut, fail, jobsOption, onInterrupt, specFromOptions, warnCosts, wholeNumber, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { cliIo, type CommandIo } from '../io.js';
+import { reportSettings } from './report-settings.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, wholeNumber, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SizeOptions extends GridOptions {
   slo: string[];
@@ -23,7 +27,7 @@ interface SizeOptions extends GridOptions {
   quiet?: boolean;
 }
 
-export function registerSize(program: Command): void {
+export function registerSize(program: Command, io: CommandIo = cliIo): void {
   program
     .command('size')
     .description('find the cheapest point of a grid that meets every SLO, with its cost per hour')
@@ -51,10 +55,10 @@ export function registerSize(program: Command): void {
         const { spec, base } = specFromOptions(file, opts);
         const max = opts.maxReplications !== undefined ? wholeNumber('--max-replications', opts.maxReplications, spec.replications) : 4 * spec.replications;
         const sweep = new Sweep(spec);
-        warnCosts(sweep);
+        warnCosts(sweep, io.err);
         const out = opts.out ?? defaultOut('size', base.name);
         sweep.open(out, opts.resume ?? false);
-        const progress = new ProgressReporter(process.stderr, opts.quiet ?? false);
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let finished = 0;
         const off = onInterrupt(
           () => `${finished} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
@@ -81,9 +85,14 @@ export function registerSize(program: Command): void {
         writeSweepOutputs(out, result);
         const json = sizeJson(outcome, sweep, slos, result);
         writeFileAtomic(path.join(out, 'size.json'), json);
-        process.stdout.write(opts.json ? json : `${sizeTable(outcome, sweep, slos, result)}\n\nwrote ${path.join(out, 'size.json')}, sweep.csv and sweep.json\n`);
+        const table = sizeTable(outcome, sweep, slos, result);
+        const size = JSON.parse(json) as SizeDoc & { summary: string };
+        const html = await sizeReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec), size });
+        writeFileAtomic(path.join(out, 'report.html'), html);
+        io.emit?.({ kind: 'size', size, sweep: result });
+        io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'size.json')}, sweep.csv and sweep.json\n`);
       } catch (err) {
-        fail(err);
+        io.fail(err);
       }
     });
 }

@@ -7,8 +7,12 @@ import { parseShard } from '../../experiment/shard.js';
 import { Sweep, sweepResult } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { sweepTable } from '../../report/sweep-table.js';
+import { writeFileAtomic } from '../../experiment/files.js';
+import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
-import { defaultOut, fail, jobsOption, onInterrupt, specFromOptions, warnCosts, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { cliIo, type CommandIo } from '../io.js';
+import { reportSettings } from './report-settings.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SweepOptions extends GridOptions {
   jobs?: string;
@@ -19,7 +23,7 @@ interface SweepOptions extends GridOptions {
   quiet?: boolean;
 }
 
-export function registerSweep(program: Command): void {
+export function registerSweep(program: Command, io: CommandIo = cliIo): void {
   program
     .command('sweep')
     .description('simulate every point of a grid of settings (common random numbers), in parallel; writes DIR/sweep.csv and DIR/sweep.json')
@@ -44,11 +48,11 @@ export function registerSweep(program: Command): void {
         const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
         const { spec, base } = specFromOptions(file, opts);
         const sweep = new Sweep(spec, shard);
-        warnCosts(sweep);
+        warnCosts(sweep, io.err);
         const out = opts.out ?? defaultOut('sweep', base.name);
         sweep.open(out, opts.resume ?? false);
-        if (sweep.stale > 0) process.stderr.write(`capsim: ${sweep.stale} point file${sweep.stale === 1 ? '' : 's'} in ${path.join(out, 'points')} did not match this sweep and will be recomputed\n`);
-        const progress = new ProgressReporter(process.stderr, opts.quiet ?? false);
+        if (sweep.stale > 0) io.err(`capsim: ${sweep.stale} point file${sweep.stale === 1 ? '' : 's'} in ${path.join(out, 'points')} did not match this sweep and will be recomputed\n`);
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let finished = 0;
         const off = onInterrupt(
           () => `${finished} of ${sweep.points.length} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
@@ -70,7 +74,7 @@ export function registerSweep(program: Command): void {
           off();
         }
         if (shard && shard.n > 1) {
-          process.stderr.write(
+          io.err(
             `capsim: shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points is in ${path.join(out, 'points')}; ` +
               `combine the shards with: capsim merge DIR… --out DIR\n`,
           );
@@ -78,9 +82,13 @@ export function registerSweep(program: Command): void {
         }
         const result = sweepResult(sweep);
         const json = writeSweepOutputs(out, result);
-        process.stdout.write(opts.json ? json : `${sweepTable(result)}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+        const table = sweepTable(result);
+        const html = await sweepReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec) });
+        writeFileAtomic(path.join(out, 'report.html'), html);
+        io.emit?.({ kind: 'sweep', result });
+        io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
       } catch (err) {
-        fail(err);
+        io.fail(err);
       }
     });
 }

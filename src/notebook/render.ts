@@ -1,0 +1,68 @@
+// A notebook's results: NAME.md (each block followed by its output, charts as SVG files in
+// NAME.files/) and NAME.html (self-contained: prose rendered, charts inlined).
+import path from 'node:path';
+import { marked } from 'marked';
+import { writeFileAtomic } from '../experiment/files.js';
+import { escapeHtml } from '../report/html/escape.js';
+import { htmlPage, type Block } from '../report/html/page.js';
+import type { NotebookRun } from './execute.js';
+
+const fence = (lang: string, text: string) => {
+  const ticks = text.includes('```') ? '````' : '```';
+  return `${ticks}${lang}\n${text}\n${ticks}`;
+};
+
+export function notebookMarkdown(nb: NotebookRun, chartDir: string): string {
+  const parts: string[] = [];
+  for (const s of nb.segments) {
+    if (s.kind === 'prose') {
+      parts.push(s.text);
+      continue;
+    }
+    parts.push(fence('capsim', s.source));
+    if (s.output) parts.push('', fence('text', s.output));
+    for (const c of s.charts) parts.push('', `![${c.chart.title}](${chartDir}/${chartFile(s.line, c.chart.id)})`);
+    parts.push('');
+  }
+  return `${parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+export function chartFile(line: number, id: string): string {
+  return `line-${line}-${id}.svg`;
+}
+
+export function notebookHtml(nb: NotebookRun): string {
+  const blocks: Block[] = [];
+  let title = nb.name;
+  for (const s of nb.segments) {
+    if (s.kind === 'prose') {
+      let text = s.text;
+      // The notebook's first heading is the page's title.
+      const m = /^#\s+(.+)$/m.exec(text);
+      if (m && title === nb.name) {
+        title = m[1]!.trim();
+        text = text.replace(m[0], '');
+      }
+      blocks.push({ kind: 'html', html: marked.parse(text, { async: false, gfm: true }) });
+      continue;
+    }
+    blocks.push({ kind: 'html', html: `<pre class="command">${escapeHtml(`capsim ${s.command}`.replace(/^capsim capsim /, 'capsim '))}</pre>` });
+    if (s.output) blocks.push({ kind: 'pre', text: s.output });
+    for (const c of s.charts) blocks.push({ kind: 'chart', id: `${s.line}-${c.chart.id}`, title: c.chart.title, svg: c.svg });
+  }
+  return htmlPage(title, `executed from ${nb.file}`, blocks);
+}
+
+/** Write DIR/NAME.md, DIR/NAME.files/*.svg and DIR/NAME.html, each atomically. */
+export function writeNotebook(nb: NotebookRun, dir: string): { md: string; html: string } {
+  const filesDir = `${nb.name}.files`;
+  for (const s of nb.segments) {
+    if (s.kind !== 'block') continue;
+    for (const c of s.charts) writeFileAtomic(path.join(dir, filesDir, chartFile(s.line, c.chart.id)), c.svg);
+  }
+  const md = path.join(dir, `${nb.name}.md`);
+  const html = path.join(dir, `${nb.name}.html`);
+  writeFileAtomic(md, notebookMarkdown(nb, filesDir));
+  writeFileAtomic(html, notebookHtml(nb));
+  return { md, html };
+}

@@ -1,0 +1,40 @@
+// Latency of successful requests per run: p50, p95, p99 and max, each with its 95% interval
+// over replications, on a log scale. (capsim keeps quantile sketches, not every latency, so this
+// stands in for a CDF: the percentiles it would show, with their uncertainty.)
+import { CONFIG, SCHEMA, finite, type Chart } from './spec.js';
+import type { LabelledRun } from './failures-by-cause.js';
+
+const QUANTILES = ['p50', 'p95', 'p99', 'max'] as const;
+
+export function latencyPercentilesChart(runs: readonly LabelledRun[]): Chart {
+  const rows = runs.flatMap(({ label, result }) =>
+    QUANTILES.flatMap((q) => {
+      const f = result.latencyMs[q];
+      if (!finite(f.mean) || f.mean <= 0) return [];
+      const lo = finite(f.ci95[0]) && f.ci95[0] > 0 ? f.ci95[0] : f.mean;
+      const hi = finite(f.ci95[1]) ? f.ci95[1] : f.mean;
+      return [{ run: label, q, mean: f.mean, lo: Math.min(lo, f.mean), hi: Math.max(hi, f.mean) }];
+    }),
+  );
+  const title = 'Latency percentiles of 2xx';
+  const y = { field: 'q', type: 'ordinal' as const, title: null, sort: [...QUANTILES] };
+  return {
+    id: 'latency-percentiles',
+    title,
+    spec: {
+      $schema: SCHEMA,
+      config: CONFIG,
+      title: { text: title, subtitle: 'ms, log scale; whiskers are 95% intervals over replications' },
+      data: { values: rows },
+      facet: { row: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.label), header: { labelAngle: 0, labelAlign: 'left', labelLimit: 260 } } },
+      spec: {
+        width: 480,
+        height: 70,
+        layer: [
+          { mark: { type: 'rule' }, encoding: { y, x: { field: 'lo', type: 'quantitative', scale: { type: 'log' }, title: 'latency (ms)' }, x2: { field: 'hi' } } },
+          { mark: { type: 'point', filled: true, size: 50 }, encoding: { y, x: { field: 'mean', type: 'quantitative', scale: { type: 'log' } }, color: { field: 'q', type: 'nominal', legend: null } } },
+        ],
+      },
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// Vega-Lite spec -> SVG (vega's headless renderer: no browser, no canvas, no network) and
+// SVG -> PNG (resvg, loaded only when a PNG is asked for: it is a native module).
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import type { ChartSpec } from './spec.js';
+
+/** Render a chart to an SVG document. Deterministic: same spec, same bytes. */
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const compiled = compile(spec).spec;
+  // No loader: every chart carries its data inline, so nothing is ever fetched.
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: noLoader() });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+function noLoader(): vega.Loader {
+  const l = vega.loader();
+  l.load = () => Promise.reject(new Error('capsim charts carry their data inline; nothing is loaded'));
+  return l;
+}
+
+/** Render an SVG to PNG at the given scale (2 = twice the SVG's pixel size). */
+export async function renderPng(svg: string, scale = 2): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  return r.render().asPng();
+}

@@ -1,0 +1,73 @@
+// A self-contained HTML document: inline CSS, charts as inline SVG, no script and nothing
+// fetched, so the file opens anywhere, offline, and can be mailed or attached to a ticket.
+import type { ExplainValue } from '../explain.js';
+import { escapeHtml } from './escape.js';
+
+export type Block =
+  | { kind: 'heading'; text: string; level?: 2 | 3 }
+  | { kind: 'paragraph'; text: string }
+  /** Already-safe HTML (rendered Markdown, for notebooks). */
+  | { kind: 'html'; html: string }
+  | { kind: 'pre'; text: string; caption?: string }
+  | { kind: 'chart'; id: string; title: string; svg: string }
+  | { kind: 'settings'; values: readonly ExplainValue[] };
+
+const STYLE = `
+body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; } h3 { margin-top: 1.4em; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; line-height: 1.3; }
+pre.command { background: #eef3fb; border-left: 3px solid #4c78a8; }
+figure.chart { margin: 1.2em 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
+table.settings { border-collapse: collapse; font-size: 0.85em; } table.settings td { padding: 2px 10px 2px 0; vertical-align: top; }
+table.settings td.path { font-family: monospace; } table.settings td.source { color: #777; }
+.meta { color: #666; font-size: 0.9em; }
+code { background: #f2f2f2; padding: 0 3px; }
+`;
+
+/** An SVG from vega, made safe to inline: no XML prolog, and a role for screen readers. */
+function inlineSvg(svg: string, title: string): string {
+  return svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(title)}" `);
+}
+
+function block(b: Block): string {
+  switch (b.kind) {
+    case 'heading': {
+      const l = b.level ?? 2;
+      return `<h${l}>${escapeHtml(b.text)}</h${l}>`;
+    }
+    case 'paragraph':
+      return `<p>${escapeHtml(b.text)}</p>`;
+    case 'html':
+      return b.html;
+    case 'pre':
+      return `${b.caption ? `<p class="meta">${escapeHtml(b.caption)}</p>` : ''}<pre>${escapeHtml(b.text)}</pre>`;
+    case 'chart':
+      return `<figure class="chart" id="chart-${escapeHtml(b.id)}" data-chart="${escapeHtml(b.id)}">${inlineSvg(b.svg, b.title)}</figure>`;
+    case 'settings': {
+      const rows = b.values.map(
+        (v) => `<tr><td class="path">${escapeHtml(v.path)}</td><td>${escapeHtml(v.text)}</td><td class="source">${escapeHtml(v.source)}</td></tr>`,
+      );
+      return `<table class="settings"><tbody>${rows.join('')}</tbody></table>`;
+    }
+  }
+}
+
+export function htmlPage(title: string, subtitle: string, blocks: readonly Block[]): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    subtitle ? `<p class="meta">${escapeHtml(subtitle)}</p>` : '',
+    ...blocks.map(block),
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+/** The settings worth showing: what the file or --set chose (capsim's defaults are left out). */
+export function settingsThatMatter(values: readonly ExplainValue[]): ExplainValue[] {
+  return values.filter((v) => v.origin.kind !== 'default');
+}

@@ -1,0 +1,49 @@
+// Every shipped notebook executes with --quick: each block runs, and the results are written as
+// Markdown (with SVG charts) and as one self-contained HTML file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { capsim, root } from '../experiment/cli-helper.js';
+
+const notebooks = readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.md'));
+
+test('the shipped notebooks include the incident postmortem and the sizing guide', () => {
+  assert.ok(notebooks.includes('incident-postmortem.md'));
+  assert.ok(notebooks.includes('sizing-a-new-service.md'));
+});
+
+test('every notebook executes with --quick and writes NAME.md and NAME.html', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'capsim-nb-'));
+  const r = capsim('notebook', ...notebooks.map((n) => path.join('notebooks', n)), '--quick', '--quiet', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  for (const n of notebooks) {
+    const name = n.replace(/\.md$/, '');
+    const src = readFileSync(path.join(root, 'notebooks', n), 'utf8');
+    const md = readFileSync(path.join(out, `${name}.md`), 'utf8');
+    const html = readFileSync(path.join(out, `${name}.html`), 'utf8');
+    const blocks = src.match(/^```capsim$/gm)?.length ?? 0;
+    assert.equal(md.match(/^```capsim$/gm)?.length, blocks, `${n}: every block kept`);
+    const charts = src.match(/^chart /gm)?.length ?? 0;
+    const images = [...md.matchAll(/!\[[^\]]*\]\(([^)]+\.svg)\)/g)].map((m) => m[1]!);
+    assert.equal(images.length, charts, `${n}: one SVG per chart block`);
+    for (const img of images) assert.ok(existsSync(path.join(out, img)), img);
+    assert.equal(html.match(/<figure class="chart"/g)?.length, charts, `${n}: charts inlined`);
+    assert.doesNotMatch(html, /<script/i);
+  }
+});
+
+test('a failing block stops the notebook with FILE:LINE and exit 2', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'capsim-nb-'));
+  const file = path.join(dir, 'bad.md');
+  writeFileSync(file, '# Bad\n\nprose\n\n```capsim\nrun models/textbook/mmc.yaml --set fleet.server.workerz=2\n```\n\n```capsim\nchart pareto\n```\n');
+  const r = capsim('notebook', file, '--quick', '--quiet', '--out', dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6: .*workerz`));
+  const chart = path.join(dir, 'chart.md');
+  writeFileSync(chart, '```capsim\nchart pareto\n```\n');
+  const c = capsim('notebook', chart, '--quiet', '--out', dir);
+  assert.equal(c.code, 2);
+  assert.match(c.stderr, /chart\.md:2: chart pareto: needs a `size`/);
+});
