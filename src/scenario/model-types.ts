@@ -168,6 +168,9 @@ export interface Server {
   memory: { shared: number; base: number; perRequest: number; perInFlight: number };
   /** Which worker blocked in accept() gets the next connection. */
   acceptOrder: 'lifo' | 'fifo';
+  /** Start every worker fresh (nothing served, just born) instead of at a uniform point of its
+   *  recycling cycle, as a fleet that has been running is. */
+  startFresh: boolean;
 }
 
 export type DbDriver = 'mysqlclient' | 'pymysql';

@@ -13,7 +13,7 @@ export const NO_BASE_RATE = '0.001/d';
 
 /**
  * The common skeleton: one container, 1 vCPU, no memory limit, health checks off, no warmup,
- * one replication. `over` is deep-merged into it (arrays and scalars replace).
+ * one replication, workers starting fresh. `over` is deep-merged into it (arrays and scalars replace).
  */
 export function base(over: Tree): Tree {
   const skeleton: Tree = {
@@ -21,7 +21,8 @@ export function base(over: Tree): Tree {
     simulation: { duration: '100s', warmup: '0s', replications: 1, seed: 1 },
     traffic: {},
     balancer: { kind: 'elb', healthCheck: { enabled: false } },
-    fleet: { containers: 1, vcpu: 1, memory: 'unlimited', server: {} },
+    // Workers start fresh (nothing served yet), so recycling counts can be derived by hand.
+    fleet: { containers: 1, vcpu: 1, memory: 'unlimited', server: { startFresh: true } },
   };
   return merge(skeleton, over);
 }

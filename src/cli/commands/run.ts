@@ -92,7 +92,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
           writeFileAtomic(path.join(opts.out, 'run.json'), json);
           if (timeline) writeFileAtomic(path.join(opts.out, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
           const settings = explainValues(model, provenance, file);
-          const html = await runReportHtml({ file, command: io.commandLine(), result, table: text, settings, timeline });
+          const html = await runReportHtml({ file, command: io.commandLine(), result, table: text, settings, timeline, imagesDir: path.join(opts.out, 'charts') });
           writeFileAtomic(path.join(opts.out, 'report.html'), html);
         }
         io.emit?.({ kind: 'run', result, timeline });

@@ -87,7 +87,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         writeFileAtomic(path.join(out, 'size.json'), json);
         const table = sizeTable(outcome, sweep, slos, result);
         const size = JSON.parse(json) as SizeDoc & { summary: string };
-        const html = await sizeReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec), size });
+        const html = await sizeReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec), size, imagesDir: path.join(out, 'charts') });
         writeFileAtomic(path.join(out, 'report.html'), html);
         io.emit?.({ kind: 'size', size, sweep: result });
         io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'size.json')}, sweep.csv and sweep.json\n`);

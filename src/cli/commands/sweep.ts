@@ -83,7 +83,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         const result = sweepResult(sweep);
         const json = writeSweepOutputs(out, result);
         const table = sweepTable(result);
-        const html = await sweepReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec) });
+        const html = await sweepReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec), imagesDir: path.join(out, 'charts') });
         writeFileAtomic(path.join(out, 'report.html'), html);
         io.emit?.({ kind: 'sweep', result });
         io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);

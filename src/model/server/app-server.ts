@@ -34,6 +34,7 @@ export class AppServer {
   private readonly exitDelay: Sampler;
   private readonly respawnGap: Sampler | null;
   private readonly jitter: Uniform;
+  private readonly initialServed: Uniform;
   private readonly deltaHonoured: boolean;
   /** Recycles that ended in a clean exit / in a kill at the mercy deadline (measured window). */
   drains = 0;
@@ -57,6 +58,7 @@ export class AppServer {
     this.exitDelay = makeSampler(s.exitDelay, streams.stream('server/exit'));
     this.respawnGap = s.respawn ? makeSampler(s.respawn, streams.stream('server/respawn')) : null;
     this.jitter = streams.stream('server/max-requests-jitter');
+    this.initialServed = streams.stream('server/initial-served');
     this.deltaHonoured = this.uwsgi && honours('uwsgi', s.version, 'maxRequestsDelta', s.mode).ok;
   }
 
@@ -64,8 +66,16 @@ export class AppServer {
   start(masterPhase: Uniform): void {
     const w = this.w;
     const s = w.model.fleet.server;
+    // The fleet starts as if it had been running a while: each worker has already served a
+    // uniform share of its recycling limit (and is past min-worker-lifetime). Starting every
+    // worker at zero would recycle the whole fleet in lockstep, a storm of the simulator's making.
+    const served = this.initialServed;
     for (const proc of w.procs) {
       this.born(proc);
+      if (!s.startFresh) {
+        if (proc.threshold < Infinity) proc.served = Math.floor(served() * proc.threshold);
+        proc.bornAt = -s.minWorkerLifetime;
+      }
       this.pull(proc);
     }
     // The master's loop turns every `cycle` seconds from a random phase. A turn with nothing to

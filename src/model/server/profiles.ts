@@ -46,6 +46,7 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
       memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
       memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
       acceptOrder: { value: 'lifo' as const, source: 'Linux wakes the most recently idle waiter (epoll)' },
+      startFresh: { value: false, source: 'capsim default: the fleet has been running: each worker starts at a uniform point of its recycling cycle' },
     };
   }
   const v = `gunicorn ${version}`;
@@ -78,6 +79,7 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
     memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
     memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
     acceptOrder: { value: 'lifo' as const, source: 'Linux wakes the most recently idle waiter (epoll)' },
+    startFresh: { value: false, source: 'capsim default: the fleet has been running: each worker starts at a uniform point of its recycling cycle' },
   };
 }
 

@@ -4,15 +4,28 @@ import type { RunResult } from '../../experiment/run-experiment.js';
 import type { SweepResult } from '../../experiment/sweep.js';
 import type { TimelineData } from '../../model/timeline.js';
 import { runCharts, sizeCharts, sweepCharts } from '../charts/for-results.js';
-import { renderSvg } from '../charts/render.js';
+import path from 'node:path';
+import { writeFileAtomic } from '../../experiment/files.js';
+import { renderPng, renderSvg } from '../charts/render.js';
 import type { SizeDoc } from '../charts/size-pareto.js';
 import type { Chart } from '../charts/spec.js';
 import type { ExplainValue } from '../explain.js';
 import { htmlPage, settingsThatMatter, type Block } from './page.js';
 
-export async function chartBlocks(charts: readonly Chart[]): Promise<Block[]> {
+/**
+ * The charts as report blocks; with `imagesDir`, each is also written there as ID.svg and ID.png
+ * (for slides and documents), atomically like every output.
+ */
+export async function chartBlocks(charts: readonly Chart[], imagesDir?: string): Promise<Block[]> {
   const out: Block[] = [];
-  for (const c of charts) out.push({ kind: 'chart', id: c.id, title: c.title, svg: await renderSvg(c.spec) });
+  for (const c of charts) {
+    const svg = await renderSvg(c.spec);
+    out.push({ kind: 'chart', id: c.id, title: c.title, svg });
+    if (imagesDir !== undefined) {
+      writeFileAtomic(path.join(imagesDir, `${c.id}.svg`), svg);
+      writeFileAtomic(path.join(imagesDir, `${c.id}.png`), await renderPng(svg));
+    }
+  }
   return out;
 }
 
@@ -31,6 +44,8 @@ export interface RunReportInput {
   table: string;
   settings: readonly ExplainValue[];
   timeline?: TimelineData;
+  /** Also write every chart there as SVG and PNG. */
+  imagesDir?: string;
 }
 
 export async function runReportHtml(i: RunReportInput): Promise<string> {
@@ -38,7 +53,7 @@ export async function runReportHtml(i: RunReportInput): Promise<string> {
   return htmlPage(`capsim run: ${r.model}`, `${i.file}; ${r.replications} replications, seed ${r.seed}; intervals are 95%`, [
     { kind: 'pre', text: i.command, caption: 'command' },
     { kind: 'heading', text: 'Charts' },
-    ...(await chartBlocks(runCharts(r, i.timeline))),
+    ...(await chartBlocks(runCharts(r, i.timeline), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
     { kind: 'pre', text: i.table },
     ...settingsBlocks(i.settings),
@@ -50,6 +65,8 @@ export interface SweepReportInput {
   result: SweepResult;
   table: string;
   settings: readonly ExplainValue[];
+  /** Also write every chart there as SVG and PNG. */
+  imagesDir?: string;
 }
 
 export async function sweepReportHtml(i: SweepReportInput): Promise<string> {
@@ -57,7 +74,7 @@ export async function sweepReportHtml(i: SweepReportInput): Promise<string> {
   return htmlPage(`capsim sweep: ${r.model}`, `${r.file}; ${r.points.length} points × ${r.replications} replications, seed ${r.seed}; intervals are 95%`, [
     { kind: 'pre', text: i.command, caption: 'command' },
     { kind: 'heading', text: 'Charts' },
-    ...(await chartBlocks(sweepCharts(r))),
+    ...(await chartBlocks(sweepCharts(r), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
     { kind: 'pre', text: i.table },
     ...settingsBlocks(i.settings),
@@ -75,7 +92,7 @@ export async function sizeReportHtml(i: SizeReportInput): Promise<string> {
     { kind: 'heading', text: 'Answer' },
     { kind: 'paragraph', text: i.size.summary },
     { kind: 'heading', text: 'Charts' },
-    ...(await chartBlocks(sizeCharts(i.size, r))),
+    ...(await chartBlocks(sizeCharts(i.size, r), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
     { kind: 'pre', text: i.table },
     ...settingsBlocks(i.settings),

@@ -84,6 +84,7 @@ test('every key of the full model parses to its value', () => {
     evilReloadOnRss: GiB,
     memory: { shared: 0, base: 150 * MiB, perRequest: 8 * 1024, perInFlight: 0 },
     acceptOrder: 'fifo',
+    startFresh: false,
   });
   assert.equal(respawn?.kind, 'lognormal');
   assert.equal(appImport.kind, 'lognormal');

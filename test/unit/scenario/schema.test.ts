@@ -38,6 +38,7 @@ const uwsgiDefaults = {
   evilReloadOnRss: 0,
   memory: { shared: 0, base: 120 * MiB, perRequest: 0, perInFlight: 0 },
   acceptOrder: 'lifo',
+  startFresh: false,
 } satisfies Partial<Model['fleet']['server']>;
 
 const DB: Model['fleet']['db'] = {
