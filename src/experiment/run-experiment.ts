@@ -67,7 +67,10 @@ function of(values: number[]): Figure {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return { mean: null, ci95: [null, null] };
   const s = meanCI(finite);
-  return fig(s.mean, s.ci95);
+  // Latencies, waits, utilizations cannot be negative: neither can the bound of their mean
+  // (a t interval over a few wildly different replications can reach below 0).
+  const lo = finite.every((x) => x >= 0) ? Math.max(0, s.ci95[0]) : s.ci95[0];
+  return fig(s.mean, [lo, s.ci95[1]]);
 }
 
 function counts(values: number[], scale = 1): Figure {
