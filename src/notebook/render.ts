@@ -1,7 +1,7 @@
 // A notebook's results: NAME.md (each block followed by its output, charts as SVG files in
 // NAME.files/) and NAME.html (self-contained: prose rendered, charts inlined).
-import path from 'node:path';
 import { marked } from 'marked';
+import path from 'node:path';
 import { writeFileAtomic } from '../experiment/files.js';
 import { escapeHtml } from '../report/html/escape.js';
 import { htmlPage, type Block } from '../report/html/page.js';

@@ -1,14 +1,16 @@
 // Vega-Lite spec -> SVG (vega's headless renderer: no browser, no canvas, no network) and
-// SVG -> PNG (resvg, loaded only when a PNG is asked for: it is a native module).
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
+// SVG -> PNG (resvg, a native module). Both are loaded on first use: a command that draws no
+// chart does not pay for parsing them (vega alone is most of the CLI's code).
+import type * as Vega from 'vega';
 import type { ChartSpec } from './spec.js';
 
 /** Render a chart to an SVG document. Deterministic: same spec, same bytes. */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const vega = await import('vega');
+  const { compile } = await import('vega-lite');
   const compiled = compile(spec).spec;
   // No loader: every chart carries its data inline, so nothing is ever fetched.
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: noLoader() });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: noLoader(vega) });
   try {
     return await view.toSVG();
   } finally {
@@ -16,7 +18,7 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
   }
 }
 
-function noLoader(): vega.Loader {
+function noLoader(vega: typeof Vega): Vega.Loader {
   const l = vega.loader();
   l.load = () => Promise.reject(new Error('capsim charts carry their data inline; nothing is loaded'));
   return l;
