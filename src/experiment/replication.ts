@@ -22,6 +22,8 @@ export interface ReplicationResult {
   /** Successful requests' latency, ms (NaN without any). */
   latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
   queueWaitMs: { mean: number; p95: number };
+  /** Successful requests' latency (ms) at each probability of CDF_PROBS: the latency CDF. */
+  latencyCdfMs: number[];
   /** Fraction of accepted requests that waited in the accept queue. */
   waitProbability: number;
   recycles: number;
@@ -61,6 +63,9 @@ export interface Mechanisms {
   dbConnectionsMax: number;
   dbRefused: number;
 }
+
+/** Probabilities at which the latency distribution is reported (its CDF, read from the sketch). */
+export const CDF_PROBS = [0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 0.995, 0.999, 0.9999] as const;
 
 export interface ReplicationOptions {
   /** Record a timeline sampled every this many seconds (bounded: see model/timeline.ts). */
@@ -115,6 +120,7 @@ export function runReplication(model: Model, replication: number, options: Repli
       p99: lat.count > 0 ? ms(lat.quantile(0.99)) : NaN,
       max: lat.count > 0 ? ms(lat.max) : NaN,
     },
+    latencyCdfMs: CDF_PROBS.map((p) => (lat.count > 0 ? ms(lat.quantile(p)) : NaN)),
     queueWaitMs: {
       mean: qw.count > 0 ? ms(qw.sum / qw.count) : NaN,
       p95: qw.count > 0 ? ms(qw.quantile(0.95)) : NaN,

@@ -8,7 +8,7 @@ import { analytic, type Analytic } from './analytic.js';
 import type { MetricSpec } from './metrics.js';
 import { ReplicationPool, defaultJobs } from './pool.js';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, replicateToPrecision, type Precision, type PrecisionOutcome } from './precision.js';
-import { runReplication, type ReplicationResult } from './replication.js';
+import { CDF_PROBS, runReplication, type ReplicationResult } from './replication.js';
 
 export interface Figure {
   mean: number | null;
@@ -25,6 +25,8 @@ export interface RunResult {
   per5min: Record<string, Figure>;
   causes: Record<string, Record<string, Figure>>;
   latencyMs: { mean: Figure; p50: Figure; p95: Figure; p99: Figure; max: Figure };
+  /** The latency CDF of successful requests: at each probability p, the latency (ms) averaged over replications. */
+  latencyCdf: { p: number[]; ms: (number | null)[] };
   queueWaitMs: { mean: Figure; p95: Figure };
   /** Fraction of accepted requests that waited in the accept queue. */
   queueWaitProbability: Figure;
@@ -114,6 +116,10 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
       p95: of(reps.map((r) => r.latencyMs.p95)),
       p99: of(reps.map((r) => r.latencyMs.p99)),
       max: of(reps.map((r) => r.latencyMs.max)),
+    },
+    latencyCdf: {
+      p: [...CDF_PROBS],
+      ms: CDF_PROBS.map((_, k) => of(reps.map((r) => r.latencyCdfMs[k]!)).mean),
     },
     queueWaitMs: {
       mean: of(reps.map((r) => r.queueWaitMs.mean)),

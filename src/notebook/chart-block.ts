@@ -1,10 +1,12 @@
 // `chart KIND [--metric M]` in a notebook: draws a previous block's result.
 //   timeline            the last run with --timeline
 //   causes, latency     every run so far, one bar / row each
+//   cdf                 every run so far, one latency CDF each
 //   sweep, heatmap      the last sweep (or size) [--metric 502/5min|5xx/5min|p50|p95|p99]
 //   pareto              the last size
 import type { Artifact } from '../cli/io.js';
 import { failuresByCauseChart } from '../report/charts/failures-by-cause.js';
+import { latencyCdfChart } from '../report/charts/latency-cdf.js';
 import { latencyPercentilesChart } from '../report/charts/latency-percentiles.js';
 import { sizeParetoChart } from '../report/charts/size-pareto.js';
 import type { Chart } from '../report/charts/spec.js';
@@ -13,7 +15,7 @@ import { sweepLinesChart } from '../report/charts/sweep-lines.js';
 import { SWEEP_METRICS, type SweepMetric } from '../report/charts/sweep-metric.js';
 import { timelineChart } from '../report/charts/timeline.js';
 
-export const CHART_KINDS = ['timeline', 'causes', 'latency', 'sweep', 'heatmap', 'pareto'] as const;
+export const CHART_KINDS = ['timeline', 'causes', 'latency', 'cdf', 'sweep', 'heatmap', 'pareto'] as const;
 
 export class ChartBlockError extends Error {}
 
@@ -46,6 +48,9 @@ export function chartFromBlock(args: readonly string[], artifacts: readonly Arti
     case 'latency':
       if (runs.length === 0) return need('a `run`');
       return latencyPercentilesChart(runs.map((r) => ({ label: r.result.model, result: r.result })));
+    case 'cdf':
+      if (runs.length === 0) return need('a `run`');
+      return latencyCdfChart(runs.map((r) => ({ label: r.result.model, result: r.result })));
     case 'sweep':
     case 'heatmap': {
       const s = last('sweep', 'size');

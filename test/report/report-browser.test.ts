@@ -30,7 +30,7 @@ async function check(report: string, name: string, expected: string[]) {
   }
 }
 
-test('capsim run --timeline --out: report.html with the timeline, failures by cause and latency', async () => {
+test('capsim run --timeline --out: report.html with the timeline, failures by cause, the latency distribution and percentiles', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'capsim-report-'));
   const r = capsim('run', 'models/incident/01-uwsgi-2-workers.yaml', ...quick, '--timeline', '--out', dir);
   assert.equal(r.code, 0, r.stderr);
@@ -38,7 +38,7 @@ test('capsim run --timeline --out: report.html with the timeline, failures by ca
   assert.equal(tl.interval, 1);
   assert.equal(tl.t.length, 181);
   assert.ok(tl.failures.t.length > 0, 'the incident model fails in 3 minutes');
-  await check(path.join(dir, 'report.html'), 'run', ['timeline', 'failures-by-cause', 'latency-percentiles']);
+  await check(path.join(dir, 'report.html'), 'run', ['timeline', 'failures-by-cause', 'latency-cdf', 'latency-percentiles']);
 });
 
 test('capsim sweep --out: report.html with 502 and p99 lines and a heatmap', async () => {

@@ -3,6 +3,7 @@ import type { RunResult } from '../../experiment/run-experiment.js';
 import type { SweepResult } from '../../experiment/sweep.js';
 import type { TimelineData } from '../../model/timeline.js';
 import { failuresByCauseChart } from './failures-by-cause.js';
+import { latencyCdfChart } from './latency-cdf.js';
 import { latencyPercentilesChart } from './latency-percentiles.js';
 import { sizeParetoChart, type SizeDoc } from './size-pareto.js';
 import type { Chart } from './spec.js';
@@ -12,7 +13,7 @@ import { timelineChart } from './timeline.js';
 
 export function runCharts(r: RunResult, timeline?: TimelineData): Chart[] {
   const runs = [{ label: r.model, result: r }];
-  return [...(timeline ? [timelineChart(timeline, r.model)] : []), failuresByCauseChart(runs), latencyPercentilesChart(runs)];
+  return [...(timeline ? [timelineChart(timeline, r.model)] : []), failuresByCauseChart(runs), latencyCdfChart(runs), latencyPercentilesChart(runs)];
 }
 
 export function sweepCharts(r: SweepResult): Chart[] {
