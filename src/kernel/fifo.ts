@@ -56,11 +56,6 @@ export class Fifo {
     return this.buf[this.head]!;
   }
 
-  /** Element i from the head (0 = oldest). */
-  at(i: number): number {
-    return this.buf[(this.head + i) & this.mask]!;
-  }
-
   /** Remove the first occurrence of x; O(n). For rare removals (a worker leaving an idle list). */
   remove(x: number): boolean {
     for (let i = 0; i < this.count; i++) {

@@ -23,7 +23,6 @@ export class PsCpu {
   private timerJob = -1;
   private timerRate = 0;
   private busyArea = 0; // integral of min(n, c) dt since measureFrom()
-  private measureStart = 0;
   private readonly completeHandler = () => this.complete();
 
   constructor(
@@ -41,10 +40,6 @@ export class PsCpu {
   /** Jobs running now. */
   get active(): number {
     return this.n;
-  }
-
-  isRunning(job: number): boolean {
-    return this.pos[job]! >= 0;
   }
 
   /** Start `work` seconds of CPU for `job` (which must not be running). */
@@ -73,17 +68,10 @@ export class PsCpu {
     return this.busyArea;
   }
 
-  /** Mean fraction of the cores busy since the last measureFrom(). */
-  utilization(): number {
-    const span = this.sim.now - this.measureStart;
-    return span > 0 ? this.busyCoreSeconds() / (span * this.cores) : 0;
-  }
-
   /** Restart the utilization measure (end of warmup). */
   measureFrom(): void {
     this.advance();
     this.busyArea = 0;
-    this.measureStart = this.sim.now;
   }
 
   private rate(): number {

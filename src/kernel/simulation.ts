@@ -99,11 +99,6 @@ export class Simulation {
     return slot < this.capacity && this.gen[slot] === g && this.pos[slot]! >= 0;
   }
 
-  /** Time of the next pending event, or Infinity. */
-  peekTime(): number {
-    return this.size > 0 ? this.hTime[0]! : Infinity;
-  }
-
   /** Stop run() after the current event. */
   stop(): void {
     this.stopped = true;

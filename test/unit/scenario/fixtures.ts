@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { ModelError } from '../../../src/scenario/errors.js';
 // Model texts shared by the scenario tests.
 
 /** DESIGN.md's textbook example, with `overflow: refuse`. Line numbers matter to the tests. */
@@ -95,3 +97,16 @@ fleet:
     connect: const(3ms)
     maxConnections: 500
 `;
+
+/** Run fn, expecting a one-line ModelError with exit code 2; return it. */
+export function modelError(fn: () => unknown): ModelError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ModelError, `expected a ModelError, got ${String(e)}`);
+    assert.equal(e.exitCode, 2);
+    assert.ok(!e.message.includes('\n'), `message is one line: ${e.message}`);
+    return e;
+  }
+  return assert.fail('expected a ModelError');
+}

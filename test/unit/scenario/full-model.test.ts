@@ -4,23 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelError } from '../../../src/scenario/errors.js';
 import { parseModelText } from '../../../src/scenario/parse-model.js';
-import { FULL, MINIMAL } from './fixtures.js';
+import { FULL, MINIMAL, modelError } from './fixtures.js';
 
 const FILE = 'models/x.yaml';
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
-function modelError(fn: () => unknown): ModelError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ModelError, `expected a ModelError, got ${String(e)}`);
-    assert.equal(e.exitCode, 2);
-    assert.ok(!e.message.includes('\n'), `message is one line: ${e.message}`);
-    return e;
-  }
-  return assert.fail('expected a ModelError');
-}
 
 /** MINIMAL plus more top-level YAML (MINIMAL is 4 lines, so the extra starts on line 5). */
 const withExtra = (extra: string): string => `${MINIMAL}${extra}`;

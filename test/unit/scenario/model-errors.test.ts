@@ -2,21 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelError } from '../../../src/scenario/errors.js';
 import { parseModelText } from '../../../src/scenario/parse-model.js';
-import { MINIMAL, TEXTBOOK } from './fixtures.js';
+import { MINIMAL, TEXTBOOK, modelError } from './fixtures.js';
 
 const FILE = 'models/x.yaml';
 
-function modelError(fn: () => unknown): ModelError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ModelError, `expected a ModelError, got ${String(e)}`);
-    assert.equal(e.exitCode, 2);
-    assert.ok(!e.message.includes('\n'), `message is one line: ${e.message}`);
-    return e;
-  }
-  return assert.fail('expected a ModelError');
-}
 
 /** The textbook model with one line replaced. */
 const edit = (from: string, to: string): string => {
