@@ -103,14 +103,13 @@ export class PsCpu {
     }
     const job = this.heap[0]!;
     const rate = this.rate();
-    if (this.timer >= 0) {
-      if (job === this.timerJob && rate === this.timerRate) return;
-      this.sim.cancel(this.timer);
-    }
+    if (this.timer >= 0 && job === this.timerJob && rate === this.timerRate) return;
     const left = this.tag[job]! - this.v;
+    const delay = left > 0 ? left / rate : 0;
     this.timerJob = job;
     this.timerRate = rate;
-    this.timer = this.sim.schedule(left > 0 ? left / rate : 0, this.completeHandler);
+    if (this.timer >= 0) this.sim.moveTo(this.timer, this.sim.now + delay);
+    else this.timer = this.sim.schedule(delay, this.completeHandler);
   }
 
   private complete(): void {

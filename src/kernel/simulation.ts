@@ -92,6 +92,26 @@ export class Simulation {
     return true;
   }
 
+  /**
+   * Move a pending event to absolute time t (t >= now), as if it had been cancelled and
+   * scheduled again (it queues behind events already at t) but with one sift instead of a
+   * removal and an insertion, and keeping its id. Returns false if the event is not pending.
+   */
+  moveTo(id: EventId, t: number): boolean {
+    if (!(t >= this.now)) throw new Error(`cannot schedule in the past or at NaN: t=${t}, now=${this.now}`);
+    const slot = id % SLOT_BITS;
+    const g = (id - slot) / SLOT_BITS;
+    if (slot >= this.capacity || this.gen[slot] !== g) return false;
+    const i = this.pos[slot]!;
+    if (i < 0) return false;
+    const s = this.seq++;
+    const old = this.hTime[i]!;
+    // A later key (or the same time with the newest seq) can only move down, an earlier one up.
+    if (t >= old) this.siftDown(i, t, s, slot, this.size);
+    else this.siftUp(i, t, s, slot);
+    return true;
+  }
+
   /** Is the event still pending? */
   isPending(id: EventId): boolean {
     const slot = id % SLOT_BITS;
@@ -172,7 +192,12 @@ export class Simulation {
         return;
       }
     }
-    const n = last;
+    this.siftDown(i, t, s, sl, last);
+  }
+
+  /** Place key (t, s) of `slot` at heap index i or below (heap of n entries), moving smaller children up. */
+  private siftDown(i: number, t: number, s: number, slot: number, n: number): void {
+    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot, pos = this.pos;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
@@ -197,8 +222,8 @@ export class Simulation {
     }
     hTime[i] = t;
     hSeq[i] = s;
-    hSlot[i] = sl;
-    pos[sl] = i;
+    hSlot[i] = slot;
+    pos[slot] = i;
   }
 
   private grow(): void {
