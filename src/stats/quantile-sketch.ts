@@ -46,6 +46,9 @@ export class QuantileSketch {
   private readonly lastIndex: number;
   private readonly bins: Float64Array;
   private underflow = 0;
+  /** Samples added but not yet binned. */
+  private readonly buf = new Float64Array(PENDING);
+  private pending = 0;
 
   private _count = 0;
   private _sum = 0;
@@ -73,21 +76,25 @@ export class QuantileSketch {
 
   /** Number of samples added (including under- and overflow). */
   get count(): number {
+    this.flush();
     return this._count;
   }
 
   /** Exact sum of the samples (for the mean). */
   get sum(): number {
+    this.flush();
     return this._sum;
   }
 
   /** Exact smallest sample seen; NaN when empty. */
   get min(): number {
+    this.flush();
     return this._min;
   }
 
   /** Exact largest sample seen; NaN when empty. */
   get max(): number {
+    this.flush();
     return this._max;
   }
 
@@ -101,26 +108,49 @@ export class QuantileSketch {
     return this.bins.byteLength;
   }
 
+  /**
+   * Count one sample. On the hot path (every simulated request), so it only appends to a
+   * small buffer; the buffer is binned in one tight loop when it fills or before any read.
+   */
   add(x: number): void {
-    if (!Number.isFinite(x)) throw new RangeError(`QuantileSketch.add: non-finite value ${x}`);
-    if (this._count === 0) {
-      this._min = x;
-      this._max = x;
-    } else {
-      if (x < this._min) this._min = x;
-      if (x > this._max) this._max = x;
+    if (!(x > -Infinity && x < Infinity)) nonFinite(x);
+    if (this.pending === PENDING) this.flush();
+    this.buf[this.pending++] = x;
+  }
+
+  /** Bin the buffered samples. */
+  private flush(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    this.pending = 0;
+    const buf = this.buf;
+    const bins = this.bins;
+    const rangeMin = this.rangeMin;
+    const inv = this.invLnGamma;
+    const minKey = this.minKey;
+    const lastIndex = this.lastIndex;
+    let min = this._count === 0 ? buf[0]! : this._min;
+    let max = this._count === 0 ? buf[0]! : this._max;
+    let sum = this._sum;
+    for (let k = 0; k < n; k++) {
+      const x = buf[k]!;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      sum += x;
+      if (x < rangeMin) {
+        this.underflow++;
+        continue;
+      }
+      let i = Math.ceil(Math.log(x) * inv) - minKey;
+      // Clamp: overflow values go to the last bucket; the lower clamp only guards rounding.
+      if (i > lastIndex) i = lastIndex;
+      else if (i < 0) i = 0;
+      bins[i] = bins[i]! + 1;
     }
-    this._count++;
-    this._sum += x;
-    if (x < this.rangeMin) {
-      this.underflow++;
-      return;
-    }
-    let i = Math.ceil(Math.log(x) * this.invLnGamma) - this.minKey;
-    // Clamp: overflow values go to the last bucket; the lower clamp only guards rounding.
-    if (i > this.lastIndex) i = this.lastIndex;
-    else if (i < 0) i = 0;
-    this.bins[i] = this.bins[i]! + 1;
+    this._min = min;
+    this._max = max;
+    this._sum = sum;
+    this._count += n;
   }
 
   /**
@@ -129,6 +159,7 @@ export class QuantileSketch {
    */
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`QuantileSketch.quantile: q must be in [0, 1], got ${q}`);
+    this.flush();
     const n = this._count;
     if (n === 0) return NaN;
     if (q === 0) return this._min;
@@ -152,6 +183,8 @@ export class QuantileSketch {
     if (o.alpha !== this.alpha || o.rangeMin !== this.rangeMin || o.rangeMax !== this.rangeMax) {
       throw new RangeError('QuantileSketch.merge: sketches differ in alpha or range');
     }
+    this.flush();
+    o.flush();
     if (o._count === 0) return;
     if (this._count === 0) {
       this._min = o._min;
@@ -169,6 +202,7 @@ export class QuantileSketch {
   }
 
   reset(): void {
+    this.pending = 0;
     this.bins.fill(0);
     this.underflow = 0;
     this._count = 0;
@@ -176,4 +210,11 @@ export class QuantileSketch {
     this._min = NaN;
     this._max = NaN;
   }
+}
+
+/** Samples buffered before binning. */
+const PENDING = 256;
+
+function nonFinite(x: number): never {
+  throw new RangeError(`QuantileSketch.add: non-finite value ${x}`);
 }
