@@ -78,7 +78,7 @@ export function runReplication(model: Model, replication: number, options: Repli
   const metrics = new Metrics(sim);
   const fleet = new Fleet(sim, model, streams, metrics);
   const { warmup, duration } = model.simulation;
-  const timeline = options.timelineInterval ? new Timeline(sim, fleet.containers, options.timelineInterval, warmup + duration) : null;
+  const timeline = options.timelineInterval ? new Timeline(sim, fleet.containers, options.timelineInterval, warmup + duration, () => fleet.settleQueues()) : null;
   metrics.timeline = timeline;
 
   fleet.start();

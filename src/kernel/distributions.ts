@@ -33,9 +33,13 @@ export function makeSampler(spec: DistSpec, u: Uniform): Sampler {
       };
     }
     case 'lognormal': {
-      const z = standardNormal(u);
+      // The ziggurat's fast path inline: one call per draw instead of two.
       const { mu, sigma } = spec;
-      return () => Math.exp(mu + sigma * z());
+      return () => {
+        const hz = (u() * 4294967296) | 0;
+        const iz = hz & 127;
+        return Math.exp(mu + sigma * (Math.abs(hz) < KN[iz]! ? hz * WN[iz]! : zigguratSlow(hz, iz, u)));
+      };
     }
     case 'gamma':
       return gammaSampler(spec.shape, spec.scale, u);
@@ -115,26 +119,30 @@ const FN = new Float64Array(128);
  */
 function standardNormal(u: Uniform): Sampler {
   return () => {
-    let hz = (u() * 4294967296) | 0; // a signed 32-bit integer
-    let iz = hz & 127;
-    if (Math.abs(hz) < KN[iz]!) return hz * WN[iz]!;
-    for (;;) {
-      // The slow path: the base strip's tail, or the wedge of a layer.
-      const x = hz * WN[iz]!;
-      if (iz === 0) {
-        let tx: number, ty: number;
-        do {
-          tx = -Math.log(1 - u()) / ZIG_R;
-          ty = -Math.log(1 - u());
-        } while (ty + ty < tx * tx);
-        return hz > 0 ? ZIG_R + tx : -ZIG_R - tx;
-      }
-      if (FN[iz]! + u() * (FN[iz - 1]! - FN[iz]!) < Math.exp(-0.5 * x * x)) return x;
-      hz = (u() * 4294967296) | 0;
-      iz = hz & 127;
-      if (Math.abs(hz) < KN[iz]!) return hz * WN[iz]!;
-    }
+    const hz = (u() * 4294967296) | 0; // a signed 32-bit integer
+    const iz = hz & 127;
+    return Math.abs(hz) < KN[iz]! ? hz * WN[iz]! : zigguratSlow(hz, iz, u);
   };
+}
+
+/** The ziggurat's slow path for a first draw hz (layer iz) outside its layer's rectangle. */
+function zigguratSlow(hz: number, iz: number, u: Uniform): number {
+  for (;;) {
+    // The base strip's tail, or the wedge of a layer.
+    const x = hz * WN[iz]!;
+    if (iz === 0) {
+      let tx: number, ty: number;
+      do {
+        tx = -Math.log(1 - u()) / ZIG_R;
+        ty = -Math.log(1 - u());
+      } while (ty + ty < tx * tx);
+      return hz > 0 ? ZIG_R + tx : -ZIG_R - tx;
+    }
+    if (FN[iz]! + u() * (FN[iz - 1]! - FN[iz]!) < Math.exp(-0.5 * x * x)) return x;
+    hz = (u() * 4294967296) | 0;
+    iz = hz & 127;
+    if (Math.abs(hz) < KN[iz]!) return hz * WN[iz]!;
+  }
 }
 
 /** Marsaglia-Tsang (2000); shape < 1 by the boost X·U^(1/shape). */

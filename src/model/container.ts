@@ -10,8 +10,17 @@ export class Container {
   readonly acceptQueue: Fifo;
   /** Connections the queue can hold: the effective backlog (+1 under Linux semantics). */
   readonly queueCap: number;
-  /** Handshakes under way whose final ACK may find the queue full. */
+  /** Handshakes under way (first ACK not yet in), lazy or simulated. */
   handshakes = 0;
+  /**
+   * Handshakes whose final ACK cannot find the queue full, in SYN order (= ACK order): they
+   * join the queue at SYN + rtt without an event of their own (see Listener.settle).
+   */
+  readonly landing: Fifo;
+  /** Is an event scheduled to land the first of them for a worker waiting in accept()? */
+  wakePending = false;
+  /** Connections whose final ACK overflowed and whose SYN-ACK the kernel retransmits. */
+  retransmitting = 0;
   /** Processes blocked in accept(), in the order they became idle. */
   readonly idle: Fifo;
   readonly procs: WorkerProcess[] = [];
@@ -43,6 +52,7 @@ export class Container {
   ) {
     this.queueCap = queueCap;
     this.acceptQueue = new Fifo(Infinity, 128);
+    this.landing = new Fifo(Infinity, 64);
     this.idle = new Fifo(Infinity, 16);
     this.exited = new Fifo(Infinity, 16);
   }

@@ -108,6 +108,7 @@ export class Fleet {
   startWindow(): void {
     const w = this.w;
     const now = w.sim.now;
+    this.settleQueues();
     for (const c of w.containers) {
       c.cpu.measureFrom();
       c.zeroLiveSeconds = 0;
@@ -120,10 +121,16 @@ export class Fleet {
     w.db.startWindow();
   }
 
+  /** Land the handshakes due by now in the accept queues (before reading them). */
+  settleQueues(): void {
+    for (const c of this.w.containers) this.w.listener.settle(c);
+  }
+
   /** Close the measured window: fold open intervals into the totals. */
   endWindow(): void {
     const w = this.w;
     const now = w.sim.now;
+    this.settleQueues();
     for (const c of w.containers) {
       if (c.live === 0) {
         c.zeroLiveSeconds += now - c.zeroSince;

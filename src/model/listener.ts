@@ -15,6 +15,14 @@
 //     meets a reset: 502 backlog-overflow.
 // Connections in the queue belong to the listening socket (the master's), so they survive a
 // worker's death and wait for the next worker to accept them.
+//
+// Most handshakes cannot end in an overflow: when the queue, plus every handshake ahead, is
+// below capacity, the final ACK is certain to get in. Such a handshake "lands" in the queue at
+// SYN + rtt without an event of its own: it waits in the container's `landing` list and joins
+// the queue, at its own ACK time, whenever anything next looks at the queue (settle). Only a
+// worker waiting in accept() needs the ACK on time; then one event lands it exactly. Loaded
+// containers (a queue that is never empty) thus save an event per connection.
+import type { Container } from './container.js';
 import { Cause } from './outcome.js';
 import type { World } from './world.js';
 
@@ -28,9 +36,54 @@ export class Listener {
   private readonly ackHandler = (slot: number) => this.ack(slot);
   private readonly connectTimeoutHandler = (slot: number) => this.connectTimedOut(slot);
   private readonly synackGiveUpHandler = (slot: number) => this.synackGiveUp(slot);
+  private readonly wakeHandler = (c: number) => this.wake(c);
+  private readonly rtt: number;
 
   constructor(private readonly w: World) {
     this.linux = w.model.fleet.overflow === 'linux';
+    this.rtt = w.model.balancer.rtt;
+  }
+
+  /**
+   * Land every lazy handshake whose ACK time has come, in order, at its own time. Called before
+   * anything reads or changes the container's accept queue.
+   */
+  settle(container: Container): void {
+    const landing = container.landing;
+    if (landing.length === 0) return;
+    const w = this.w;
+    const table = w.table;
+    const now = w.sim.now;
+    while (landing.length > 0) {
+      const slot = landing.peek();
+      const t = table.tContainer[slot]! + this.rtt;
+      if (t > now) break;
+      landing.shift();
+      container.handshakes--;
+      if (!table.clientWaiting[slot]) {
+        table.serverDone(slot);
+        continue;
+      }
+      // A worker waits in accept() only with the queue empty, and then a wake event lands this
+      // handshake at exactly t == now.
+      if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) continue;
+      this.enqueueAt(container, slot, t);
+    }
+  }
+
+  /** A worker of the container now waits in accept(): land the next handshake for it on time. */
+  workerWaiting(container: Container): void {
+    if (container.landing.length === 0 || container.wakePending) return;
+    container.wakePending = true;
+    const slot = container.landing.peek();
+    this.w.sim.at(Math.max(this.w.table.tContainer[slot]! + this.rtt, this.w.sim.now), this.wakeHandler, container.index);
+  }
+
+  private wake(c: number): void {
+    const container = this.w.containers[c]!;
+    container.wakePending = false;
+    this.settle(container);
+    if (container.idle.length > 0) this.workerWaiting(container);
   }
 
   /** The balancer opens a new connection to container c for the request. */
@@ -69,6 +122,7 @@ export class Listener {
     }
     const c = table.container[slot]!;
     const container = w.containers[c]!;
+    this.settle(container);
     if (container.acceptQueue.length >= container.queueCap) {
       this.synDrops++;
       const k = table.attempt[slot]!;
@@ -95,9 +149,17 @@ export class Listener {
         return;
       }
     }
-    container.handshakes++;
     table.tContainer[slot] = w.sim.now; // from now on: the SYN-ACK clock
-    w.sim.schedule(w.model.balancer.rtt, this.ackHandler, slot);
+    // The ACK finds at most the queue plus the handshakes ahead of it (nothing else can get in
+    // first): below capacity, it cannot overflow, and it lands without an event.
+    if (container.retransmitting === 0 && container.acceptQueue.length + container.handshakes < container.queueCap) {
+      container.handshakes++;
+      container.landing.push(slot);
+      if (container.idle.length > 0) this.workerWaiting(container);
+      return;
+    }
+    container.handshakes++;
+    w.sim.schedule(this.rtt, this.ackHandler, slot);
   }
 
   /** The handshake's final ACK reaches the container. */
@@ -106,21 +168,30 @@ export class Listener {
     const table = w.table;
     const c = table.container[slot]!;
     const container = w.containers[c]!;
-    if (table.attempt[slot] === 0) container.handshakes--;
+    this.settle(container);
+    const retry = table.attempt[slot]! > 0;
+    if (!retry) container.handshakes--;
     if (!table.clientWaiting[slot]) {
+      if (retry) container.retransmitting--;
       table.serverDone(slot);
       return;
     }
-    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) return;
+    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) {
+      if (retry) container.retransmitting--;
+      return;
+    }
     if (container.acceptQueue.length < container.queueCap) {
+      if (retry) container.retransmitting--;
       this.enqueue(c, slot);
       return;
     }
     this.ackOverflows++;
     if (w.model.fleet.tcpAbortOnOverflow) {
+      if (retry) container.retransmitting--;
       this.fail(slot, Cause.BacklogOverflow);
       return;
     }
+    if (!retry) container.retransmitting++;
     const k = table.attempt[slot]!;
     table.attempt[slot] = k + 1;
     const t0 = table.tContainer[slot]!;
@@ -133,14 +204,19 @@ export class Listener {
 
   /** The SYN-ACK retransmissions ran out: the balancer's data then meets a reset. */
   private synackGiveUp(slot: number): void {
+    this.w.containers[this.w.table.container[slot]!]!.retransmitting--;
     this.fail(slot, Cause.BacklogOverflow);
   }
 
   private enqueue(c: number, slot: number): void {
-    const container = this.w.containers[c]!;
-    this.w.table.tContainer[slot] = this.w.sim.now;
+    this.enqueueAt(this.w.containers[c]!, slot, this.w.sim.now);
+  }
+
+  /** The connection joined the accept queue at time t (now, or a lazy ACK's time). */
+  private enqueueAt(container: Container, slot: number, t: number): void {
+    this.w.table.tContainer[slot] = t;
     container.acceptQueue.push(slot);
-    container.backlog.add(this.w.sim.now, 1);
+    container.backlog.add(t, 1);
   }
 
   private connectTimedOut(slot: number): void {

@@ -34,6 +34,8 @@ export class Timeline {
     private readonly containers: Container[],
     interval: number,
     private readonly until: number,
+    /** Brings the accept queues up to date before a sample (lazy handshakes: see Listener). */
+    private readonly settle: () => void = () => {},
     private readonly maxFailures = 20_000,
   ) {
     this.data = {
@@ -71,6 +73,7 @@ export class Timeline {
   }
 
   private sample(): void {
+    this.settle();
     const now = this.sim.now;
     this.data.t.push(now);
     this.containers.forEach((c, i) => {

@@ -35,8 +35,7 @@ export class Router {
     const start = this.next;
     this.next = start + 1 === n ? 0 : start + 1;
     if (this.routing === 'round-robin') {
-      for (let k = 0; k < n; k++) {
-        const t = (start + k) % n;
+      for (let k = 0, t = start; k < n; k++, t = t + 1 === n ? 0 : t + 1) {
         if (!anyHealthy || this.healthy[t]) {
           this.next = t + 1 === n ? 0 : t + 1;
           return t;
@@ -45,12 +44,12 @@ export class Router {
       return -1;
     }
     // Least outstanding requests; ties go to the first in rotating order.
+    const outstanding = this.outstanding;
     let best = -1;
     let bestLoad = Infinity;
-    for (let k = 0; k < n; k++) {
-      const t = (start + k) % n;
+    for (let k = 0, t = start; k < n; k++, t = t + 1 === n ? 0 : t + 1) {
       if (anyHealthy && !this.healthy[t]) continue;
-      const load = this.outstanding[t]!;
+      const load = outstanding[t]!;
       if (load < bestLoad) {
         best = t;
         bestLoad = load;

@@ -25,6 +25,8 @@ export class Database {
   openMax = 0;
   refused = 0;
   private readonly pools: CountingPool[] = [];
+  /** Is there a pool per process? (Checked first: reading past the end of `pools` is slow.) */
+  private readonly hasPool: boolean;
   /** Open, idle connections in each process's pool. */
   private readonly idleOpen: Int32Array;
   /** Connections each process has open (lent or idle). */
@@ -43,6 +45,7 @@ export class Database {
     this.idleOpen = new Int32Array(processes);
     this.procOpen = new Int32Array(processes);
     this.grantNeedsConnect = new Uint8Array(processes * concurrency);
+    this.hasPool = db.pool !== null;
     if (db.pool) {
       const size = db.pool.size + db.pool.maxOverflow;
       for (let p = 0; p < processes; p++) {
@@ -57,13 +60,13 @@ export class Database {
   }
 
   get pooled(): boolean {
-    return this.db.pool !== null;
+    return this.hasPool;
   }
 
   /** The context `ctx` of process `proc` needs a connection. */
   checkout(proc: number, ctx: number): Checkout {
-    const pool = this.pools[proc];
-    if (!pool) return Checkout.Connect;
+    if (!this.hasPool) return Checkout.Connect;
+    const pool = this.pools[proc]!;
     if (!pool.acquire(ctx, this.db.pool!.timeout)) return Checkout.Wait;
     return this.takeIdle(proc) ? Checkout.Ready : Checkout.Connect;
   }
@@ -93,11 +96,11 @@ export class Database {
 
   /** The request ends: its connection goes back to the pool, or is closed. */
   checkin(proc: number): void {
-    const pool = this.pools[proc];
-    if (!pool) {
+    if (!this.hasPool) {
       this.close(proc);
       return;
     }
+    const pool = this.pools[proc]!;
     // QueuePool keeps at most pool_size idle connections; an overflow one is closed on return.
     if (this.idleOpen[proc]! >= this.db.pool!.size) this.close(proc);
     else this.idleOpen[proc]++;

@@ -112,6 +112,7 @@ export class AppServer {
     if (this.canAccept(proc) && !proc.idle) {
       proc.idle = true;
       container.idle.push(proc.id);
+      this.w.listener.workerWaiting(container);
     }
     return true;
   }
@@ -161,11 +162,13 @@ export class AppServer {
     const w = this.w;
     const container = w.containers[proc.container]!;
     while (proc.pending.length > 0 && proc.hasFreeContext) this.accept(proc, proc.pending.shift());
+    w.listener.settle(container);
     while (this.canAccept(proc)) {
       if (container.acceptQueue.length === 0) {
         if (!proc.idle) {
           proc.idle = true;
           container.idle.push(proc.id);
+          w.listener.workerWaiting(container);
         }
         return;
       }
@@ -181,6 +184,7 @@ export class AppServer {
   switchPoint(proc: WorkerProcess): void {
     if (proc.state !== ProcState.Accepting || !proc.hasFreeContext) return;
     const container = this.w.containers[proc.container]!;
+    this.w.listener.settle(container);
     while (container.acceptQueue.length > 0) {
       const slot = container.acceptQueue.shift();
       container.backlog.add(this.w.sim.now, -1);
