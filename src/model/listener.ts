@@ -27,6 +27,8 @@ import { Cause } from './outcome.js';
 import type { World } from './world.js';
 
 export class Listener {
+  /** Land safe handshakes without events (on by default; off only to test that it is exact). */
+  static lazyHandshakes = true;
   private readonly linux: boolean;
   /** SYNs dropped because the accept queue was full, in the measured window. */
   synDrops = 0;
@@ -38,6 +40,7 @@ export class Listener {
   private readonly synackGiveUpHandler = (slot: number) => this.synackGiveUp(slot);
   private readonly wakeHandler = (c: number) => this.wake(c);
   private readonly rtt: number;
+  private readonly lazy = Listener.lazyHandshakes;
 
   constructor(private readonly w: World) {
     this.linux = w.model.fleet.overflow === 'linux';
@@ -152,7 +155,7 @@ export class Listener {
     table.tContainer[slot] = w.sim.now; // from now on: the SYN-ACK clock
     // The ACK finds at most the queue plus the handshakes ahead of it (nothing else can get in
     // first): below capacity, it cannot overflow, and it lands without an event.
-    if (container.retransmitting === 0 && container.acceptQueue.length + container.handshakes < container.queueCap) {
+    if (this.lazy && container.retransmitting === 0 && container.acceptQueue.length + container.handshakes < container.queueCap) {
       container.handshakes++;
       container.landing.push(slot);
       if (container.idle.length > 0) this.workerWaiting(container);

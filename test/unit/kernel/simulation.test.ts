@@ -59,6 +59,48 @@ test('heap order survives many random schedules and cancels', () => {
   assert.equal(count, expected);
 });
 
+test('moveTo reschedules in place, as cancel + schedule would: it queues behind events already at the new time', () => {
+  const sim = new Simulation(2);
+  const log: string[] = [];
+  const h = (x: number) => log.push(`${sim.now}:${x}`);
+  const a = sim.schedule(1, h, 1);
+  sim.schedule(3, h, 2);
+  const c = sim.schedule(5, h, 3);
+  sim.schedule(2, h, 4);
+  assert.equal(sim.moveTo(a, 3), true); // later, and tied with 2 (scheduled first): runs after it
+  assert.equal(sim.moveTo(c, 0.5), true); // earlier: first
+  assert.equal(sim.isPending(a), true, 'the id stays valid');
+  sim.run(0.5);
+  assert.equal(sim.moveTo(c, 4), false, 'an event that ran cannot move');
+  assert.throws(() => sim.moveTo(a, 0.1), /past/);
+  sim.run();
+  assert.deepEqual(log, ['0.5:3', '2:4', '3:2', '3:1']);
+});
+
+test('moveTo keeps heap order under many random moves', () => {
+  const sim = new Simulation(8);
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const when = new Map<number, number>();
+  const ran: number[] = [];
+  const h = (k: number) => ran.push(k);
+  const ids: number[] = [];
+  for (let k = 0; k < 2000; k++) {
+    const t = rnd() * 100;
+    ids.push(sim.schedule(t, h, k));
+    when.set(k, t);
+  }
+  for (let i = 0; i < 5000; i++) {
+    const k = Math.floor(rnd() * ids.length);
+    const t = rnd() * 100;
+    sim.moveTo(ids[k]!, t);
+    when.set(k, t);
+  }
+  sim.run();
+  assert.equal(ran.length, 2000);
+  for (let i = 1; i < ran.length; i++) assert.ok(when.get(ran[i - 1]!)! <= when.get(ran[i]!)!, `event ${i} out of order`);
+});
+
 test('run(until) stops before later events and leaves them pending; stop() ends a run', () => {
   const sim = new Simulation();
   let n = 0;
