@@ -155,13 +155,12 @@ export class Listener {
     table.tContainer[slot] = w.sim.now; // from now on: the SYN-ACK clock
     // The ACK finds at most the queue plus the handshakes ahead of it (nothing else can get in
     // first): below capacity, it cannot overflow, and it lands without an event.
-    if (this.lazy && container.retransmitting === 0 && container.acceptQueue.length + container.handshakes < container.queueCap) {
-      container.handshakes++;
+    const ahead = container.handshakes++;
+    if (this.lazy && container.retransmitting === 0 && container.acceptQueue.length + ahead < container.queueCap) {
       container.landing.push(slot);
       if (container.idle.length > 0) this.workerWaiting(container);
       return;
     }
-    container.handshakes++;
     w.sim.schedule(this.rtt, this.ackHandler, slot);
   }
 
@@ -172,29 +171,24 @@ export class Listener {
     const c = table.container[slot]!;
     const container = w.containers[c]!;
     this.settle(container);
-    const retry = table.attempt[slot]! > 0;
-    if (!retry) container.handshakes--;
+    // A retransmitted SYN-ACK's ACK: the connection leaves retransmission, unless it overflows again.
+    if (table.attempt[slot]! > 0) container.retransmitting--;
+    else container.handshakes--;
     if (!table.clientWaiting[slot]) {
-      if (retry) container.retransmitting--;
       table.serverDone(slot);
       return;
     }
-    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) {
-      if (retry) container.retransmitting--;
-      return;
-    }
+    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) return;
     if (container.acceptQueue.length < container.queueCap) {
-      if (retry) container.retransmitting--;
       this.enqueue(c, slot);
       return;
     }
     this.ackOverflows++;
     if (w.model.fleet.tcpAbortOnOverflow) {
-      if (retry) container.retransmitting--;
       this.fail(slot, Cause.BacklogOverflow);
       return;
     }
-    if (!retry) container.retransmitting++;
+    container.retransmitting++;
     const k = table.attempt[slot]!;
     table.attempt[slot] = k + 1;
     const t0 = table.tContainer[slot]!;
