@@ -1,14 +1,24 @@
 // The discrete-event core: a clock and one event list.
 //
-// The event list is a binary heap ordered by (time, insertion sequence), so events at equal
-// times run in the order they were scheduled and every run is reproducible. It is the hot
-// path of every simulation, so it is built from typed arrays (struct of arrays) and reuses
-// event slots through a free list: scheduling an event allocates nothing once the arrays
-// have grown to the peak number of pending events.
+// The event list is ordered by (time, insertion sequence), so events at equal times run in the
+// order they were scheduled and every run is reproducible. It is the hot path of every
+// simulation, so it is built from typed arrays (struct of arrays) and reuses event slots through
+// a free list: scheduling an event allocates nothing once the arrays have grown to the peak
+// number of pending events.
+//
+// It is kept in two binary heaps, near and far. A fleet's pending events are of two kinds: a
+// few due within milliseconds (CPU bursts, queries, the next arrival), which are nearly all the
+// events run, and many due seconds ahead (slow requests' waits, health checks, timeouts). An
+// event due `farAfter` seconds or more ahead when scheduled goes to the far heap, so the
+// frequent events sift through a heap of a handful of entries instead of dozens. The next
+// event is the smaller of the two heaps' tops by (time, sequence): the order is exactly that of
+// one heap, whichever heap an event sits in.
 //
 // An event is a plain callback with one integer argument (a request, worker or job index,
 // below 2^31): components bind their handlers once, at construction, and pass the index as
 // the argument. Integers stay unboxed in V8, so calling a handler allocates nothing.
+import { EventHeap } from './event-heap.js';
+import { F64_ZERO } from './f64.js';
 
 export type Handler = (arg: number) => void;
 
@@ -19,25 +29,25 @@ export type EventId = number;
 const SLOT_BITS = 2 ** 21; // max pending events at once: 2 million
 const GEN_LIMIT = 2 ** 10; // generations wrap; an id is only valid while its event is pending
 
+/** Default split between the near and the far heap, in seconds ahead (speed only, not order). */
+const FAR_AFTER = 1;
+
 const noop: Handler = () => {};
 
 export class Simulation {
   /** Simulated time, in seconds. */
-  now = 0;
+  now = F64_ZERO;
   /** Events executed so far (for benchmarks). */
   executed = 0;
 
-  // Heap, in heap order: keys and the slot each entry refers to.
-  private hTime: Float64Array;
-  private hSeq: Float64Array;
-  private hSlot: Int32Array;
-  private size = 0;
+  private readonly near: EventHeap;
+  private readonly far: EventHeap;
 
   // Per-slot data.
   private fn: Handler[];
   private arg: Int32Array;
   private gen: Uint32Array;
-  private pos: Int32Array; // slot -> heap index, -1 when free
+  private pos: Int32Array; // slot -> index in near (>= 0) or far (-2 - index); -1 when free
   private free: Int32Array;
   private freeTop = 0;
   private capacity: number;
@@ -45,11 +55,12 @@ export class Simulation {
   private seq = 0;
   private stopped = false;
 
-  constructor(initialCapacity = 1024) {
+  constructor(
+    initialCapacity = 1024,
+    /** Events due this many seconds ahead or more wait in the far heap (affects speed only). */
+    private readonly farAfter = FAR_AFTER,
+  ) {
     this.capacity = initialCapacity;
-    this.hTime = new Float64Array(initialCapacity);
-    this.hSeq = new Float64Array(initialCapacity);
-    this.hSlot = new Int32Array(initialCapacity);
     this.fn = new Array<Handler>(initialCapacity).fill(noop);
     this.arg = new Int32Array(initialCapacity);
     this.gen = new Uint32Array(initialCapacity);
@@ -57,11 +68,13 @@ export class Simulation {
     this.free = new Int32Array(initialCapacity);
     for (let i = 0; i < initialCapacity; i++) this.free[i] = initialCapacity - 1 - i;
     this.freeTop = initialCapacity;
+    this.near = new EventHeap(64, this.pos, 1, 0);
+    this.far = new EventHeap(64, this.pos, -1, -2);
   }
 
   /** Number of pending events. */
   get pending(): number {
-    return this.size;
+    return this.near.size + this.far.size;
   }
 
   /** Schedule fn(arg) after delay seconds (delay >= 0); arg is an integer below 2^31. */
@@ -76,7 +89,7 @@ export class Simulation {
     const slot = this.free[--this.freeTop]!;
     this.fn[slot] = fn;
     this.arg[slot] = arg;
-    this.siftUp(this.size++, t, this.seq++, slot);
+    (t - this.now < this.farAfter ? this.near : this.far).insert(t, this.seq++, slot);
     return this.gen[slot]! * SLOT_BITS + slot;
   }
 
@@ -85,9 +98,10 @@ export class Simulation {
     const slot = id % SLOT_BITS;
     const g = (id - slot) / SLOT_BITS;
     if (slot >= this.capacity || this.gen[slot] !== g) return false;
-    const i = this.pos[slot]!;
-    if (i < 0) return false;
-    this.removeAt(i);
+    const p = this.pos[slot]!;
+    if (p === -1) return false;
+    if (p >= 0) this.near.removeAt(p);
+    else this.far.removeAt(this.far.indexOf(p));
     this.release(slot);
     return true;
   }
@@ -102,13 +116,11 @@ export class Simulation {
     const slot = id % SLOT_BITS;
     const g = (id - slot) / SLOT_BITS;
     if (slot >= this.capacity || this.gen[slot] !== g) return false;
-    const i = this.pos[slot]!;
-    if (i < 0) return false;
-    const s = this.seq++;
-    const old = this.hTime[i]!;
-    // A later key (or the same time with the newest seq) can only move down, an earlier one up.
-    if (t >= old) this.siftDown(i, t, s, slot, this.size);
-    else this.siftUp(i, t, s, slot);
+    const p = this.pos[slot]!;
+    if (p === -1) return false;
+    // The event stays in its heap: the order of events does not depend on which one holds it.
+    if (p >= 0) this.near.rekey(p, t, this.seq++);
+    else this.far.rekey(this.far.indexOf(p), t, this.seq++);
     return true;
   }
 
@@ -116,7 +128,7 @@ export class Simulation {
   isPending(id: EventId): boolean {
     const slot = id % SLOT_BITS;
     const g = (id - slot) / SLOT_BITS;
-    return slot < this.capacity && this.gen[slot] === g && this.pos[slot]! >= 0;
+    return slot < this.capacity && this.gen[slot] === g && this.pos[slot] !== -1;
   }
 
   /** Stop run() after the current event. */
@@ -130,12 +142,24 @@ export class Simulation {
    */
   run(until = Infinity): void {
     this.stopped = false;
-    // Arrays are re-read each turn: a handler may grow them.
-    while (this.size > 0) {
-      const t = this.hTime[0]!;
+    const near = this.near;
+    const far = this.far;
+    for (;;) {
+      // The next event: the smaller top by (time, seq). Arrays are re-read each turn: a
+      // handler may grow them.
+      let h = near;
+      if (far.size > 0) {
+        if (near.size === 0) h = far;
+        else {
+          const ft = far.time[0]!;
+          const nt = near.time[0]!;
+          if (ft < nt || (ft === nt && far.seq[0]! < near.seq[0]!)) h = far;
+        }
+      } else if (near.size === 0) break;
+      const t = h.time[0]!;
       if (t > until) break;
-      const slot = this.hSlot[0]!;
-      this.removeAt(0);
+      const slot = h.slot[0]!;
+      h.removeAt(0);
       const fn = this.fn[slot]!;
       const a = this.arg[slot]!;
       this.release(slot);
@@ -155,99 +179,21 @@ export class Simulation {
     this.free[this.freeTop++] = slot;
   }
 
-  /** Place key (t, s) of `slot` at heap index i or above, moving larger parents down. */
-  private siftUp(i: number, t: number, s: number, slot: number): void {
-    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot, pos = this.pos;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = hTime[p]!;
-      if (pt < t || (pt === t && hSeq[p]! < s)) break;
-      hTime[i] = pt;
-      hSeq[i] = hSeq[p]!;
-      const ps = hSlot[p]!;
-      hSlot[i] = ps;
-      pos[ps] = i;
-      i = p;
-    }
-    hTime[i] = t;
-    hSeq[i] = s;
-    hSlot[i] = slot;
-    pos[slot] = i;
-  }
-
-  /** Remove heap entry i, restoring heap order with the last entry. */
-  private removeAt(i: number): void {
-    const last = --this.size;
-    if (i === last) return;
-    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot, pos = this.pos;
-    const t = hTime[last]!;
-    const s = hSeq[last]!;
-    const sl = hSlot[last]!;
-    // Sift up if the moved entry is smaller than i's parent, else sift down.
-    if (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = hTime[p]!;
-      if (t < pt || (t === pt && s < hSeq[p]!)) {
-        this.siftUp(i, t, s, sl);
-        return;
-      }
-    }
-    this.siftDown(i, t, s, sl, last);
-  }
-
-  /** Place key (t, s) of `slot` at heap index i or below (heap of n entries), moving smaller children up. */
-  private siftDown(i: number, t: number, s: number, slot: number, n: number): void {
-    const hTime = this.hTime, hSeq = this.hSeq, hSlot = this.hSlot, pos = this.pos;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      let ct = hTime[c]!;
-      let cs = hSeq[c]!;
-      const r = c + 1;
-      if (r < n) {
-        const rt = hTime[r]!;
-        if (rt < ct || (rt === ct && hSeq[r]! < cs)) {
-          c = r;
-          ct = rt;
-          cs = hSeq[r]!;
-        }
-      }
-      if (t < ct || (t === ct && s < cs)) break;
-      hTime[i] = ct;
-      hSeq[i] = cs;
-      const csl = hSlot[c]!;
-      hSlot[i] = csl;
-      pos[csl] = i;
-      i = c;
-    }
-    hTime[i] = t;
-    hSeq[i] = s;
-    hSlot[i] = slot;
-    pos[slot] = i;
-  }
-
   private grow(): void {
     const old = this.capacity;
     const cap = old * 2;
     if (cap > SLOT_BITS) throw new Error('too many pending events');
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array, fill: number) => {
-      const b = new Int32Array(cap).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.hTime = f64(this.hTime);
-    this.hSeq = f64(this.hSeq);
-    this.hSlot = i32(this.hSlot, 0);
-    this.arg = i32(this.arg, 0);
+    const arg = new Int32Array(cap);
+    arg.set(this.arg);
+    this.arg = arg;
     const g = new Uint32Array(cap);
     g.set(this.gen);
     this.gen = g;
-    this.pos = i32(this.pos, -1);
+    const pos = new Int32Array(cap).fill(-1);
+    pos.set(this.pos);
+    this.pos = pos;
+    this.near.pos = pos;
+    this.far.pos = pos;
     for (let i = old; i < cap; i++) this.fn.push(noop);
     const free = new Int32Array(cap);
     // All old slots are in use (the free list was empty); hand out new ones lowest first.

@@ -101,6 +101,37 @@ test('moveTo keeps heap order under many random moves', () => {
   for (let i = 1; i < ran.length; i++) assert.ok(when.get(ran[i - 1]!)! <= when.get(ran[i]!)!, `event ${i} out of order`);
 });
 
+test('near and far heaps: the order of events is exactly that of one heap, ties included', () => {
+  // The same workload (handlers that schedule, cancel and move events, with delays on a coarse
+  // grid so that many fall at equal times) with everything in the near heap, everything in the
+  // far heap, and split at 1 s: the three runs must agree event for event.
+  const trace = (farAfter: number): string[] => {
+    const sim = new Simulation(4, farAfter);
+    let seed = 11;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const delays = [0, 0.25, 0.5, 1, 1, 2, 3.5];
+    const ids: number[] = [];
+    const log: string[] = [];
+    let k = 0;
+    const h = (x: number) => {
+      log.push(`${sim.now}:${x}`);
+      if (k >= 3000) return;
+      for (let j = 0; j < 2; j++) ids.push(sim.schedule(delays[Math.floor(rnd() * delays.length)]!, h, k++));
+      const r = rnd();
+      const victim = ids[Math.floor(rnd() * ids.length)]!;
+      if (r < 0.2) sim.cancel(victim);
+      else if (r < 0.5) sim.moveTo(victim, sim.now + delays[Math.floor(rnd() * delays.length)]!);
+    };
+    for (let j = 0; j < 5; j++) ids.push(sim.schedule(delays[j]!, h, k++));
+    sim.run();
+    return log;
+  };
+  const near = trace(Infinity);
+  assert.ok(near.length > 2000, `a real workload (${near.length} events)`);
+  assert.deepEqual(trace(0), near);
+  assert.deepEqual(trace(1), near);
+});
+
 test('run(until) stops before later events and leaves them pending; stop() ends a run', () => {
   const sim = new Simulation();
   let n = 0;
