@@ -9,10 +9,11 @@
 // Jobs are identified by small integers below `maxJobs` (a worker process can have at most one
 // CPU burst running: the GIL/gevent hub serialise the rest), so all state is in typed arrays.
 import type { EventId, Simulation } from './simulation.js';
+import { F64_ZERO } from './f64.js';
 
 export class PsCpu {
-  private v = 0; // virtual time
-  private last = 0; // real time of the last update
+  private v = F64_ZERO; // virtual time
+  private last = F64_ZERO; // real time of the last update
   private n = 0;
   private readonly tag: Float64Array; // virtual finish tag per job
   private readonly seq: Float64Array; // start order, to break ties deterministically
@@ -21,8 +22,8 @@ export class PsCpu {
   private nextSeq = 0;
   private timer: EventId = -1;
   private timerJob = -1;
-  private timerRate = 0;
-  private busyArea = 0; // integral of min(n, c) dt since measureFrom()
+  private timerRate = F64_ZERO;
+  private busyArea = F64_ZERO; // integral of min(n, c) dt since measureFrom()
   private readonly completeHandler = () => this.complete();
 
   constructor(

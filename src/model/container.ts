@@ -4,6 +4,7 @@ import { Fifo } from '../kernel/fifo.js';
 import type { PsCpu } from '../kernel/ps-cpu.js';
 import { TimeWeighted } from '../stats/time-weighted.js';
 import type { WorkerProcess } from './server/worker-process.js';
+import { F64_ZERO } from '../kernel/f64.js';
 
 export class Container {
   /** Established connections waiting for a worker to accept them (request slots). */
@@ -27,15 +28,15 @@ export class Container {
   /** Processes accepting now. */
   live = 0;
   /** Since when live has been 0 (when it is). */
-  zeroSince = 0;
+  zeroSince = F64_ZERO;
   /** Seconds with no live worker, within the measured window. */
-  zeroLiveSeconds = 0;
+  zeroLiveSeconds = F64_ZERO;
   /** Resident memory of all its worker processes, bytes. */
   rss = 0;
   /** Accept-queue length over time (for the backlog figures). */
   readonly backlog = new TimeWeighted();
   /** The master's loop turns at masterPhase + k·cycle; is a turn scheduled? */
-  masterPhase = 0;
+  masterPhase = F64_ZERO;
   tickPending = false;
   /** The master is asleep (uWSGI forkbomb delay) until then. */
   masterAwakeAt = 0;

@@ -4,12 +4,13 @@ import { QuantileSketch } from '../stats/quantile-sketch.js';
 import type { Timeline } from './timeline.js';
 import { TimeWeighted } from '../stats/time-weighted.js';
 import { CAUSES, KILL_REASONS, STATUSES, type KillReason } from './outcome.js';
+import { F64_ZERO } from '../kernel/f64.js';
 
 const CAUSE_STATUS = Int32Array.from(CAUSES, (c) => c.status);
 
 export class Metrics {
   /** Start of the measured window (end of warmup). */
-  from = 0;
+  from = F64_ZERO;
   readonly status = new Float64Array(STATUSES.length);
   readonly cause = new Float64Array(CAUSES.length);
   /** Client-side latency of successful (2xx) requests, s. */
@@ -21,7 +22,7 @@ export class Metrics {
   /** Contexts (sync workers, greenlets, threads) serving a request. */
   readonly busyContexts = new TimeWeighted();
   /** Sum of response times of all finished measured requests (any status), s. */
-  sojournSum = 0;
+  sojournSum = F64_ZERO;
   finished = 0;
   arrivals = 0;
   /** Accepted requests that had to wait in the accept queue. */

@@ -29,6 +29,7 @@
 // resized: ceil(ln(rangeMax/rangeMin)/ln γ) + 1 buckets. With the defaults (α = 0.01,
 // [1e-6, 1e6]) that is 1382 buckets = 11,056 bytes, independent of the number of samples.
 // Float64 counts stay exact up to 2^53 samples (Uint32 would overflow at 4.3e9).
+import { F64_ZERO } from '../kernel/f64.js';
 
 export class QuantileSketch {
   /** Relative accuracy of reported quantiles. */
@@ -51,7 +52,7 @@ export class QuantileSketch {
   private pending = 0;
 
   private _count = 0;
-  private _sum = 0;
+  private _sum = F64_ZERO;
   private _min = NaN;
   private _max = NaN;
 

@@ -8,6 +8,7 @@
 // first moment of the changes: with N(s) the value at the window's start and δ_k the change
 // at t_k, ∫ₛᵗ N dt = N(t)·t − N(s)·s − Σ δ_k·t_k. An update is then two additions, with no
 // product over the elapsed time.
+import { F64_ZERO } from '../kernel/f64.js';
 
 export class TimeWeighted {
   /** Start of the averaging window (construction time or the last reset). */
@@ -17,7 +18,7 @@ export class TimeWeighted {
   /** Value at the start of the window. */
   private startValue: number;
   /** Σ δ_k·t_k over the window's changes. */
-  private moment = 0;
+  private moment = F64_ZERO;
   private _value: number;
   private _max: number;
 

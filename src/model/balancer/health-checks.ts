@@ -6,6 +6,7 @@ import type { HealthCheck } from '../../scenario/model-types.js';
 import type { Simulation } from '../../kernel/simulation.js';
 import type { Uniform } from '../../kernel/random-streams.js';
 import type { Router } from './routing.js';
+import { F64_ZERO } from '../../kernel/f64.js';
 
 export class HealthChecks {
   private readonly okRun: Int32Array;
@@ -13,7 +14,7 @@ export class HealthChecks {
   /** Seconds each target spent out of service in the measured window. */
   readonly unhealthySeconds: Float64Array;
   private readonly since: Float64Array;
-  private from = 0;
+  private from = F64_ZERO;
   transitions = 0;
   private readonly probeHandler = (c: number) => this.probe(c);
 

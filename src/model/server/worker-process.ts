@@ -4,6 +4,7 @@
 // a time, so a process has at most one CPU burst on the container's CPU; under gevent a C call
 // that does not yield (mysqlclient) holds the hub too, and every other greenlet waits.
 import { Fifo } from '../../kernel/fifo.js';
+import { F64_ZERO } from '../../kernel/f64.js';
 
 export const enum ProcState {
   /** Exited or killed; waiting for the master to notice and respawn it. */
@@ -31,7 +32,7 @@ export class WorkerProcess {
   /** Bumped at every respawn: connections and timers of an old incarnation are stale. */
   incarnation = 0;
   /** When this incarnation started accepting. */
-  bornAt = 0;
+  bornAt = F64_ZERO;
   /** When the previous incarnation died (closed all its connections). */
   diedAt = -Infinity;
   /** Contexts serving a request. */
@@ -51,7 +52,7 @@ export class WorkerProcess {
   /** Context on the hub, or -1; what it runs there; since when. */
   hubCtx = -1;
   hubWork = HubWork.Cpu;
-  hubSince = 0;
+  hubSince = F64_ZERO;
   /** Contexts waiting for the hub, and what each wants (by context offset). */
   readonly hubQueue: Fifo;
   readonly wantKind: Int32Array;
