@@ -23,12 +23,17 @@ registerSize(program);
 registerMerge(program);
 registerNotebook(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // --help and --version end here too, with code 0; a bad option is the user's input: 2.
-    process.exit(err.exitCode === 0 ? 0 : 2);
+// No top-level await: the CLI is bundled as CommonJS (see bin/load-bundle.js).
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with code 0; a bad option is the user's input: 2.
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    }
+    reportAndExit(err);
   }
-  reportAndExit(err);
 }
+
+void main();

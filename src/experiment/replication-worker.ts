@@ -1,5 +1,5 @@
 // A worker thread that runs replications for the pool (pool.ts). Bundled by esbuild into
-// dist/replication-worker.js beside dist/capsim.mjs, and compiled by tsc beside pool.js, so
+// dist/replication-worker.js beside dist/capsim.cjs, and compiled by tsc beside pool.js, so
 // `new URL('./replication-worker.js', import.meta.url)` finds it in both layouts.
 import { parentPort } from 'node:worker_threads';
 import type { Model } from '../scenario/model-types.js';

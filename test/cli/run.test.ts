@@ -70,3 +70,13 @@ test('bad input exits 2 with one line naming the problem, never a stack trace', 
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   }
 });
+
+test('the CLI starts from the V8 code cache the build made (bin/load-bundle.js)', () => {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/capsim.js'), '--version'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CAPSIM_CODE_CACHE: 'check' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /code cache: accepted/);
+});
