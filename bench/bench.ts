@@ -60,14 +60,22 @@ console.log(
     `${fmt(p.requests, 0)} customers (${fmt(p.requestsPerSecond / 1e6)}M/s), peak RSS ${fmt(p.peakRssMiB, 0)} MiB`,
 );
 
-// 2. The first incident model: one replication of 1 simulated hour at 19k requests/min.
+// 2. The first incident model: one replication of 1 simulated hour at 19k requests/min, against
+//    a floor: the same request path written by hand without the mechanisms (recycling, kills,
+//    health checks, keep-alive, accept-queue rules, statistics), bench/hand-written-fleet.js.
 const incident = best(runs, ['bin/capsim.js', 'run', 'models/incident/01-uwsgi-2-workers.yaml', '--replications', '1', '--json', '--profile']);
 const q = profileOf(incident.stderr);
+const floor = best(runs, ['bench/hand-written-fleet.js', '3900']);
+const f = JSON.parse(floor.stdout) as { events: number; requests: number; wallSeconds: number };
 console.log('\n2. fleet: models/incident/01-uwsgi-2-workers.yaml, 1 replication (1 h at 19k/min after its warmup)');
 console.log(`   capsim run: ${fmt(incident.wall)} s wall (process; target <= 1 s)`);
 console.log(
   `   inside capsim: simulation ${fmt(q.wallSeconds)} s, ${fmt(q.events, 0)} events (${fmt(q.eventsPerSecond / 1e6)}M/s), ` +
     `${fmt(q.requests, 0)} requests in the measured hour (${fmt(q.requests / q.wallSeconds / 1e6)}M simulated requests/s), peak RSS ${fmt(q.peakRssMiB, 0)} MiB`,
+);
+console.log(
+  `   floor, the request path by hand without the mechanisms: ${fmt(floor.wall)} s wall (process), simulation ${fmt(f.wallSeconds)} s, ` +
+    `${fmt(f.events, 0)} events; capsim is ${fmt(incident.wall / floor.wall)}x the floor`,
 );
 
 // 3. A sweep: the first incident model over workers 2,4,6,8,12,16 × containers 1..4, 10
