@@ -7,7 +7,7 @@
 // Code compiled from a cache cannot run import() in Node 20 (the script loses its dynamic-import
 // callback), so this module lends its own import() to the bundle, under Symbol.for('capsim.import'),
 // for the ES modules it loads on first use (vega, vega-lite, resvg: src/report/charts/render.ts).
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,15 +23,17 @@ const cacheFile = `${file}.cache`;
 export function loadBundle() {
   const require = createRequire(file);
   globalThis[Symbol.for('capsim.import')] = (specifier) => import(specifier);
+  // V8 checks a cache against its source's length only: a cache older than the bundle (rebuilt
+  // since, perhaps to the same length) could run stale code, so it is not used.
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    if (statSync(cacheFile).mtimeMs > statSync(file).mtimeMs) cachedData = readFileSync(cacheFile);
   } catch {
     cachedData = undefined; // not built yet: compile from source
   }
   const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
   if (process.env.CAPSIM_CODE_CACHE === 'check') {
-    process.stderr.write(`code cache: ${cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+    process.stderr.write(`code cache: ${cachedData === undefined ? 'missing or stale' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
   }
   if (process.env.CAPSIM_CODE_CACHE === 'write') {
     // At exit, so the cache holds every function the run compiled, not just the top level.

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -71,12 +71,22 @@ test('bad input exits 2 with one line naming the problem, never a stack trace', 
   }
 });
 
-test('the CLI starts from the V8 code cache the build made (bin/load-bundle.js)', () => {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/capsim.js'), '--version'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CAPSIM_CODE_CACHE: 'check' },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /code cache: accepted/);
+test('the CLI starts from the V8 code cache the build made, and not from a cache older than the bundle', () => {
+  // A copy of the built CLI, so that making its bundle newer than its cache disturbs no other test.
+  const dir = mkdtempSync(path.join(tmpdir(), 'capsim-cache-'));
+  for (const f of ['bin/capsim.js', 'bin/load-bundle.js', 'dist/capsim.cjs', 'dist/capsim.cjs.cache']) cpSync(path.join(root, f), path.join(dir, f));
+  // The copies keep their order of modification: the cache after the bundle, as the build wrote them.
+  const cached = statSync(path.join(root, 'dist/capsim.cjs.cache')).mtime;
+  utimesSync(path.join(dir, 'dist/capsim.cjs'), cached, new Date(cached.getTime() - 1000));
+  utimesSync(path.join(dir, 'dist/capsim.cjs.cache'), cached, cached);
+  const version = () => spawnSync(process.execPath, [path.join(dir, 'bin/capsim.js'), '--version'], { encoding: 'utf8', env: { ...process.env, CAPSIM_CODE_CACHE: 'check' } });
+  const fresh = version();
+  assert.equal(fresh.status, 0, fresh.stderr);
+  assert.match(fresh.stderr, /code cache: accepted/);
+  // V8 would take a cache of another bundle of the same length: a rebuilt bundle must not be run from it.
+  utimesSync(path.join(dir, 'dist/capsim.cjs'), new Date(), new Date(cached.getTime() + 1000));
+  const stale = version();
+  assert.equal(stale.status, 0, stale.stderr);
+  assert.match(stale.stderr, /code cache: missing or stale/);
+  assert.match(stale.stdout, /^\d+\.\d+\.\d+/);
 });
