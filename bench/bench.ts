@@ -2,6 +2,9 @@
 // A benchmark, not a test: it prints figures and judges nothing.
 //   1. kernel: M/M/8, λ = 7.2/s, μ = 1/s, ~1,000,000 customers, one replication, through
 //      `capsim run`, against the same work written by hand in plain JavaScript.
+//   2. fleet: one replication of the first incident model, against a hand-written floor, and
+//      replications in one process (the steady speed, once V8 has compiled the request path).
+//   3. sweep: 240 replications of that model on every core.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -76,6 +79,13 @@ console.log(
 console.log(
   `   floor, the request path by hand without the mechanisms: ${fmt(floor.wall)} s wall (process), simulation ${fmt(f.wallSeconds)} s, ` +
     `${fmt(f.events, 0)} events; capsim is ${fmt(incident.wall / floor.wall)}x the floor`,
+);
+// The same replication again and again in one process: without process start and JIT warm-up.
+const warm = JSON.parse(timed(['dist/bench/warm-replications.js', 'models/incident/01-uwsgi-2-workers.yaml', '4']).stdout) as { seconds: number[]; requests: number };
+const steady = Math.min(...warm.seconds.slice(1));
+console.log(
+  `   in one process, replication after replication: ${warm.seconds.map((x) => fmt(x)).join(', ')} s; ` +
+    `JIT warm: ${fmt(warm.requests / steady / 1e6)}M simulated requests/s`,
 );
 
 // 3. A sweep: the first incident model over workers 2,4,6,8,12,16 × containers 1..4, 10
