@@ -34,6 +34,12 @@ const FAR_AFTER = 1;
 
 const noop: Handler = () => {};
 
+// Out of line: with the message's template inlined into a hot caller, V8 was measured converting
+// the time to a string on every call, error or not (Builtins_NumberToString: 2x slower).
+function inThePast(t: number, now: number): never {
+  throw new Error(`cannot schedule in the past or at NaN: t=${t}, now=${now}`);
+}
+
 export class Simulation {
   /** Simulated time, in seconds. */
   now = F64_ZERO;
@@ -84,7 +90,7 @@ export class Simulation {
 
   /** Schedule fn(arg) at absolute time t (t >= now). */
   at(t: number, fn: Handler, arg = 0): EventId {
-    if (!(t >= this.now)) throw new Error(`cannot schedule in the past or at NaN: t=${t}, now=${this.now}`);
+    if (!(t >= this.now)) inThePast(t, this.now);
     if (this.freeTop === 0) this.grow();
     const slot = this.free[--this.freeTop]!;
     this.fn[slot] = fn;
@@ -112,7 +118,7 @@ export class Simulation {
    * removal and an insertion, and keeping its id. Returns false if the event is not pending.
    */
   moveTo(id: EventId, t: number): boolean {
-    if (!(t >= this.now)) throw new Error(`cannot schedule in the past or at NaN: t=${t}, now=${this.now}`);
+    if (!(t >= this.now)) inThePast(t, this.now);
     const slot = id % SLOT_BITS;
     const g = (id - slot) / SLOT_BITS;
     if (slot >= this.capacity || this.gen[slot] !== g) return false;
