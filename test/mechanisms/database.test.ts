@@ -115,3 +115,35 @@ test('mysqlclient under gevent: a wait phase (patched I/O) still overlaps', () =
   );
   near(x.r.latencyMs.max, 100, 1e-6, 'last response (ms)');
 });
+
+test('mysqlclient under gevent: queries handed to the CPU with their next burst give exactly the results of an event at each query end', async () => {
+  const { loadModelFile } = await import('../../src/scenario/load-model.js');
+  const { runReplication } = await import('../../src/experiment/replication.js');
+  const { RequestRunner } = await import('../../src/model/server/request-runner.js');
+  const models = ['01-uwsgi-2-workers.yaml', '03-sqlalchemy-pool.yaml'].map((f) =>
+    loadModelFile(new URL(`../../../models/incident/${f}`, import.meta.url).pathname, [
+      // Busy containers (bursts share the CPU while queries end), frequent recycles and a short
+      // mercy (processes killed during queries and bursts), a timeline that reads the CPUs.
+      'fleet.containers=3',
+      'fleet.server.maxRequests=400',
+      'fleet.server.reloadMercy=200ms',
+      'simulation.duration=4m',
+      'simulation.warmup=1m',
+    ]),
+  );
+  const once = (model: (typeof models)[number], fold: boolean) => {
+    RequestRunner.handQueriesToCpu = fold;
+    try {
+      return runReplication(model, 0, { timelineInterval: 5 });
+    } finally {
+      RequestRunner.handQueriesToCpu = true;
+    }
+  };
+  for (const model of models) {
+    const folded = once(model, true);
+    const evented = once(model, false);
+    assert.ok(folded.events < evented.events * 0.9, `fewer events: ${folded.events} vs ${evented.events}`);
+    assert.ok(folded.sigkills.reduce((a, b) => a + b, 0) > 0, 'processes are killed mid-request');
+    assert.deepEqual({ ...folded, events: 0 }, { ...evented, events: 0 });
+  }
+});

@@ -314,7 +314,8 @@ export class AppServer {
     const table = w.table;
     const now = w.sim.now;
     const container = w.containers[proc.container]!;
-    if (proc.hubCtx >= 0 && proc.hubWork === HubWork.Cpu) container.cpu.abort(proc.local);
+    // Its CPU burst, running or due at the end of a query (RequestRunner hands those to the CPU).
+    if (proc.hubCtx >= 0) container.cpu.abort(proc.local);
     for (let k = 0; k < proc.concurrency; k++) {
       const ctx = proc.ctx(k);
       const slot = w.ctxReq[ctx]!;

@@ -64,6 +64,67 @@ test('PsCpu on 1 core: two jobs share the core (exact finish times)', () => {
   assert.ok(Math.abs(cpu.busyCoreSeconds() - 3) < 1e-9);
 });
 
+test('PsCpu.startAt gives, to the bit, what start() at that time gives: alone, sharing, several ahead, aborted', () => {
+  // The same random workload twice: each job's next burst started ahead, or by an event that
+  // starts it then. Now and then a job is killed (its burst aborted, or its start cancelled: the
+  // burst's whole work is left) and comes back later. Every end time, every abort's work left and
+  // the busy time must match.
+  const trace = (ahead: boolean, cores: number) => {
+    const sim = new Simulation();
+    let seed = 5;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const log: number[] = [];
+    const startEvent = [-1, -1, -1];
+    const nextWork = [0, 0, 0];
+    const dead = [false, false, false];
+    const kill = (job: number) => {
+      if (dead[job]) return;
+      dead[job] = true;
+      log.push(-1, !ahead && sim.cancel(startEvent[job]!) ? nextWork[job]! : cpu.abort(job));
+      sim.at(sim.now + 0.02, () => ((dead[job] = false), cpu.start(job, 0.002)), 0);
+    };
+    const cpu = new PsCpu(sim, cores, 3, (job) => {
+      log.push(job, sim.now);
+      if (sim.now > 50) return;
+      const t = sim.now + rnd() * 0.01;
+      const work = (nextWork[job] = rnd() * 0.006);
+      if (ahead) cpu.startAt(job, t, work);
+      else startEvent[job] = sim.at(t, () => cpu.start(job, work), 0);
+      if (rnd() < 0.05) sim.at(sim.now + rnd() * 0.015, () => kill(job), 0);
+    });
+    for (let j = 0; j < 3; j++) cpu.start(j, 0.001 * (j + 1));
+    sim.run();
+    log.push(cpu.busyCoreSeconds());
+    return log;
+  };
+  for (const cores of [1, 2]) {
+    const evented = trace(false, cores);
+    assert.ok(evented.length > 20000, `a real workload (${evented.length})`);
+    assert.ok(evented.includes(-1), 'with kills');
+    assert.deepEqual(trace(true, cores), evented);
+  }
+});
+
+test('PsCpu: a burst started from a completion callback ends exactly as one started just after it', () => {
+  // The CPU reschedules once after the callback; starting inside it must not change any time
+  // (an idle CPU restarts its virtual clock first, as it does when a job ends with none left).
+  const endOf = (inside: boolean) => {
+    const sim = new Simulation();
+    let end = NaN;
+    const cpu = new PsCpu(sim, 1, 2, (job) => {
+      if (job === 1) end = sim.now;
+      else if (inside) cpu.start(1, 0.07);
+      else sim.at(sim.now, () => cpu.start(1, 0.07), 0);
+    });
+    sim.at(0.1, () => cpu.start(0, 0.77), 0);
+    sim.run();
+    return end;
+  };
+  // Values chosen so that a virtual clock left at 0.77 would round the end differently.
+  assert.equal(endOf(false), 0.1 + 0.77 + 0.07);
+  assert.equal(endOf(true), endOf(false));
+});
+
 test('PsCpu on 2 cores: rate min(1, c/n) and abort', () => {
   const sim = new Simulation();
   const done: string[] = [];
