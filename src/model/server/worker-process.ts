@@ -49,7 +49,11 @@ export class WorkerProcess {
   harakiriAt = Infinity;
   /** The master decided to SIGKILL it (evil-reload) at its next turn. */
   evilPending = false;
-  /** Context on the hub, or -1; what it runs there; since when. */
+  /**
+   * Context on the hub, or -1; what it runs there; since when. A query handed to the CPU with its
+   * next burst (RequestRunner) leaves the query's values here through that burst: only gunicorn's
+   * timeout reads them, and under it queries are not handed over.
+   */
   hubCtx = -1;
   hubWork = HubWork.Cpu;
   hubSince = F64_ZERO;
