@@ -23,7 +23,7 @@ import { Cause, type KillReason } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import type { World } from '../world.js';
 import { honours } from './profiles.js';
-import { HubWork, ProcState, type WorkerProcess } from './worker-process.js';
+import { ProcState, type WorkerProcess } from './worker-process.js';
 
 export class AppServer {
   private readonly gevent: boolean;
