@@ -30,6 +30,8 @@ export interface ReplicationResult {
   respawns: number;
   /** SIGKILLs by reason (see KILL_REASONS). */
   sigkills: number[];
+  /** Recycling workers that exited at their mercy deadline with requests in flight (not SIGKILLs). */
+  mercyExits: number;
   /** Seconds with no live (accepting) worker, summed over containers. */
   zeroLiveSeconds: number;
   utilization: { cpu: number; workers: number };
@@ -75,7 +77,7 @@ export interface ReplicationOptions {
 export function runReplication(model: Model, replication: number, options: ReplicationOptions = {}): ReplicationResult {
   const sim = new Simulation();
   const streams = new RandomStreams(model.simulation.seed, replication);
-  const metrics = new Metrics(sim);
+  const metrics = new Metrics(sim, model.balancer.kind);
   const fleet = new Fleet(sim, model, streams, metrics);
   const { warmup, duration } = model.simulation;
   const timeline = options.timelineInterval ? new Timeline(sim, fleet.containers, options.timelineInterval, warmup + duration, () => fleet.settleQueues()) : null;
@@ -129,6 +131,7 @@ export function runReplication(model: Model, replication: number, options: Repli
     recycles: metrics.recycles,
     respawns: metrics.respawns,
     sigkills: Array.from(metrics.sigkills),
+    mercyExits: metrics.mercyExits,
     zeroLiveSeconds: zero,
     utilization: {
       cpu: cpuBusy / (cores * duration),

@@ -30,7 +30,7 @@ export interface RunResult {
   queueWaitMs: { mean: Figure; p95: Figure };
   /** Fraction of accepted requests that waited in the accept queue. */
   queueWaitProbability: Figure;
-  workers: { recycles: Figure; respawns: Figure; sigkills: Record<string, Figure>; zeroLiveSeconds: Figure };
+  workers: { recycles: Figure; respawns: Figure; sigkills: Record<string, Figure>; mercyExits: Figure; zeroLiveSeconds: Figure };
   utilization: { cpu: Figure; workers: Figure };
   mechanisms: Record<string, Figure>;
   /** The closed-form queueing estimate for the model, where one applies (see analytic.ts). */
@@ -130,6 +130,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
       recycles: counts(reps.map((r) => r.recycles)),
       respawns: counts(reps.map((r) => r.respawns)),
       sigkills,
+      mercyExits: counts(reps.map((r) => r.mercyExits)),
       zeroLiveSeconds: of(reps.map((r) => r.zeroLiveSeconds)),
     },
     utilization: {

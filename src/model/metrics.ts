@@ -3,10 +3,8 @@
 import { QuantileSketch } from '../stats/quantile-sketch.js';
 import type { Timeline } from './timeline.js';
 import { TimeWeighted } from '../stats/time-weighted.js';
-import { CAUSES, KILL_REASONS, STATUSES, type KillReason } from './outcome.js';
+import { CAUSES, KILL_REASONS, STATUSES, causeStatuses, type KillReason } from './outcome.js';
 import { F64_ZERO } from '../kernel/f64.js';
-
-const CAUSE_STATUS = Int32Array.from(CAUSES, (c) => c.status);
 
 export class Metrics {
   /** Start of the measured window (end of warmup). */
@@ -30,11 +28,20 @@ export class Metrics {
   recycles = 0;
   respawns = 0;
   readonly sigkills = new Float64Array(KILL_REASONS.length);
+  /** Recycling workers that exited at their mercy deadline with requests in them (no SIGKILL). */
+  mercyExits = 0;
+  /** The status each cause gets from this run's balancer. */
+  private readonly causeStatus: Int32Array;
 
   /** The optional trace of this replication. */
   timeline: Timeline | null = null;
 
-  constructor(private readonly clock: { now: number }) {}
+  constructor(
+    private readonly clock: { now: number },
+    balancer: 'elb' | 'alb' | 'nginx' = 'alb',
+  ) {
+    this.causeStatus = causeStatuses(balancer);
+  }
 
   /** Start the measured window now: forget the warmup. */
   startWindow(): void {
@@ -53,6 +60,7 @@ export class Metrics {
     this.recycles = 0;
     this.respawns = 0;
     this.sigkills.fill(0);
+    this.mercyExits = 0;
   }
 
   arrived(): void {
@@ -76,7 +84,7 @@ export class Metrics {
     this.finished++;
     this.sojournSum += rt;
     this.cause[cause]++;
-    this.status[CAUSE_STATUS[cause]!]++;
+    this.status[this.causeStatus[cause]!]++;
     if (cause !== 0 && this.timeline !== null) this.timeline.failure(cause, container);
     if (cause === 0) this.latency.add(rt);
   }

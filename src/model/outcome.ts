@@ -15,7 +15,7 @@ export const enum Status {
 /** Failure causes; each has one status. Index 0 is "none" (a 2xx). */
 export const CAUSES = [
   { name: 'ok', status: Status.Ok },
-  // a worker got SIGKILL (mercy, harakiri, timeout, OOM, evil-reload) with the request in flight
+  // a worker got SIGKILL (OOM, harakiri, gunicorn timeout, evil-reload, NO MERCY) with the request in flight
   { name: 'worker-killed', status: Status.BadGateway },
   // the listen (accept) queue was full: refused at once, or reset with tcp_abort_on_overflow
   { name: 'backlog-overflow', status: Status.BadGateway },
@@ -33,6 +33,12 @@ export const CAUSES = [
   { name: 'pool-timeout', status: Status.AppError },
   // MySQL refused the connection (error 1040): the app answers 500
   { name: 'db-max-connections', status: Status.AppError },
+  // a recycling worker exited at its mercy deadline with the request in flight (uWSGI gevent's
+  // time bomb calls exit(); gunicorn's graceful_timeout ends in server.stop(timeout=1)): no SIGKILL
+  { name: 'reload-mercy', status: Status.BadGateway },
+  // the request went out on a connection the server was closing after its previous response
+  // (uWSGI http-socket answers HTTP/1.1 without `Connection: close`, then closes)
+  { name: 'close-race', status: Status.BadGateway },
 ] as const;
 
 export type CauseName = (typeof CAUSES)[number]['name'];
@@ -48,8 +54,32 @@ export const enum Cause {
   NoHealthyTarget = 7,
   PoolTimeout = 8,
   DbMaxConnections = 9,
+  ReloadMercy = 10,
+  CloseRace = 11,
 }
 
-/** Why a worker was SIGKILLed (workers.sigkills breaks kills down by these). */
-export const KILL_REASONS = ['mercy', 'harakiri', 'timeout', 'oom', 'evil-reload'] as const;
+/**
+ * Causes in which the target closed (FIN or RST) a connection with the balancer's request
+ * outstanding. An ALB documents all of them as 502 ("The target closed the connection with a TCP
+ * RST or a TCP FIN while the load balancer had an outstanding request to the target"); a Classic
+ * ELB lists "Registered instances closing the connection to Elastic Load Balancing" under 504
+ * (its troubleshooting page, HTTP 504 Cause 2), and its only documented 502 is an unparsable
+ * response. See docs/model.md, "Statuses by balancer".
+ */
+export const TARGET_CLOSED_CAUSES: readonly number[] = [Cause.WorkerKilled, Cause.KeepaliveRace, Cause.ReloadMercy, Cause.CloseRace];
+
+/** The status each cause gets from this kind of balancer (index: cause). */
+export function causeStatuses(balancer: 'elb' | 'alb' | 'nginx'): Int32Array {
+  const statuses = Int32Array.from(CAUSES, (c) => c.status);
+  if (balancer === 'elb') for (const c of TARGET_CLOSED_CAUSES) statuses[c] = Status.GatewayTimeout;
+  return statuses;
+}
+
+/**
+ * Why a worker was SIGKILLed (workers.sigkills breaks kills down by these): the OOM killer,
+ * uWSGI harakiri, gunicorn's timeout (SIGABRT, then SIGKILL), uWSGI evil-reload-on-rss, and
+ * uWSGI's NO MERCY (a cursed worker still alive at its mercy deadline: one whose exit hangs).
+ * A gevent worker's mercy exit is not one of them: it is counted in workers.mercyExits.
+ */
+export const KILL_REASONS = ['no-mercy', 'harakiri', 'timeout', 'oom', 'evil-reload'] as const;
 export type KillReason = (typeof KILL_REASONS)[number];

@@ -51,6 +51,7 @@ export function runTable(r: RunResult, warmup: number): string {
       ['recycles', figure(w.recycles)],
       ['respawns', figure(w.respawns)],
       ['SIGKILLs', figure(w.sigkills['total']!) + (kills.length > 0 ? `  (${kills.join(', ')})` : '')],
+      ['mercy exits (requests lost, no SIGKILL)', figure(w.mercyExits)],
       ['seconds with no live worker', figure(w.zeroLiveSeconds)],
     ]),
   );

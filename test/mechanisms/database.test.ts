@@ -143,7 +143,7 @@ test('mysqlclient under gevent: queries handed to the CPU with their next burst 
     const folded = once(model, true);
     const evented = once(model, false);
     assert.ok(folded.events < evented.events * 0.9, `fewer events: ${folded.events} vs ${evented.events}`);
-    assert.ok(folded.sigkills.reduce((a, b) => a + b, 0) > 0, 'processes are killed mid-request');
+    assert.ok(folded.sigkills.reduce((a, b) => a + b, 0) + folded.mercyExits > 0, 'processes die mid-request');
     assert.deepEqual({ ...folded, events: 0 }, { ...evented, events: 0 });
   }
 });

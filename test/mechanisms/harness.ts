@@ -2,7 +2,7 @@
 // run one replication, and read its counts by name.
 import * as YAML from 'yaml';
 import { runReplication, type ReplicationResult } from '../../src/experiment/replication.js';
-import { CAUSES, KILL_REASONS, STATUSES, type CauseName, type KillReason, type StatusKey } from '../../src/model/outcome.js';
+import { CAUSES, KILL_REASONS, STATUSES, causeStatuses, type CauseName, type KillReason, type StatusKey } from '../../src/model/outcome.js';
 import type { Model } from '../../src/scenario/model-types.js';
 import { parseModelText } from '../../src/scenario/parse-model.js';
 
@@ -86,7 +86,8 @@ export function conservation(x: Run): string | null {
   if (sumStatus !== r.finished) return `status counts sum to ${sumStatus}, finished ${r.finished}`;
   if (sumCause !== r.finished) return `cause counts sum to ${sumCause}, finished ${r.finished}`;
   const byStatus = new Array<number>(STATUSES.length).fill(0);
-  CAUSES.forEach((c, i) => (byStatus[c.status] += r.cause[i]!));
+  const statusOf = causeStatuses(x.model.balancer.kind);
+  CAUSES.forEach((_, i) => (byStatus[statusOf[i]!] += r.cause[i]!));
   for (let s = 0; s < STATUSES.length; s++) {
     if (byStatus[s] !== r.status[s]) return `status ${STATUSES[s]}: ${r.status[s]} but its causes sum to ${byStatus[s]}`;
   }

@@ -293,23 +293,37 @@ export class AppServer {
     const proc = this.deref(ref);
     if (!proc || proc.state !== ProcState.Exiting) return; // killed meanwhile
     if (proc.mercyDeadline < Infinity) this.drains++;
-    this.die(proc);
+    // Nothing is in flight; a request the balancer sent on a connection the exit is closing meets the close.
+    this.die(proc, Cause.CloseRace);
   }
 
+  /**
+   * The recycling worker's deadline. uWSGI gevent: the time bomb armed at the recycle calls
+   * exit() (plugins/gevent/gevent.c uwsgi_gevent_gbcw, core/timebomb.c); each request closed
+   * during the drain re-curses the worker and pushes the master's NO MERCY back, so the bomb goes
+   * first: a normal exit, and the requests still in it lose their connection. gunicorn (gevent,
+   * gthread): after graceful_timeout the worker stops its server (handlers killed) and exits
+   * normally (workers/ggevent.py). uWSGI sync/threads: the master's NO MERCY SIGKILL
+   * (core/master.c uwsgi_master_check_mercy): a real signal 9.
+   */
   private mercyExpired(ref: number): void {
     const proc = this.deref(ref);
     if (!proc || (proc.state !== ProcState.Draining && proc.state !== ProcState.Exiting)) return;
     this.drainKills++;
-    this.kill(proc, 'mercy');
+    if (this.gevent || !this.uwsgi) {
+      if (proc.busy > 0 || proc.pending.length > 0) this.w.metrics.mercyExits++;
+      this.die(proc, Cause.ReloadMercy);
+    } else this.kill(proc, 'no-mercy');
   }
 
   /** SIGKILL: every request still in the process fails. */
   kill(proc: WorkerProcess, reason: KillReason): void {
     this.w.metrics.killed(reason);
-    this.die(proc);
+    this.die(proc, Cause.WorkerKilled);
   }
 
-  private die(proc: WorkerProcess): void {
+  /** The process is gone; `cause`: what the requests still in it die of. */
+  private die(proc: WorkerProcess, cause: number): void {
     const w = this.w;
     const table = w.table;
     const now = w.sim.now;
@@ -325,12 +339,12 @@ export class AppServer {
       table.dbConn[slot] = 0;
       w.metrics.busyContexts.add(now, -1);
       // The kernel closes its sockets: the balancer gets a reset or FIN instead of a response.
-      w.balancer.answer(slot, Cause.WorkerKilled);
+      w.balancer.answer(slot, cause);
       table.serverDone(slot);
     }
     while (proc.pending.length > 0) {
       const slot = proc.pending.shift();
-      w.balancer.answer(slot, Cause.WorkerKilled);
+      w.balancer.answer(slot, cause);
       table.serverDone(slot);
     }
     w.db.processDied(proc.id);
