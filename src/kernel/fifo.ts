@@ -56,6 +56,11 @@ export class Fifo {
     return this.buf[this.head]!;
   }
 
+  /** The k-th item from the head (0 = the next out of shift()). */
+  at(k: number): number {
+    return this.buf[(this.head + k) & this.mask]!;
+  }
+
   /** Remove the first occurrence of x; O(n). For rare removals (a worker leaving an idle list). */
   remove(x: number): boolean {
     for (let i = 0; i < this.count; i++) {

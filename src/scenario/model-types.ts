@@ -166,8 +166,9 @@ export interface Server {
    *  `perRequest` served (kept until it exits), and `perInFlight` held by each request in it
    *  (its objects; freed when the request ends). */
   memory: { shared: number; base: number; perRequest: number; perInFlight: number };
-  /** Which worker blocked in accept() gets the next connection. */
-  acceptOrder: 'lifo' | 'fifo';
+  /** Which worker blocked in accept() gets the next connection: the most recently idle, the
+   *  longest idle, or always the lowest-numbered idle one (uWSGI's stable favourite). */
+  acceptOrder: 'lifo' | 'fifo' | 'favourite';
   /** Start every worker fresh (nothing served, just born) instead of at a uniform point of its
    *  recycling cycle, as a fleet that has been running is. */
   startFresh: boolean;

@@ -489,7 +489,7 @@ const server = obj({
     },
     'worker memory such as { shared: 300MiB, base: 40MiB, perRequest: 8KiB, perInFlight: 2MiB }',
   ).optional(),
-  acceptOrder: oneOf(['lifo', 'fifo']).optional(),
+  acceptOrder: oneOf(['lifo', 'fifo', 'favourite']).optional(),
 }).prefault({});
 
 type ServerInput = z.output<typeof server>;

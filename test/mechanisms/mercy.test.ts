@@ -1,5 +1,7 @@
-// Mechanism 1: a recycling worker still busy at its reload-mercy deadline is SIGKILLed, and
-// every request still in it ends 502 worker-killed.
+// Mechanism 1: a recycling uWSGI gevent worker still busy at its worker-reload-mercy deadline
+// exits (the time bomb's exit(), plugins/gevent/gevent.c), and every request still in it loses
+// its connection: cause reload-mercy (502 on an ALB, 504 on a Classic ELB), counted in
+// workers.mercyExits, not a SIGKILL.
 //
 // Scenario (counted by hand): one uWSGI gevent worker (10 async cores), maxRequests 1,
 // min-worker-lifetime 0. Four requests arrive at 50, 51, 52 and 53 s, each waiting 10 s (a
@@ -9,7 +11,7 @@
 //   mercy 5 s   -> deadline 65 s: all done by 63 s (exit 20 ms later): no kill, no 502.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, burst, failures, run, type Tree } from './harness.js';
+import { base, burst, failures, near, run, type Tree } from './harness.js';
 
 const model = (mercy: string, extra: Tree = {}): Tree =>
   base({
@@ -85,8 +87,59 @@ test('mercy kill: uWSGI worker-reload-mercy defaults to 60 s, gunicorn graceful_
   const u = run(m({ kind: 'uwsgi', minWorkerLifetime: '0s' }));
   assert.deepEqual(failures(u), {});
   assert.equal(u.cause.ok, 2);
-  // gunicorn: its default timeout (30 s) would not fire (gevent hub not blocked by a wait).
+  // gunicorn counts a request as it starts: A (300 s) sets alive = False; the worker's loop
+  // (turning each second from its start at 0) sees it at 301 s and drains; graceful_timeout 30 s
+  // of 1 s checks, then server.stop(timeout=1): A's handler is killed at 301 + 30 + 2 = 333 s and
+  // the worker exits normally (respawn 1 s: a new worker at 334 s). B (340 s) goes the same way:
+  // its worker retires at once and cuts it at 373 s. Its default timeout (30 s) never fires: a
+  // gevent hub blocked by nothing keeps its heartbeat.
   const g = run(m({ kind: 'gunicorn', keepAlive: '0s' }));
-  assert.deepEqual(failures(g), { 'reload-mercy': 1 });
-  assert.equal(g.r.mercyExits, 1);
+  assert.deepEqual(failures(g), { 'reload-mercy': 2 });
+  assert.equal(g.r.mercyExits, 2);
+  assert.equal(g.killTotal, 0, 'the arbiter never SIGKILLs a recycling worker');
+  assert.equal(g.r.recycles, 2);
+});
+
+test('uWSGI gevent: a drain that empties exits at the next whole second of its 1 s polling', () => {
+  // Requests at 50 and 51.5 s, each waiting 10 s, mercy 5 s: the first closes at 60 s (recycle:
+  // watchers stopped, polling each second), the second at 61.5 s; the check at 62 s finds no core
+  // in a request: exit 20 ms later, respawn 1 s after: no worker accepts from 60 to 63.02 s.
+  // (Exiting as soon as the drain empties would give 2.52 s.)
+  const x = run(
+    base({
+      simulation: { duration: '70s' },
+      traffic: { ...burst(2, 50, '3s'), phases: [{ wait: 'const(10s)' }] },
+      fleet: { server: { kind: 'uwsgi', version: '2.0.15', mode: 'gevent', workers: 1, concurrency: 10, maxRequests: 1, minWorkerLifetime: '0s', reloadMercy: '5s', respawn: 'const(1s)', exitDelay: 'const(20ms)' } },
+    }),
+  );
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.r.mechanisms.drains, 1);
+  near(x.r.zeroLiveSeconds, 3.02, 1e-9, 'no live worker from the recycle to the respawn');
+});
+
+test('uWSGI threads: NO MERCY is a real SIGKILL; every close during the drain pushes it back', () => {
+  // uWSGI threads (4 threads), mercy 3 s, requests of 10 s. 1 s apart (50..53 s): #1 closes at 60
+  // (recycle, NO MERCY 63), #2 at 61 (NO MERCY 64), #3 at 62, #4 at 63: each close re-curses it,
+  // so it drains cleanly. 4 s apart (50, 54, 58, 62 s): #1 closes at 60 (NO MERCY 63), #2 is still
+  // running at 63 (it ends at 64): SIGKILL no-mercy, and #2 and #3 are lost: 502 worker-killed.
+  // #4 (62 s) came after the recycle: it waits in the accept queue, which the master holds, and
+  // the respawned worker (64 s) serves it.
+  const m = (over: string) =>
+    run(
+      base({
+        simulation: { duration: '80s' },
+        traffic: { ...burst(4, 50, over), phases: [{ wait: 'const(10s)' }] },
+        balancer: { kind: 'alb' },
+        fleet: { server: { kind: 'uwsgi', version: '2.0.15', mode: 'threads', workers: 1, concurrency: 4, maxRequests: 1, minWorkerLifetime: '0s', reloadMercy: '3s', respawn: 'const(1s)' } },
+      }),
+    );
+  const pushed = m('4s');
+  assert.deepEqual(failures(pushed), {});
+  assert.equal(pushed.killTotal, 0);
+  const killed = m('16s');
+  assert.deepEqual(failures(killed), { 'worker-killed': 2 });
+  assert.equal(killed.cause.ok, 2);
+  assert.equal(killed.kills['no-mercy'], 1);
+  assert.equal(killed.r.mercyExits, 0);
+  assert.equal(killed.status['502'], 2);
 });

@@ -1,21 +1,31 @@
 // The app servers' masters and workers (uWSGI or gunicorn): which worker accepts a connection,
-// when a worker recycles, how a recycling worker drains and exits — or is SIGKILLed — and how
-// long its slot stays empty until the master has a new one accepting.
+// when a worker recycles, how a recycling worker drains and exits (or is killed), and how long
+// its slot stays empty until the master has a new one accepting. Each rule follows the source of
+// the version modelled (docs/model.md, "Recycling by server and mode"):
 //
-// Recycling (max-requests): counted when a request closes. uWSGI honours it only once the
-// worker is minWorkerLifetime old, and from 2.0.29 staggers it by maxRequestsDelta per worker;
-// gunicorn draws each worker's limit as max_requests + randint(0, jitter). A recycling worker
-// stops accepting, finishes its in-flight requests and exits; if it is still alive reloadMercy
-// after it began (uWSGI worker-reload-mercy; gunicorn graceful_timeout), it is killed and every
-// request still in it fails: the balancer sees the connection close, a 502 worker-killed.
+// uWSGI (core/utils.c uwsgi_close_request): a request is counted when it closes; at max-requests
+// (once the worker is min-worker-lifetime old; staggered by delta from 2.0.29) the worker is
+// cursed (NO MERCY deadline = now + worker-reload-mercy, pushed back by every later close).
+//   sync: nothing else is in flight: it exits at once. threads: it waits for its threads, then
+//   exits; still alive at the NO MERCY deadline, the master SIGKILLs it (a real signal 9).
+//   gevent (plugins/gevent/gevent.c uwsgi_gevent_gbcw): it stops its accept watchers, arms a
+//   time bomb that calls exit() after worker-reload-mercy, and polls every second until no core
+//   is in a request; requests still in it when the bomb goes off lose their connection
+//   (cause reload-mercy, workers.mercyExits): an exit, not a SIGKILL.
+// gunicorn (workers/base_async.py, sync.py, ggevent.py): a request is counted when it starts;
+// at max_requests alive = False. sync: that request is the last. gevent/gthread: the worker's
+// loop notices within a second (it accepts meanwhile), stops accepting, waits up to
+// graceful_timeout (checking each second), then stops its server (remaining handlers killed)
+// and exits normally (cause reload-mercy). The arbiter never SIGKILLs a recycling worker.
 //
 // Respawn: uWSGI's master notices an exited worker only on its next loop turn (masterCycle),
 // then forks; gunicorn's arbiter reaps at once (SIGCHLD). Without preload the new worker then
 // imports the app. uWSGI's master sleeps forkbombDelay when workers respawn too fast.
 //
-// Other kills: uWSGI harakiri (a worker that accepted nothing and closed nothing for that long),
-// gunicorn timeout (a sync request, or a blocked gevent hub, longer than that), the kernel's
-// OOM killer (the container's memory limit; it kills the largest worker), evil-reload-on-rss.
+// Other kills (SIGKILL): uWSGI harakiri (a worker that accepted nothing and closed nothing for
+// that long), gunicorn timeout (a sync request, or a blocked gevent hub, longer than that), the
+// kernel's OOM killer (the container's memory limit; it kills the largest worker),
+// evil-reload-on-rss.
 import { makeSampler, type Sampler } from '../../kernel/distributions.js';
 import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
 import type { Container } from '../container.js';
@@ -28,7 +38,9 @@ import { ProcState, type WorkerProcess } from './worker-process.js';
 export class AppServer {
   private readonly gevent: boolean;
   private readonly uwsgi: boolean;
-  private readonly lifo: boolean;
+  private readonly order: 'lifo' | 'fifo' | 'favourite';
+  /** gunicorn gevent/gthread: the worker's loop notices alive = False on its next 1 s turn. */
+  private readonly noticeHandler = (ref: number) => this.noticeRetire(ref);
   private readonly fork: Sampler;
   private readonly appImport: Sampler;
   private readonly exitDelay: Sampler;
@@ -52,7 +64,7 @@ export class AppServer {
     const s = w.model.fleet.server;
     this.gevent = s.mode === 'gevent';
     this.uwsgi = s.kind === 'uwsgi';
-    this.lifo = s.acceptOrder === 'lifo';
+    this.order = s.acceptOrder;
     this.fork = makeSampler(s.fork, streams.stream('server/fork'));
     this.appImport = makeSampler(s.appImport, streams.stream('server/app-import'));
     this.exitDelay = makeSampler(s.exitDelay, streams.stream('server/exit'));
@@ -105,7 +117,7 @@ export class AppServer {
   /** An idle worker of the container accepts the connection at once, if there is one. */
   acceptNow(container: Container, slot: number): boolean {
     if (container.idle.length === 0) return false;
-    const proc = this.w.procs[this.lifo ? container.idle.pop() : container.idle.shift()]!;
+    const proc = this.w.procs[this.takeIdle(container)]!;
     proc.idle = false;
     this.accept(proc, slot);
     // A threaded (or still idle gevent) worker with contexts to spare stays in accept().
@@ -115,6 +127,26 @@ export class AppServer {
       this.w.listener.workerWaiting(container);
     }
     return true;
+  }
+
+  /**
+   * Which idle worker gets the connection. uWSGI 2.0 wakes every worker blocked on the socket (no
+   * EPOLLEXCLUSIVE) and users measure a stable favourite (unbit/uwsgi#1605: about 70% of requests
+   * to one gevent worker; #1063): `favourite` gives it to the lowest-numbered idle worker, so the
+   * others only get what it cannot take. `lifo`: the most recently idle (Linux's wake order for
+   * exclusive waiters); `fifo`: the longest idle.
+   */
+  private takeIdle(container: Container): number {
+    const idle = container.idle;
+    if (this.order === 'lifo') return idle.pop();
+    if (this.order === 'fifo') return idle.shift();
+    let best = -1;
+    for (let k = 0; k < idle.length; k++) {
+      const id = idle.at(k);
+      if (best < 0 || id < best) best = id;
+    }
+    idle.remove(best);
+    return best;
   }
 
   /** A request arrives on a connection the balancer kept alive to this process. */
@@ -137,6 +169,8 @@ export class AppServer {
     w.ctxReq[ctx] = slot;
     const s = w.model.fleet.server;
     if (s.harakiri > 0) proc.harakiriAt = w.sim.now + s.harakiri;
+    // gunicorn counts a request as it starts (self.nr += 1 in handle_request).
+    if (!this.uwsgi && ++proc.served >= proc.threshold && !proc.retiring) this.retire(proc);
     const held = s.memory.perInFlight;
     if (held > 0) {
       // The request's objects live in the worker until it ends; a container over its limit
@@ -221,7 +255,7 @@ export class AppServer {
       w.db.checkin(proc.id);
       table.dbConn[slot] = 0;
     }
-    proc.served++;
+    if (this.uwsgi) proc.served++;
     // The connection stays open for reuse only if the balancer still waited for this response
     // (after its timeout it closed the connection) and the worker is not about to recycle
     // (gunicorn sets alive = False and force-closes the response that reaches max_requests).
@@ -253,6 +287,10 @@ export class AppServer {
       if (s.evilReloadOnRss > 0 && proc.rss >= s.evilReloadOnRss) proc.evilPending = true;
     }
     if (proc.state === ProcState.Accepting && this.wantsRecycle(proc)) this.beginRecycle(proc);
+    else if (proc.state === ProcState.Draining && this.uwsgi && !this.gevent) {
+      // uWSGI: each request closed past max-requests curses the worker again (NO MERCY moves on).
+      proc.mercyDeadline = w.sim.now + s.reloadMercy;
+    }
     if (proc.state === ProcState.Draining) {
       while (proc.pending.length > 0 && proc.hasFreeContext) this.accept(proc, proc.pending.shift());
       if (proc.busy === 0) this.beginExit(proc);
@@ -264,6 +302,9 @@ export class AppServer {
 
   private wantsRecycle(proc: WorkerProcess): boolean {
     const s = this.w.model.fleet.server;
+    // gunicorn: only the sync worker stops at once (the request that reached the limit was its
+    // last); gevent and gthread workers notice on their loop's next turn (noticeRetire).
+    if (!this.uwsgi) return proc.retiring && s.mode === 'sync';
     const overLimit = proc.served >= proc.threshold || (this.uwsgi && s.reloadOnRss > 0 && proc.rss >= s.reloadOnRss);
     if (!overLimit) return false;
     // uWSGI: max-requests and reload-on-rss wait until the worker is min-worker-lifetime old.
@@ -272,21 +313,56 @@ export class AppServer {
 
   // --- lifecycle --------------------------------------------------------------------------
 
-  /** Stop accepting and drain; killed if still alive after reloadMercy. */
+  /** gunicorn: max_requests reached (alive = False); the response gets `Connection: close`. */
+  private retire(proc: WorkerProcess): void {
+    proc.retiring = true;
+    if (this.w.model.fleet.server.mode === 'sync') return; // requestDone ends it
+    // `while self.alive: self.notify(); gevent.sleep(1.0)`: the loop turns each second from the
+    // worker's start, and goes on accepting until the turn that sees alive = False.
+    const age = this.w.sim.now - proc.bornAt;
+    this.w.sim.at(proc.bornAt + Math.floor(age) + 1, this.noticeHandler, this.ref(proc));
+  }
+
+  private noticeRetire(ref: number): void {
+    const proc = this.deref(ref);
+    if (proc && proc.state === ProcState.Accepting) this.beginRecycle(proc);
+  }
+
+  /** Stop accepting and drain, until the mercy deadline (see the top of the file). */
   private beginRecycle(proc: WorkerProcess): void {
     const w = this.w;
+    const s = w.model.fleet.server;
     proc.state = ProcState.Draining;
+    proc.recycledAt = w.sim.now;
     w.metrics.recycles++;
     this.leaveLive(proc);
-    proc.mercyDeadline = w.sim.now + w.model.fleet.server.reloadMercy;
+    // gunicorn gevent: graceful_timeout of 1 s checks, then server.stop(timeout=1) after the last
+    // sleep: the handlers still running are killed graceful_timeout + 2 s after the drain began.
+    const grace = !this.uwsgi && this.gevent ? s.reloadMercy + 2 : s.reloadMercy;
+    proc.mercyDeadline = w.sim.now + grace;
     w.sim.at(proc.mercyDeadline, this.mercyHandler, this.ref(proc));
     if (proc.busy === 0) this.beginExit(proc);
   }
 
-  /** In-flight requests are done: run exit handlers, then the process is gone. */
+  /** In-flight requests are done: the drain loop sees it, then exit handlers run, then it is gone. */
   private beginExit(proc: WorkerProcess): void {
     proc.state = ProcState.Exiting;
-    this.w.sim.schedule(this.exitDelay(), this.exitHandler, this.ref(proc));
+    this.w.sim.schedule(this.pollWait(proc) + this.exitDelay(), this.exitHandler, this.ref(proc));
+  }
+
+  /**
+   * How long after its last request ends a draining worker's loop notices: uWSGI gevent and
+   * gunicorn gevent check once a second from the start of the drain (`gevent.sleep(1)`); the
+   * others wait on their threads and see it at once. gunicorn's last second (server.stop) also
+   * returns at once.
+   */
+  private pollWait(proc: WorkerProcess): number {
+    if (!this.gevent || proc.recycledAt < 0 || proc.mercyDeadline === Infinity) return 0;
+    const since = this.w.sim.now - proc.recycledAt;
+    if (since <= 0) return 0;
+    const s = this.w.model.fleet.server;
+    if (!this.uwsgi && since > s.reloadMercy + 1) return 0;
+    return Math.ceil(since) - since;
   }
 
   private exitDone(ref: number): void {
@@ -309,9 +385,23 @@ export class AppServer {
   private mercyExpired(ref: number): void {
     const proc = this.deref(ref);
     if (!proc || (proc.state !== ProcState.Draining && proc.state !== ProcState.Exiting)) return;
+    const w = this.w;
+    if (w.sim.now < proc.mercyDeadline) {
+      // uWSGI: a later close cursed the worker again.
+      w.sim.at(proc.mercyDeadline, this.mercyHandler, ref);
+      return;
+    }
+    if (proc.state === ProcState.Exiting) {
+      // Nothing is in flight. uWSGI gevent: the time bomb's exit() ends it now; uWSGI otherwise:
+      // its exit hangs past NO MERCY: SIGKILL; gunicorn's arbiter just waits for it.
+      if (!this.uwsgi) return;
+      if (this.gevent) this.exitDone(ref);
+      else this.kill(proc, 'no-mercy');
+      return;
+    }
     this.drainKills++;
     if (this.gevent || !this.uwsgi) {
-      if (proc.busy > 0 || proc.pending.length > 0) this.w.metrics.mercyExits++;
+      if (proc.busy > 0 || proc.pending.length > 0) w.metrics.mercyExits++;
       this.die(proc, Cause.ReloadMercy);
     } else this.kill(proc, 'no-mercy');
   }
@@ -394,6 +484,8 @@ export class AppServer {
     proc.state = ProcState.Accepting;
     proc.bornAt = w.sim.now;
     proc.served = 0;
+    proc.retiring = false;
+    proc.recycledAt = -1;
     proc.threshold = this.threshold(proc);
     proc.rss = s.memory.base;
     container.rss += proc.rss;

@@ -45,7 +45,10 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
       memoryPerRequest: { value: 0, source: 'capsim default: no growth per request' },
       memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
       memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
-      acceptOrder: { value: 'lifo' as const, source: 'Linux wakes the most recently idle waiter (epoll)' },
+      acceptOrder:
+        mode === 'gevent'
+          ? { value: 'favourite' as 'lifo' | 'fifo' | 'favourite', source: `${v} has no EPOLLEXCLUSIVE: every gevent worker's accept watcher is woken and one stable favourite wins most connections (unbit/uwsgi#1605: ~70% to one worker; #1063)` }
+          : { value: 'lifo' as 'lifo' | 'fifo' | 'favourite', source: 'Linux wakes the most recently idle waiter (epoll)' },
       startFresh: { value: false, source: 'capsim default: the fleet has been running: each worker starts at a uniform point of its recycling cycle' },
     };
   }
@@ -78,7 +81,7 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
     memoryPerRequest: { value: 0, source: 'capsim default: no growth per request' },
     memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
     memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
-    acceptOrder: { value: 'lifo' as const, source: 'Linux wakes the most recently idle waiter (epoll)' },
+    acceptOrder: { value: 'lifo' as 'lifo' | 'fifo' | 'favourite', source: 'Linux wakes the most recently idle waiter (epoll)' },
     startFresh: { value: false, source: 'capsim default: the fleet has been running: each worker starts at a uniform point of its recycling cycle' },
   };
 }

@@ -37,8 +37,12 @@ export class WorkerProcess {
   diedAt = -Infinity;
   /** Contexts serving a request. */
   busy = 0;
-  /** Requests closed since this incarnation started. */
+  /** Requests counted towards max-requests: uWSGI counts them as they close, gunicorn as they start. */
   served = 0;
+  /** gunicorn: reached max_requests (alive = False), not yet noticed by the worker's loop. */
+  retiring = false;
+  /** When the drain began (the recycle), for the 1 s polling of uWSGI gevent and gunicorn. */
+  recycledAt = F64_ZERO;
   /** Recycle after this many requests (Infinity = never). */
   threshold = Infinity;
   /** Resident memory, bytes. */

@@ -283,7 +283,7 @@ test('new leaf forms: booleans, sizes, enums', () => {
     ['fleet: { memory: 0 }', 'fleet.memory: got 0 (must be > 0), expected a size > 0'],
     ['fleet: { somaxconn: 0 }', 'fleet.somaxconn: got 0, expected a whole number >= 1'],
     ['fleet: { server: { reloadOnRss: 1.5B } }', 'fleet.server.reloadOnRss: got "1.5B" ("1.5B" is not a whole number of bytes), expected a size such as'],
-    ['fleet: { server: { acceptOrder: random } }', 'fleet.server.acceptOrder: got "random", expected "lifo" or "fifo"'],
+    ['fleet: { server: { acceptOrder: random } }', 'fleet.server.acceptOrder: got "random", expected "lifo", "fifo" or "favourite"'],
     ['fleet: { db: { driver: psycopg } }', 'fleet.db.driver: got "psycopg", expected "mysqlclient" or "pymysql"'],
     ['fleet: { db: { pymysqlCpuFactor: 0 } }', 'fleet.db.pymysqlCpuFactor: got 0, expected a number > 0'],
     ['fleet: { db: { maxConnections: 0 } }', 'fleet.db.maxConnections: got 0, expected a whole number >= 1'],
