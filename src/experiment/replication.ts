@@ -61,6 +61,8 @@ export interface Mechanisms {
   drainKills: number;
   /** Seconds targets spent out of service (failed health checks), summed over targets. */
   unhealthySeconds: number;
+  /** Share of a container's requests its busiest worker slot accepted (mean over containers). */
+  busiestWorkerShare: number;
   /** Most MySQL connections open at once; connects refused (max_connections). */
   dbConnectionsMax: number;
   dbRefused: number;
@@ -146,6 +148,7 @@ export function runReplication(model: Model, replication: number, options: Repli
       keepaliveReuses: w.balancer.pools.reduce((a, p) => a + p.reuses, 0),
       drains: w.server.drains,
       drainKills: w.server.drainKills,
+      busiestWorkerShare: w.server.busiestWorkerShare(),
       unhealthySeconds: w.balancer.health.unhealthySeconds.reduce((a, b) => a + b, 0),
       dbConnectionsMax: w.db.openMax,
       dbRefused: w.db.refused,

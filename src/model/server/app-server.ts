@@ -51,6 +51,8 @@ export class AppServer {
   /** Recycles that ended in a clean exit / in a kill at the mercy deadline (measured window). */
   drains = 0;
   drainKills = 0;
+  /** Requests each process accepted since startWindow() (by process id): how uneven accepting is. */
+  readonly accepted: Float64Array;
   private readonly tickHandler = (c: number) => this.masterTick(c);
   private readonly exitHandler = (ref: number) => this.exitDone(ref);
   private readonly mercyHandler = (ref: number) => this.mercyExpired(ref);
@@ -72,6 +74,26 @@ export class AppServer {
     this.jitter = streams.stream('server/max-requests-jitter');
     this.initialServed = streams.stream('server/initial-served');
     this.deltaHonoured = this.uwsgi && honours('uwsgi', s.version, 'maxRequestsDelta', s.mode).ok;
+    this.accepted = new Float64Array(w.procs.length);
+  }
+
+  /** Mean over containers of the share of their requests that their busiest worker slot accepted. */
+  busiestWorkerShare(): number {
+    let sum = 0;
+    let n = 0;
+    for (const c of this.w.containers) {
+      let total = 0;
+      let most = 0;
+      for (const p of c.procs) {
+        total += this.accepted[p.id]!;
+        if (this.accepted[p.id]! > most) most = this.accepted[p.id]!;
+      }
+      if (total > 0) {
+        sum += most / total;
+        n++;
+      }
+    }
+    return n > 0 ? sum / n : NaN;
   }
 
   /** Every worker starts accepting at time 0; the masters start their loops. */
@@ -165,6 +187,7 @@ export class AppServer {
     const table = w.table;
     if (table.user[slot] !== Origin.HealthCheck) w.metrics.accepted(table.tContainer[slot]!, table.tArrive[slot]!);
     const ctx = proc.takeContext();
+    this.accepted[proc.id]++;
     w.metrics.busyContexts.add(w.sim.now, 1);
     w.ctxReq[ctx] = slot;
     const s = w.model.fleet.server;
@@ -588,5 +611,6 @@ export class AppServer {
   startWindow(): void {
     this.drains = 0;
     this.drainKills = 0;
+    this.accepted.fill(0);
   }
 }
