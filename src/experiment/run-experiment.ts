@@ -1,7 +1,7 @@
 // Many replications of one model, summarised into the JSON contract of DESIGN.md: every figure
 // is { mean, ci95 } over replications. Counts of rare events (502s) use an exact Poisson
 // interval when few were seen (see stats/intervals.ts: summarizeCounts).
-import { CAUSES, KILL_REASONS, STATUSES } from '../model/outcome.js';
+import { CAUSES, KILL_REASONS, STATUSES, causeStatuses } from '../model/outcome.js';
 import type { Model } from '../scenario/model-types.js';
 import { meanCI, summarizeCounts } from '../stats/intervals.js';
 import { analytic, type Analytic } from './analytic.js';
@@ -86,6 +86,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
   const status: Record<string, Figure> = {};
   const per5min: Record<string, Figure> = {};
   const causes: Record<string, Record<string, Figure>> = {};
+  const statusOf = causeStatuses(model.balancer.kind);
   STATUSES.forEach((key, s) => {
     const v = reps.map((r) => r.status[s]!);
     status[key] = counts(v);
@@ -93,7 +94,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
     if (s === 0) return;
     const byCause: Record<string, Figure> = {};
     CAUSES.forEach((c, i) => {
-      if (c.status === s) byCause[c.name] = counts(reps.map((r) => r.cause[i]!));
+      if (statusOf[i] === s) byCause[c.name] = counts(reps.map((r) => r.cause[i]!));
     });
     causes[key] = byCause;
   });

@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import path from 'node:path';
 import { parseModelText } from '../scenario/parse-model.js';
 import type { Model } from '../scenario/model-types.js';
+import { modelWarnings } from '../scenario/warnings.js';
 import { ExperimentInputError } from './errors.js';
 import { parseExact, stringifyExact, writeFileAtomic } from './files.js';
 import { makeGrid, varyFromTexts, type GridPoint, type Vary } from './grid.js';
@@ -272,6 +273,8 @@ export interface SweepPointResult {
   /** Is the vcpu/memory pair a valid task size? null when the table lists none. */
   validSize: boolean | null;
   costNote: string | null;
+  /** The point's model warnings (settings ignored or contradicting each other, memory that does not fit). */
+  warnings: string[];
   result: RunResult;
 }
 
@@ -310,6 +313,7 @@ export function pointResult(p: SweepPoint, reps: ReplicationResult[]): SweepPoin
     costPerHour: p.cost.costPerHour,
     validSize: p.cost.valid,
     costNote: p.cost.warning,
+    warnings: modelWarnings(p.model),
     result: summarize(p.model, reps),
   };
 }

@@ -84,8 +84,9 @@ export class Metrics {
     this.finished++;
     this.sojournSum += rt;
     this.cause[cause]++;
-    this.status[this.causeStatus[cause]!]++;
-    if (cause !== 0 && this.timeline !== null) this.timeline.failure(cause, container);
+    const status = this.causeStatus[cause]!;
+    this.status[status]++;
+    if (cause !== 0 && this.timeline !== null) this.timeline.failure(cause, status, container);
     if (cause === 0) this.latency.add(rt);
   }
 

@@ -4,7 +4,7 @@
 // it pays one null check per failed request, nothing per event.
 import type { Simulation } from '../kernel/simulation.js';
 import type { Container } from './container.js';
-import { CAUSES } from './outcome.js';
+import { CAUSES, STATUSES } from './outcome.js';
 import { ProcState } from './server/worker-process.js';
 
 export interface ContainerTrace {
@@ -20,7 +20,7 @@ export interface TimelineData {
   interval: number;
   t: number[];
   containers: ContainerTrace[];
-  failures: { t: number[]; cause: string[]; container: number[] };
+  failures: { t: number[]; cause: string[]; status: string[]; container: number[] };
   /** Failures not listed because the cap was reached. */
   failuresOmitted: number;
 }
@@ -42,7 +42,7 @@ export class Timeline {
       interval,
       t: [],
       containers: containers.map(() => ({ accepting: [], draining: [], down: [], backlog: [], busy: [] })),
-      failures: { t: [], cause: [], container: [] },
+      failures: { t: [], cause: [], status: [], container: [] },
       failuresOmitted: 0,
     };
   }
@@ -52,12 +52,12 @@ export class Timeline {
     this.data.t.length = 0;
     for (const c of this.data.containers) for (const k of Object.keys(c) as (keyof ContainerTrace)[]) c[k].length = 0;
     const f = this.data.failures;
-    f.t.length = f.cause.length = f.container.length = 0;
+    f.t.length = f.cause.length = f.status.length = f.container.length = 0;
     this.data.failuresOmitted = 0;
     this.sample();
   }
 
-  failure(cause: number, container: number): void {
+  failure(cause: number, status: number, container: number): void {
     const f = this.data.failures;
     if (f.t.length >= this.maxFailures) {
       this.data.failuresOmitted++;
@@ -65,6 +65,7 @@ export class Timeline {
     }
     f.t.push(this.sim.now);
     f.cause.push(CAUSES[cause]!.name);
+    f.status.push(STATUSES[status]!);
     f.container.push(container);
   }
 

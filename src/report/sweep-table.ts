@@ -1,6 +1,6 @@
 // The table `capsim sweep` prints: one row per point.
 import type { SweepPointResult, SweepResult } from '../experiment/sweep.js';
-import { CAUSES, STATUSES } from '../model/outcome.js';
+import { STATUSES } from '../model/outcome.js';
 import { duration, figure, num, table } from './format.js';
 import { perHour } from './money.js';
 
@@ -22,16 +22,26 @@ export function shortPaths(paths: readonly string[]): string[] {
 export function mainCause(p: SweepPointResult): string {
   let best = '';
   let most = 0;
-  for (const c of CAUSES) {
-    if (c.status === 0) continue;
-    const status = STATUSES[c.status];
-    const f = p.result.causes[status]?.[c.name];
-    if (f?.mean && f.mean > most) {
-      most = f.mean;
-      best = `${status} ${c.name}`;
+  for (const status of STATUSES.slice(1)) {
+    for (const [name, f] of Object.entries(p.result.causes[status] ?? {})) {
+      if (f.mean && f.mean > most) {
+        most = f.mean;
+        best = `${status} ${name}`;
+      }
     }
   }
   return best || '—';
+}
+
+/** SIGKILLs per replication, with the reasons that occurred: "31 (oom 31)"; a point that kills never looks healthy. */
+export function killsCell(p: SweepPointResult): string {
+  const k = p.result.workers.sigkills;
+  const total = k['total']?.mean ?? 0;
+  if (!total) return '0';
+  const why = Object.entries(k)
+    .filter(([name, f]) => name !== 'total' && (f.mean ?? 0) > 0)
+    .map(([name, f]) => `${name} ${num(f.mean!)}`);
+  return `${num(total)} (${why.join(', ')})`;
 }
 
 export function rate(x: number | null): string {
@@ -43,7 +53,7 @@ export function rate(x: number | null): string {
 export function sweepTable(r: SweepResult): string {
   const paths = r.vary.map((v) => v.path);
   const heads = shortPaths(paths);
-  const rows: string[][] = [[...heads, 'reps', 'cost', '502 per 5 min', '5xx rate', 'p99 ms', 'mean ms', 'analytic ms', 'main cause']];
+  const rows: string[][] = [[...heads, 'reps', 'cost', '502 per 5 min', '5xx rate', 'p99 ms', 'mean ms', 'analytic ms', 'SIGKILLs', 'main cause']];
   for (const p of r.points) {
     const res = p.result;
     const requests = res.requests.mean;
@@ -57,6 +67,7 @@ export function sweepTable(r: SweepResult): string {
       num(res.latencyMs.p99.mean),
       num(res.latencyMs.mean.mean),
       res.analytic.stable ? num(res.analytic.latencyMs) : '—',
+      killsCell(p),
       mainCause(p),
     ]);
   }

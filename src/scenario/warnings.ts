@@ -89,12 +89,34 @@ export function modelWarnings(model: Model, provenance?: Provenance): string[] {
       );
     }
   }
-  const atStart = s.workers * s.memory.base;
+  // Memory: the master and the pages the workers share (counted once), each worker's own pages,
+  // what its requests in flight hold, and its growth up to its recycle.
+  const mem = s.memory;
+  const shared = mem.shared > 0 ? `fleet.server.memory.shared ${formatSize(mem.shared)} + ` : '';
+  const atStart = mem.shared + s.workers * mem.base;
+  const limit = `fleet.memory ${formatSize(fleet.memory)}`;
   if (atStart > fleet.memory) {
     out.push(
-      `${s.workers} workers × fleet.server.memory.base ${formatSize(s.memory.base)} = ${formatSize(atStart)} is above fleet.memory ${formatSize(fleet.memory)}: ` +
-        'the container runs out of memory at start (OOM kill, SIGKILL)',
+      `${shared}${s.workers} workers × fleet.server.memory.base ${formatSize(mem.base)} = ${formatSize(atStart)} is above ${limit}: ` +
+        'the container runs out of memory at start: the OOM killer SIGKILLs a worker, again at every respawn',
     );
+  } else {
+    const full = mem.shared + s.workers * (mem.base + s.concurrency * mem.perInFlight);
+    if (mem.perInFlight > 0 && full > fleet.memory) {
+      out.push(
+        `${shared}${s.workers} workers × (memory.base ${formatSize(mem.base)} + concurrency ${s.concurrency} × memory.perInFlight ${formatSize(mem.perInFlight)}) = ${formatSize(full)} ` +
+          `is above ${limit}: when the workers fill up, the OOM killer SIGKILLs the largest one (signal 9) and its requests fail`,
+      );
+    }
+    const grown = mem.shared + s.workers * (mem.base + (s.maxRequests > 0 ? s.maxRequests : Infinity) * mem.perRequest);
+    if (mem.perRequest > 0 && grown > fleet.memory) {
+      out.push(
+        s.maxRequests > 0
+          ? `${shared}${s.workers} workers × (memory.base ${formatSize(mem.base)} + maxRequests ${s.maxRequests} × memory.perRequest ${formatSize(mem.perRequest)}) = ${formatSize(grown)} ` +
+              `is above ${limit}: workers can outgrow the container before they recycle: OOM kills (SIGKILL)`
+          : `fleet.server.memory.perRequest ${formatSize(mem.perRequest)} with no recycling (maxRequests 0): the workers grow until the OOM killer SIGKILLs them`,
+      );
+    }
   }
   if (s.mode === 'gevent' && s.maxRequests > 0 && s.maxRequests < s.concurrency) {
     out.push(

@@ -1,6 +1,7 @@
 // What `capsim sweep`, `size` and `merge` share: option parsing, the sweep's spec from the
 // command line, writing the final files, Ctrl-C, and mapping the experiment layer's input errors
 // to exit code 2.
+import { modelWarnings } from '../../scenario/warnings.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExperimentInputError } from '../../experiment/errors.js';
@@ -67,7 +68,10 @@ export function defaultOut(kind: string, modelName: string): string {
   return path.join('out', `${kind}-${modelName.replace(/[^A-Za-z0-9._-]+/g, '-')}`);
 }
 
-/** Cost warnings, once each, on stderr. */
+/**
+ * Cost warnings and the points' model warnings (ignored settings, memory that does not fit…),
+ * each once on stderr, with the points it concerns when not all of them.
+ */
 export function warnCosts(sweep: Sweep, write: (text: string) => void = (t) => process.stderr.write(t)): void {
   const seen = new Set<string>();
   for (const p of sweep.points) {
@@ -76,6 +80,21 @@ export function warnCosts(sweep: Sweep, write: (text: string) => void = (t) => p
       seen.add(w);
       write(`capsim: warning: ${w}\n`);
     }
+  }
+  const where = new Map<string, string[]>();
+  for (const p of sweep.points) {
+    const label = Object.entries(p.values)
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(' ');
+    for (const w of modelWarnings(p.model)) {
+      const at = where.get(w) ?? [];
+      at.push(label);
+      where.set(w, at);
+    }
+  }
+  for (const [w, at] of where) {
+    const scope = at.length === sweep.points.length ? 'every point' : at.length <= 3 ? at.join('; ') : `${at.length} points, e.g. ${at.slice(0, 2).join('; ')}`;
+    write(`capsim: warning (${scope}): ${w}\n`);
   }
 }
 

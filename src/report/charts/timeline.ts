@@ -1,7 +1,6 @@
 // One replication's timeline: per container, workers accepting and draining/down (stepped),
 // the accept-queue length and the busy contexts, and below them every failure as a tick
 // coloured by its cause: the picture of a recycling storm.
-import { CAUSES, STATUSES } from '../../model/outcome.js';
 import type { TimelineData } from '../../model/timeline.js';
 import { CONFIG, SCHEMA, type Chart } from './spec.js';
 
@@ -41,7 +40,7 @@ export function timelineChart(tl: TimelineData, model: string, replication = 0):
       return changes(tl.t, v, `container ${i + 1}`, t0);
     });
   const f = tl.failures;
-  const causeOf = (i: number) => `${statusOf(f.cause[i]!)} ${f.cause[i]}`;
+  const causeOf = (i: number) => `${f.status[i]} ${f.cause[i]}`;
   let fails: { t: number; cause: string; n: number; container: string }[];
   if (f.t.length <= MAX_TICKS) {
     fails = f.t.map((t, i) => ({ t: (t - t0) / 60, cause: causeOf(i), n: 1, container: `container ${f.container[i]! + 1}` }));
@@ -99,7 +98,3 @@ export function timelineChart(tl: TimelineData, model: string, replication = 0):
   };
 }
 
-function statusOf(cause: string): string {
-  return STATUS_BY_CAUSE.get(cause) ?? '5xx';
-}
-const STATUS_BY_CAUSE = new Map<string, string>(CAUSES.map((c) => [c.name, STATUSES[c.status] ?? '5xx']));

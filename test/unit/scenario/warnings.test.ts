@@ -104,8 +104,20 @@ test('more MySQL connections than max_connections', () => {
 
 test('workers that do not fit the container memory, and maxRequests below the gevent concurrency', () => {
   assert.deepEqual(warn('fleet: { memory: 512MiB, server: { workers: 5 } }\n'), [
-    '5 workers × fleet.server.memory.base 120MiB = 600MiB is above fleet.memory 512MiB: the container runs out of memory at start (OOM kill, SIGKILL)',
+    '5 workers × fleet.server.memory.base 120MiB = 600MiB is above fleet.memory 512MiB: the container runs out of memory at start: the OOM killer SIGKILLs a worker, again at every respawn',
   ]);
+  // The shared memory (master, copy-on-write pages) counts once: 300 + 14 × 120 MiB = 1980 MiB fits
+  // in 2 GiB, 300 + 15 × 120 = 2100 MiB does not.
+  assert.deepEqual(warn('fleet: { memory: 2GiB, server: { workers: 14, memory: { shared: 300MiB } } }\n'), []);
+  assert.deepEqual(warn('fleet: { memory: 2GiB, server: { workers: 15, memory: { shared: 300MiB } } }\n'), [
+    'fleet.server.memory.shared 300MiB + 15 workers × fleet.server.memory.base 120MiB = 2100MiB is above fleet.memory 2GiB: the container runs out of memory at start: the OOM killer SIGKILLs a worker, again at every respawn',
+  ]);
+  // Requests in flight: 2 gevent workers × (120 MiB + 100 × 5 MiB) = 1240 MiB > 1 GiB.
+  assert.deepEqual(warn('fleet: { memory: 1GiB, server: { mode: gevent, workers: 2, concurrency: 100, memory: { perInFlight: 5MiB } } }\n'), [
+    '2 workers × (memory.base 120MiB + concurrency 100 × memory.perInFlight 5MiB) = 1240MiB is above fleet.memory 1GiB: when the workers fill up, the OOM killer SIGKILLs the largest one (signal 9) and its requests fail',
+  ]);
+  // Growth to the recycle: 2 × (120 MiB + 5000 × 100 KiB) = 1216.6 MiB > 1 GiB.
+  assert.equal(warn('fleet: { memory: 1GiB, server: { workers: 2, maxRequests: 5000, memory: { perRequest: 100KiB } } }\n').length, 1);
   assert.deepEqual(warn('fleet: { memory: unlimited, server: { workers: 500 } }\n'), []);
   assert.deepEqual(warn('fleet: { server: { mode: gevent, concurrency: 100, maxRequests: 50 } }\n'), [
     'fleet.server.maxRequests 50 is below fleet.server.concurrency 100 in gevent mode: a worker recycles before it can fill its async cores, so recycles (and their drains) come very often',
