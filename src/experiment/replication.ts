@@ -34,7 +34,7 @@ export interface ReplicationResult {
   mercyExits: number;
   /** Seconds with no live (accepting) worker, summed over containers. */
   zeroLiveSeconds: number;
-  utilization: { cpu: number; workers: number };
+  utilization: { cpu: number; workers: number; memory: number };
   /** The mechanisms' own state (see README: mechanisms). */
   mechanisms: Mechanisms;
   /** Little's law terms: time-average number in system, throughput (1/s), mean response time (s). */
@@ -61,6 +61,8 @@ export interface Mechanisms {
   drainKills: number;
   /** Seconds targets spent out of service (failed health checks), summed over targets. */
   unhealthySeconds: number;
+  /** Highest memory use of any task, as a fraction of its limit (NaN without a limit). */
+  memoryPeak: number;
   /** Share of a container's requests its busiest worker slot accepted (mean over containers). */
   busiestWorkerShare: number;
   /** Most MySQL connections open at once; connects refused (max_connections). */
@@ -102,7 +104,12 @@ export function runReplication(model: Model, replication: number, options: Repli
   let zero = 0;
   let backlogSum = 0;
   let backlogMax = 0;
+  let memSum = 0;
+  let memPeak = 0;
+  const limit = model.fleet.memory;
   for (const c of fleet.containers) {
+    memSum += c.memory.mean(now) / limit;
+    memPeak = Math.max(memPeak, c.memory.max / limit);
     cpuBusy += c.cpu.busyCoreSeconds();
     cores += c.cpu.cores;
     zero += c.zeroLiveSeconds;
@@ -138,6 +145,7 @@ export function runReplication(model: Model, replication: number, options: Repli
     utilization: {
       cpu: cpuBusy / (cores * duration),
       workers: metrics.busyContexts.mean(now) / fleet.contextCount,
+      memory: Number.isFinite(limit) ? memSum / fleet.containers.length : NaN,
     },
     mechanisms: {
       backlogMean: backlogSum / fleet.containers.length,
@@ -149,6 +157,7 @@ export function runReplication(model: Model, replication: number, options: Repli
       drains: w.server.drains,
       drainKills: w.server.drainKills,
       busiestWorkerShare: w.server.busiestWorkerShare(),
+      memoryPeak: Number.isFinite(limit) ? memPeak : NaN,
       unhealthySeconds: w.balancer.health.unhealthySeconds.reduce((a, b) => a + b, 0),
       dbConnectionsMax: w.db.openMax,
       dbRefused: w.db.refused,

@@ -31,7 +31,7 @@ export interface RunResult {
   /** Fraction of accepted requests that waited in the accept queue. */
   queueWaitProbability: Figure;
   workers: { recycles: Figure; respawns: Figure; sigkills: Record<string, Figure>; mercyExits: Figure; zeroLiveSeconds: Figure };
-  utilization: { cpu: Figure; workers: Figure };
+  utilization: { cpu: Figure; workers: Figure; memory: Figure };
   mechanisms: Record<string, Figure>;
   /** The closed-form queueing estimate for the model, where one applies (see analytic.ts). */
   analytic: Analytic;
@@ -137,6 +137,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
     utilization: {
       cpu: of(reps.map((r) => r.utilization.cpu)),
       workers: of(reps.map((r) => r.utilization.workers)),
+      memory: of(reps.map((r) => r.utilization.memory)),
     },
     mechanisms: Object.fromEntries(
       (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k]))]),

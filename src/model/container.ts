@@ -31,8 +31,10 @@ export class Container {
   zeroSince = F64_ZERO;
   /** Seconds with no live worker, within the measured window. */
   zeroLiveSeconds = F64_ZERO;
-  /** Resident memory of all its worker processes, bytes. */
+  /** Resident memory of the task (shared + all its worker processes), bytes. */
   rss = 0;
+  /** The same over time: its average is what Fargate's memory metric shows, its max what the OOM killer sees. */
+  readonly memory = new TimeWeighted();
   /** Accept-queue length over time (for the backlog figures). */
   readonly backlog = new TimeWeighted();
   /** The master's loop turns at masterPhase + k·cycle; is a turn scheduled? */

@@ -59,6 +59,7 @@ export class Fleet {
       const cpu = new PsCpu(sim, fleet.vcpu, server.workers, (local) => w.runner.cpuDone(c, local));
       const container = new Container(c, cpu, queueCap);
       container.rss = server.memory.shared;
+      container.memory.add(0, server.memory.shared);
       for (let k = 0; k < server.workers; k++) {
         const proc = new WorkerProcess(procs.length, k, c, concurrency);
         procs.push(proc);
@@ -114,6 +115,7 @@ export class Fleet {
       c.zeroLiveSeconds = 0;
       if (c.live === 0) c.zeroSince = now;
       c.backlog.reset(now);
+      c.memory.reset(now);
     }
     w.listener.startWindow();
     w.balancer.startWindow();

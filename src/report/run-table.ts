@@ -56,6 +56,9 @@ export function runTable(r: RunResult, warmup: number): string {
     ]),
   );
   out.push('');
-  out.push(`utilization: CPU ${pct(r.utilization.cpu)}, worker contexts ${pct(r.utilization.workers)}`);
+  out.push(
+    `utilization: CPU ${pct(r.utilization.cpu)}, worker contexts ${pct(r.utilization.workers)}` +
+      (r.utilization.memory.mean === null ? '' : `, task memory ${pct(r.utilization.memory)} on average (peak ${pct(r.mechanisms['memoryPeak']!)})`),
+  );
   return out.join('\n');
 }

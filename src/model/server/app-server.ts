@@ -198,9 +198,8 @@ export class AppServer {
     if (held > 0) {
       // The request's objects live in the worker until it ends; a container over its limit
       // loses its largest worker to the OOM killer — perhaps this one, with this request.
-      proc.rss += held;
       const container = w.containers[proc.container]!;
-      container.rss += held;
+      this.addRss(container, proc, held);
       if (container.rss > w.model.fleet.memory) {
         this.oomKill(container);
         if (w.ctxReq[ctx] !== slot) return;
@@ -296,13 +295,11 @@ export class AppServer {
     proc.harakiriAt = Infinity;
     const held = s.memory.perInFlight;
     if (held > 0) {
-      proc.rss -= held;
-      container.rss -= held;
+      this.addRss(container, proc, -held);
     }
     const grow = s.memory.perRequest;
     if (grow > 0) {
-      proc.rss += grow;
-      container.rss += grow;
+      this.addRss(container, proc, grow);
       if (container.rss > w.model.fleet.memory) {
         this.oomKill(container);
         if (!proc.alive) return;
@@ -461,8 +458,7 @@ export class AppServer {
       table.serverDone(slot);
     }
     w.db.processDied(proc.id);
-    container.rss -= proc.rss;
-    proc.rss = 0;
+    this.addRss(container, proc, -proc.rss);
     if (proc.state === ProcState.Accepting) this.leaveLive(proc);
     proc.state = ProcState.Dead;
     proc.incarnation++;
@@ -510,8 +506,7 @@ export class AppServer {
     proc.retiring = false;
     proc.recycledAt = -1;
     proc.threshold = this.threshold(proc);
-    proc.rss = s.memory.base;
-    container.rss += proc.rss;
+    this.addRss(container, proc, s.memory.base);
     if (container.live++ === 0) container.zeroLiveSeconds += w.sim.now - container.zeroSince;
     if (container.rss > w.model.fleet.memory) this.oomKill(container);
   }
@@ -533,6 +528,12 @@ export class AppServer {
   private leaveIdle(proc: WorkerProcess): void {
     this.w.containers[proc.container]!.idle.remove(proc.id);
     proc.idle = false;
+  }
+
+  private addRss(container: Container, proc: WorkerProcess, bytes: number): void {
+    proc.rss += bytes;
+    container.rss += bytes;
+    container.memory.add(this.w.sim.now, bytes);
   }
 
   /** The kernel's OOM killer: the container is over its memory limit; the largest worker dies. */
