@@ -3,11 +3,13 @@
 //   S/5min   S in 500, 502, 503, 504, 5xx: requests failed with that status per 5 simulated minutes
 //   S-rate   the same as a fraction of the requests that arrived
 //   p50, p95, p99, mean, max: latency of successful (2xx) requests, ms
+//   sigkills/h, oom/h   SIGKILLs of workers (all, or by the OOM killer) per simulated hour
+//   cpu                 the busy fraction of the containers' vCPUs
 // Counts use summarizeCounts (exact Poisson interval for rare totals, Student t otherwise); a
 // rate is the count's estimate divided by the mean number of requests (which, at thousands of
 // requests per replication, varies by well under 1% between replications); latencies use a
 // Student-t interval over the replications' values.
-import { STATUSES } from '../model/outcome.js';
+import { KILL_REASONS, STATUSES } from '../model/outcome.js';
 import { meanCI, summarizeCounts } from '../stats/intervals.js';
 import type { ReplicationResult } from './replication.js';
 
@@ -17,7 +19,9 @@ export type LatencyStat = 'p50' | 'p95' | 'p99' | 'mean' | 'max';
 export type MetricSpec =
   | { kind: 'per5min'; status: CountStatus }
   | { kind: 'rate'; status: CountStatus }
-  | { kind: 'latency'; stat: LatencyStat };
+  | { kind: 'latency'; stat: LatencyStat }
+  | { kind: 'kills'; reason: 'total' | 'oom' }
+  | { kind: 'cpu' };
 
 export interface Estimate {
   /** NaN when nothing could be measured (no successful request for a latency). */
@@ -28,7 +32,7 @@ export interface Estimate {
   method: 'poisson' | 'student-t';
 }
 
-export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean or max (also 500, 503, 504)';
+export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h or cpu';
 const STATUS_NAMES: readonly CountStatus[] = ['500', '502', '503', '504', '5xx'];
 const LATENCY_NAMES: readonly LatencyStat[] = ['p50', 'p95', 'p99', 'mean', 'max'];
 
@@ -40,6 +44,9 @@ export function parseMetricName(text: string): MetricSpec | undefined {
   m = /^(500|502|503|504|5xx)[-_ ]rate$/.exec(t);
   if (m) return { kind: 'rate', status: m[1] as CountStatus };
   if ((LATENCY_NAMES as readonly string[]).includes(t)) return { kind: 'latency', stat: t as LatencyStat };
+  m = /^(sigkills|oom)\s*\/\s*h$/.exec(t);
+  if (m) return { kind: 'kills', reason: m[1] === 'oom' ? 'oom' : 'total' };
+  if (t === 'cpu') return { kind: 'cpu' };
   return undefined;
 }
 
@@ -51,12 +58,16 @@ export function metricName(m: MetricSpec): string {
       return `${m.status}-rate`;
     case 'latency':
       return m.stat;
+    case 'kills':
+      return m.reason === 'oom' ? 'oom/h' : 'sigkills/h';
+    case 'cpu':
+      return 'cpu';
   }
 }
 
 /** Unit for people: "per 5 min", "of requests", "ms". */
 export function metricUnit(m: MetricSpec): string {
-  return m.kind === 'per5min' ? 'per 5 min' : m.kind === 'rate' ? 'of requests' : 'ms';
+  return m.kind === 'per5min' ? 'per 5 min' : m.kind === 'rate' ? 'of requests' : m.kind === 'cpu' ? 'of the vCPUs' : m.kind === 'kills' ? 'per hour' : 'ms';
 }
 
 export { STATUS_NAMES as COUNT_STATUSES };
@@ -79,7 +90,16 @@ export function estimate(m: MetricSpec, reps: readonly ReplicationResult[], seco
       return counts(reps.map((r) => statusCount(r, m.status)), 300 / seconds);
     case 'rate': {
       const requests = reps.reduce((a, r) => a + r.arrivals, 0) / reps.length;
-      return counts(reps.map((r) => statusCount(r, m.status)), requests > 0 ? 1 / requests : NaN);
+      const c = counts(reps.map((r) => statusCount(r, m.status)), requests > 0 ? 1 / requests : NaN);
+      return { ...c, hi: Math.min(1, c.hi) }; // a share of the requests: never above all of them
+    }
+    case 'kills': {
+      const oom = KILL_REASONS.indexOf('oom');
+      return counts(reps.map((r) => (m.reason === 'oom' ? r.sigkills[oom]! : r.sigkills.reduce((a, b) => a + b, 0))), 3600 / seconds);
+    }
+    case 'cpu': {
+      const s = meanCI(reps.map((r) => r.utilization.cpu));
+      return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: s.ci95[1], method: 'student-t' };
     }
     case 'latency': {
       const v = reps.map((r) => r.latencyMs[m.stat]).filter(Number.isFinite);

@@ -1,5 +1,6 @@
 // Service-level objectives for `capsim size`: METRIC OP VALUE, such as
 //   502/5min<=1   5xx/5min<=2   502-rate<=0.01%   5xx-rate<=1%   p99<=800ms   mean<0.2s
+//   sigkills/h<=0   oom/h<=0   cpu<=80%
 // Metrics are those of metrics.ts; OP is <= or <; a rate's VALUE is a percentage (0.01%) or a
 // fraction (0.0001); a latency's VALUE is a duration with its unit (800ms, 1.5s).
 import { parseDuration } from '../scenario/units.js';
@@ -15,6 +16,8 @@ export interface Slo {
   op: '<=' | '<';
   /** In the metric's units: per 5 min, a fraction, or ms. */
   threshold: number;
+  /** One of the implicit guards (GUARDS), not asked for by the user. */
+  guard?: boolean;
 }
 
 const SLO_FORM = `METRIC<=VALUE with METRIC one of ${METRIC_FORMS}, such as 502/5min<=1, 502-rate<=0.01% or p99<=800ms`;
@@ -40,17 +43,32 @@ export function parseSlo(input: string): Slo {
     } catch {
       return bad(`"${value}" is not a duration such as 800ms or 1.5s`);
     }
-  } else if (metric.kind === 'rate') {
+  } else if (metric.kind === 'rate' || metric.kind === 'cpu') {
     const pm = /^(\d+(?:\.\d*)?|\.\d+)(%?)$/.exec(value);
     if (!pm) return bad(`"${value}" is not a rate such as 0.01% or 0.0001`);
     threshold = Number(pm[1]) / (pm[2] === '%' ? 100 : 1);
     if (threshold > 1) bad(`"${value}" is above 100%`);
   } else {
-    if (!/^(\d+(?:\.\d*)?|\.\d+)$/.test(value)) return bad(`"${value}" is not a number of requests per 5 minutes such as 1 or 0.5`);
+    const what = metric.kind === 'kills' ? 'a number of kills per hour such as 0 or 0.5' : 'a number of requests per 5 minutes such as 1 or 0.5';
+    if (!/^(\d+(?:\.\d*)?|\.\d+)$/.test(value)) return bad(`"${value}" is not ${what}`);
     threshold = Number(value);
   }
   if (!(threshold >= 0) || !Number.isFinite(threshold)) bad(`"${value}" is not a limit >= 0`);
   return { text: `${metricName(metric)}${op}${value}`, metric, op: op as '<=' | '<', threshold };
+}
+
+/**
+ * The guards every `capsim size` applies on top of the user's SLOs, so that an answer never
+ * rewards overload: a point that fails more than 1% of its requests (503s and 504s of a fleet that
+ * sheds load included), that runs its vCPUs above 90% busy, or whose workers the OOM killer kills,
+ * does not meet. An explicit SLO on the same metric replaces its guard.
+ */
+export const GUARDS = ['5xx-rate<=1%', 'cpu<=90%', 'oom/h<=0'] as const;
+
+/** The guards not overridden by one of `slos` (same metric), parsed. */
+export function implicitGuards(slos: readonly Slo[]): Slo[] {
+  const given = new Set(slos.map((s) => metricName(s.metric)));
+  return GUARDS.map((g) => ({ ...parseSlo(g), guard: true })).filter((g) => !given.has(metricName(g.metric)));
 }
 
 export interface SloVerdict {
@@ -78,6 +96,9 @@ export function judge(s: Slo, reps: readonly ReplicationResult[], seconds: numbe
     return { slo: s.text, estimate: e, meets: false, certain: true, pMeets: 0 };
   }
   const meets = within(e.mean, s);
+  // "None at all" (a limit of 0, such as the oom/h<=0 guard): no interval can rule out a rare
+  // event, so a point that shows none is taken to meet it, and one that shows any to fail it.
+  if (s.threshold === 0 && s.op === '<=' && s.metric.kind !== 'latency') return { slo: s.text, estimate: e, meets, certain: true, pMeets: meets ? 1 : 0 };
   const certain = meets ? within(e.hi, s) : !within(e.lo, s);
   const side = s.threshold >= e.mean ? e.hi - e.mean : e.mean - e.lo;
   const se = side / 1.959964;

@@ -22,14 +22,14 @@ export function describePoint(e: PointEval, sweep: Sweep): string {
 
 function value(v: SloVerdict, slo: Slo, x: number): string {
   if (!Number.isFinite(x)) return '—';
-  if (slo.metric.kind === 'rate') return `${num(x * 100, 3)}%`;
+  if (slo.metric.kind === 'rate' || slo.metric.kind === 'cpu') return `${num(x * 100, 3)}%`;
   return num(x);
 }
 
 export function estimateText(v: SloVerdict, slo: Slo, withUnit = true): string {
   const e: Estimate = v.estimate;
   if (!Number.isFinite(e.mean)) return '—';
-  const unit = !withUnit ? '' : slo.metric.kind === 'latency' ? ' ms' : slo.metric.kind === 'per5min' ? ' per 5 min' : '';
+  const unit = !withUnit ? '' : slo.metric.kind === 'latency' ? ' ms' : slo.metric.kind === 'per5min' ? ' per 5 min' : slo.metric.kind === 'kills' ? ' per hour' : '';
   if (e.lo === e.hi) return `${value(v, slo, e.mean)}${unit}`;
   return `${value(v, slo, e.mean)} [${value(v, slo, e.lo)}, ${value(v, slo, e.hi)}]${unit}`;
 }
@@ -45,16 +45,32 @@ function verdictWord(e: PointEval): string {
 function misses(e: PointEval, slos: readonly Slo[]): string {
   const failing = e.verdicts.map((v, i) => ({ v, slo: slos[i]! })).filter(({ v }) => !v.meets);
   const list = failing.length > 0 ? failing : e.verdicts.map((v, i) => ({ v, slo: slos[i]! })).sort((a, b) => a.v.pMeets - b.v.pMeets).slice(0, 1);
-  return list.map(({ v, slo }) => `${slo.text} (${estimateText(v, slo)})`).join(' and ');
+  return list.map(({ v, slo }) => `${slo.text}${slo.guard ? ' (guard)' : ''} (${estimateText(v, slo)})`).join(' and ');
+}
+
+/** "5xx-rate<=1%, cpu<=90%": the implicit guards in force. */
+function guardList(slos: readonly Slo[]): string {
+  return slos
+    .filter((s) => s.guard)
+    .map((s) => s.text)
+    .join(', ');
+}
+
+/** Points whose user SLOs all hold but a guard does not: overloaded, so excluded. */
+function excludedByGuard(o: SizeOutcome, slos: readonly Slo[]): PointEval[] {
+  return o.evals.filter((e) => e.verdicts.every((v, i) => slos[i]!.guard || v.meets) && e.verdicts.some((v, i) => slos[i]!.guard && !v.meets));
 }
 
 /** The answer in words. */
 export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], currency = 'USD'): string {
   const lines: string[] = [];
   const b = o.best;
+  const cut = excludedByGuard(o, slos);
+  const cheapestCut = [...cut].sort((x, y) => x.costPerHour - y.costPerHour || x.index - y.index)[0];
   if (!b) {
+    if (cheapestCut) lines.push(excludedSentence(cut, cheapestCut, sweep, slos, currency));
     const closest = [...o.evals].sort((x, y) => y.pMeets - x.pMeets || x.costPerHour - y.costPerHour || x.index - y.index)[0];
-    lines.push(`No point in the grid meets every SLO (${slos.map((s) => s.text).join(', ')}).`);
+    lines.push(`No point in the grid meets every SLO (${slos.filter((s) => !s.guard).map((s) => s.text).join(', ')}; guards ${guardList(slos)}).`);
     if (closest) {
       lines.push(`The closest, ${describePoint(closest, sweep)} at ${perHour(closest.costPerHour, currency)}, misses ${misses(closest, slos)}.`);
     }
@@ -76,7 +92,17 @@ export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
   }
   const c = o.cheaper;
   if (c) lines.push(`The dearest cheaper point, ${describePoint(c, sweep)} at ${perHour(c.costPerHour, currency)}, misses ${misses(c, slos)}.`);
+  if (cheapestCut && (!b || cheapestCut.costPerHour < b.costPerHour)) lines.push(excludedSentence(cut, cheapestCut, sweep, slos, currency));
   return lines.join(' ');
+}
+
+function excludedSentence(cut: readonly PointEval[], cheapest: PointEval, sweep: Sweep, slos: readonly Slo[], currency: string): string {
+  const failed = cheapest.verdicts
+    .map((v, i) => ({ v, slo: slos[i]! }))
+    .filter(({ v, slo }) => slo.guard && !v.meets)
+    .map(({ v, slo }) => `${slo.text} (${estimateText(v, slo)})`)
+    .join(' and ');
+  return `${plural(cut.length, 'point')} met the SLOs asked for but failed a guard and ${cut.length === 1 ? 'was' : 'were'} excluded, the cheapest ${describePoint(cheapest, sweep)} at ${perHour(cheapest.costPerHour, currency)}: ${failed}.`;
 }
 
 export function sizeTable(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: SweepResult): string {
@@ -107,6 +133,8 @@ export function sizeTable(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r:
   }
   const notes = [...new Set(r.points.map((p) => p.costNote).filter((n): n is string => n !== null))];
   if (notes.length > 0) out.push('', ...notes.map((n) => `note: ${n}`));
+  const guards = guardList(slos);
+  if (guards) out.push('', `guards (always applied, so that overload never "meets" an SLO; give the same metric as an --slo to change one): ${guards}`);
   out.push('', sizeSentence(o, sweep, slos, r.prices.currency));
   return out.join('\n');
 }
@@ -142,7 +170,8 @@ export function sizeJson(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: 
       seed: r.seed,
       simulatedSeconds: r.simulatedSeconds,
       replications: r.replications,
-      slos: slos.map((s) => s.text),
+      slos: slos.filter((s) => !s.guard).map((s) => s.text),
+      guards: slos.filter((s) => s.guard).map((s) => s.text),
       prices: r.prices,
       best: o.best ? pointJson(o.best, sweep, slos) : null,
       pareto: o.pareto.map((e) => ({ point: sweep.points[e.index]!.values, costPerHour: e.costPerHour, containers: e.containers, workers: e.workers, rate502: figure(e.rate502) })),

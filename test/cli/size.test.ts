@@ -18,6 +18,7 @@ test('size: the cheapest point meeting every SLO, the Pareto front, and the choi
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.slos, ['502/5min<=1', 'p99<=3s']);
+  assert.deepEqual(j.guards, ['5xx-rate<=1%', 'cpu<=90%', 'oom/h<=0'], 'the implicit guards against overload');
   assert.equal(j.best.meets, true);
   for (const m of Object.values(j.best.metrics) as { meets: boolean }[]) assert.equal(m.meets, true);
   // Cheapest: every cheaper point fails; at the same cost, fewer containers then fewer workers.
@@ -68,7 +69,7 @@ test('size: no point meets: best is null and the closest is named', () => {
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.best, null);
-  assert.match(j.summary, /^No point in the grid meets every SLO \(p99<=1ms\)\. The closest, .* misses p99<=1ms/);
+  assert.match(j.summary, /^No point in the grid meets every SLO \(p99<=1ms; guards 5xx-rate<=1%, cpu<=90%, oom\/h<=0\)\. The closest, .* misses p99<=1ms/);
 });
 
 test('size: malformed SLOs and missing ones exit 2 with one line', () => {
@@ -85,4 +86,26 @@ test('size: malformed SLOs and missing ones exit 2 with one line', () => {
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+});
+
+test('size never recommends an overloaded fleet: a point that sheds load fails the 5xx guard, and says so', () => {
+  // One container of the incident's traffic fails most of its requests (503/504) but has no 502:
+  // it "meets" 502/5min<=3 alone. The guard 5xx-rate<=1% excludes it; 4 containers win.
+  const args = ['size', 'models/incident/01-uwsgi-2-workers.yaml', '--vary', 'fleet.server.workers=2', '--vary', 'fleet.containers=1,4'];
+  const common = ['--set', 'simulation.duration=2m', '--set', 'simulation.warmup=30s', '--replications', '2', '--quiet', '--json'];
+  const r = capsim(...args, '--slo', '502/5min<=3', ...common, '--out', path.join(tmp, 'guard'));
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.best.containers, 4);
+  const one = j.points.find((p: { containers: number }) => p.containers === 1);
+  assert.equal(one.metrics['502/5min<=3'].meets, true);
+  assert.equal(one.metrics['5xx-rate<=1%'].meets, false);
+  assert.match(j.summary, /met the SLOs asked for but failed a guard and was excluded, the cheapest 1 container × 2 workers/);
+  // An explicit SLO on the same metric replaces its guard: with 5xx-rate<=100% the single
+  // container is (knowingly) accepted.
+  const o = capsim(...args, '--slo', '502/5min<=3', '--slo', '5xx-rate<=100%', ...common, '--out', path.join(tmp, 'guard2'));
+  assert.equal(o.code, 0, o.stderr);
+  const k = JSON.parse(o.stdout);
+  assert.deepEqual(k.guards, ['cpu<=90%', 'oom/h<=0']);
+  assert.equal(k.best.containers, 1);
 });

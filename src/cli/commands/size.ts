@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../../experiment/files.js';
 import { ReplicationPool } from '../../experiment/pool.js';
 import { sizeFleet } from '../../experiment/size.js';
-import { parseSlo } from '../../experiment/slo.js';
+import { implicitGuards, parseSlo } from '../../experiment/slo.js';
 import { Sweep, sweepResult } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { sizeJson, sizeTable } from '../../report/size-table.js';
@@ -51,7 +51,9 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
       try {
         const jobs = jobsOption(opts.jobs);
         if (opts.slo.length === 0) throw new UsageError('give at least one --slo, such as --slo 502/5min<=1 --slo p99<=800ms');
-        const slos = opts.slo.map(parseSlo);
+        // The user's SLOs, then the guards that keep an overloaded point from "meeting" them.
+        const asked = opts.slo.map(parseSlo);
+        const slos = [...asked, ...implicitGuards(asked)];
         const { spec, base } = specFromOptions(file, opts);
         const max = opts.maxReplications !== undefined ? wholeNumber('--max-replications', opts.maxReplications, spec.replications) : 4 * spec.replications;
         const sweep = new Sweep(spec);

@@ -1,0 +1,128 @@
+// Figures quoted in the project's prose (README, docs) are generated, never typed: each lives in
+// a block between `<!-- figures:ID -->` and `<!-- /figures -->`, computed here from runs of the
+// bundled models with their own seeds. `npm run figures` rewrites the blocks; a test recomputes
+// them and fails when a committed block differs, so a figure cannot drift from what the model gives.
+import { readFileSync } from 'node:fs';
+import { runExperimentParallel, type Figure, type RunResult } from '../experiment/run-experiment.js';
+import { STATUSES } from '../model/outcome.js';
+import { figure, num } from '../report/format.js';
+import { loadModelFile } from '../scenario/load-model.js';
+
+export interface FigureBlock {
+  id: string;
+  /** Files (relative to the repository root) that carry this block. */
+  files: string[];
+  compute(jobs: number): Promise<string>;
+}
+
+/** One model run as its file says (plus `sets`), summarised. */
+async function run(file: string, sets: string[], jobs: number): Promise<RunResult> {
+  return (await runExperimentParallel(loadModelFile(file, sets), { jobs })).result;
+}
+
+const m = (f: Figure | undefined): number => f?.mean ?? 0;
+
+/** "close-race 71%, worker-killed 29%": the 5xx causes with their shares. */
+export function causeMix(r: RunResult): string {
+  const all: [string, number][] = [];
+  for (const s of STATUSES.slice(1)) for (const [name, f] of Object.entries(r.causes[s] ?? {})) if (m(f) > 0) all.push([`${s} ${name}`, m(f)]);
+  const total = all.reduce((a, [, v]) => a + v, 0);
+  if (total === 0) return 'none';
+  all.sort((a, b) => b[1] - a[1]);
+  return all
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${Math.round((100 * v) / total)}%`)
+    .join(', ');
+}
+
+/** SIGKILLs per hour by reason, and mercy exits: "OOM 1.2/h; 0 mercy exits". */
+export function killsPerHour(r: RunResult): string {
+  const h = 3600 / r.simulatedSeconds;
+  const k = r.workers.sigkills;
+  const why = Object.entries(k)
+    .filter(([name, f]) => name !== 'total' && m(f) > 0)
+    .map(([name, f]) => `${name} ${num(m(f) * h)}/h`);
+  const kills = why.length > 0 ? why.join(', ') : 'none';
+  return `${kills}; ${num(m(r.workers.mercyExits) * h)} mercy exits/h`;
+}
+
+/** 5xx as a share of requests. */
+export function failedShare(r: RunResult): string {
+  const failed = STATUSES.slice(1).reduce((a, s) => a + m(r.status[s]), 0);
+  return `${num((100 * failed) / m(r.requests), 2)}%`;
+}
+
+export const INCIDENT_MODELS = [
+  ['01-uwsgi-2-workers', 'the incident as first seen'],
+  ['02-uwsgi-8-workers', 'step 2: 8 workers'],
+  ['03-sqlalchemy-pool', 'step 3: a SQLAlchemy pool'],
+  ['04-pymysql', 'step 4: PyMySQL'],
+  ['05-gunicorn', 'step 5: gunicorn'],
+] as const;
+
+const incidentTable: FigureBlock = {
+  id: 'incident-table',
+  files: ['README.md', 'docs/incident.md'],
+  async compute(jobs) {
+    const rows = [['model', 'step', '502 / 5 min', '5xx', 'p99 ms', 'causes of the 5xx', 'SIGKILLs, mercy exits']];
+    let spec = '';
+    for (const [name, step] of INCIDENT_MODELS) {
+      const r = await run(`models/incident/${name}.yaml`, [], jobs);
+      spec = `${r.replications} replications × ${r.simulatedSeconds / 3600} h each, seed ${r.seed}`;
+      rows.push([`\`${name}\``, step, figure(r.per5min['502']!), failedShare(r), num(r.latencyMs.p99.mean), causeMix(r), killsPerHour(r)]);
+    }
+    return `Each model with its own settings (${spec}; 95% intervals over replications), \`capsim run models/incident/NAME.yaml\`:\n\n${mdTable(rows)}`;
+  },
+};
+
+/** A markdown table from rows (the first is the header). */
+export function mdTable(rows: string[][]): string {
+  const esc = (c: string) => c.replaceAll('|', '\\|');
+  const [head, ...body] = rows;
+  return [`| ${head!.map(esc).join(' | ')} |`, `| ${head!.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+/** The incident's assumptions, one at a time, on model 01 (and the worker counts of step 2). */
+export const SENSITIVITY: { what: string; sets: string[] }[] = [];
+
+const sensitivityTable: FigureBlock = {
+  id: 'sensitivity-table',
+  files: ['docs/incident.md'],
+  async compute(jobs) {
+    const rows = [['assumption moved (on model 01)', '502 / 5 min', '5xx', 'p99 ms', 'causes of the 5xx', 'SIGKILLs, mercy exits']];
+    for (const v of SENSITIVITY) {
+      const r = await run('models/incident/01-uwsgi-2-workers.yaml', v.sets, jobs);
+      rows.push([v.what, figure(r.per5min['502']!), failedShare(r), num(r.latencyMs.p99.mean), causeMix(r), killsPerHour(r)]);
+    }
+    return `\`capsim run models/incident/01-uwsgi-2-workers.yaml --set …\`, each row one change, the same seed and replications as the model (so common random numbers):\n\n${mdTable(rows)}`;
+  },
+};
+
+export const BLOCKS: FigureBlock[] = [incidentTable, sensitivityTable];
+
+const START = (id: string) => `<!-- figures:${id} -->`;
+const END = '<!-- /figures -->';
+
+/** The text between a block's markers in `text` (null when the file has no such block). */
+export function blockIn(text: string, id: string): string | null {
+  const a = text.indexOf(START(id));
+  if (a < 0) return null;
+  const from = a + START(id).length;
+  const b = text.indexOf(END, from);
+  if (b < 0) throw new Error(`figures block ${id}: no closing ${END}`);
+  return text.slice(from, b).replace(/^\n/, '').replace(/\n$/, '');
+}
+
+/** `text` with block `id`'s content replaced by `content`. */
+export function withBlock(text: string, id: string, content: string): string {
+  const a = text.indexOf(START(id));
+  if (a < 0) throw new Error(`no ${START(id)} marker`);
+  const from = a + START(id).length;
+  const b = text.indexOf(END, from);
+  return `${text.slice(0, from)}\n${content}\n${text.slice(b)}`;
+}
+
+/** Every block's current content in every file that carries it. */
+export function committedBlocks(root: string): { id: string; file: string; content: string | null }[] {
+  return BLOCKS.flatMap((b) => b.files.map((file) => ({ id: b.id, file, content: blockIn(readFileSync(`${root}/${file}`, 'utf8'), b.id) })));
+}
