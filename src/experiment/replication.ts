@@ -54,8 +54,15 @@ export interface Mechanisms {
   ackOverflows: number;
   /** Largest Classic ELB surge queue. */
   surgeQueueMax: number;
-  /** Kept-alive connections reused, and reuses that lost the keep-alive race. */
+  /** Kept-alive connections reused safely (no race). */
   keepaliveReuses: number;
+  /** Reuses that lost the keep-alive race (server idle close) / the close race (close after the response). */
+  keepaliveRaces: number;
+  closeRaces: number;
+  /** Mean time from a close-after response's write to its close (uWSGI http-socket), ms; NaN if none. */
+  closeDelayMeanMs: number;
+  /** nginx: attempts sent to the next server (proxy_next_upstream). */
+  upstreamRetries: number;
   /** Recycles that drained and exited cleanly, and drains cut by the mercy kill. */
   drains: number;
   drainKills: number;
@@ -154,6 +161,10 @@ export function runReplication(model: Model, replication: number, options: Repli
       ackOverflows: w.listener.ackOverflows,
       surgeQueueMax: w.balancer.surgeMax,
       keepaliveReuses: w.balancer.pools.reduce((a, p) => a + p.reuses, 0),
+      keepaliveRaces: w.balancer.pools.reduce((a, p) => a + p.races, 0),
+      closeRaces: w.balancer.pools.reduce((a, p) => a + p.closeRaces, 0),
+      closeDelayMeanMs: w.server.closeCount > 0 ? ms(w.server.closeDelaySum / w.server.closeCount) : NaN,
+      upstreamRetries: w.balancer.nginx?.retries ?? 0,
       drains: w.server.drains,
       drainKills: w.server.drainKills,
       busiestWorkerShare: w.server.busiestWorkerShare(),

@@ -1,10 +1,22 @@
 // Defaults of the balancer, the container and the database, with their sources.
 import type { DistSpec } from '../kernel/distribution-spec.js';
-import type { BalancerKind } from '../scenario/model-types.js';
+import { NGINX } from '../facts/nginx.js';
+import type { BalancerKind, ReuseOrder } from '../scenario/model-types.js';
 
 const c = (value: number): DistSpec => ({ kind: 'const', value });
 
+/**
+ * Which idle connection an ALB / Classic ELB reuses is not documented. capsim takes the most
+ * recently idle one (lifo), as common HTTP client pools do (Go net/http, Node http.Agent's
+ * default `scheduling: 'lifo'`, Envoy): one value here, to be set from measurements.
+ */
+export const AWS_REUSE_DEFAULT: { value: ReuseOrder; source: string } = {
+  value: 'lifo',
+  source: 'capsim assumption: undocumented for ALB/Classic ELB; most recently idle first, as Go net/http, Node http.Agent (default) and Envoy pools do',
+};
+
 export function balancerDefaults(kind: BalancerKind) {
+  if (kind === 'nginx') return nginxDefaults();
   const elb = kind === 'elb';
   return {
     routing: {
@@ -14,6 +26,11 @@ export function balancerDefaults(kind: BalancerKind) {
     idleTimeout: { value: 60, source: 'ELB/ALB default idle timeout' },
     connectTimeout: { value: 10, source: elb ? 'capsim assumption: as ALB (Classic ELB documents none)' : 'ALB: 10 s to establish a target connection' },
     keepAlive: { value: true, source: 'ELB/ALB reuse connections to targets (HTTP keep-alive)' },
+    reuse: AWS_REUSE_DEFAULT,
+    nextUpstream: { value: [] as ('error' | 'timeout')[], source: `${elb ? 'Classic ELB' : 'ALB'}: no documented retry of a request on another target` },
+    nextUpstreamTries: { value: 0, source: 'nginx only' },
+    maxFails: { value: 0, source: 'nginx only (ELB/ALB use health checks)' },
+    failTimeout: { value: 10, source: 'nginx only' },
     surgeQueue: { value: elb ? 1024 : 0, source: elb ? 'Classic ELB surge queue maximum' : 'ALB has no surge queue' },
     rtt: { value: 0.0005, source: 'capsim assumption: 0.5 ms between balancer and targets in one region' },
     failOpen: { value: !elb, source: elb ? 'Classic ELB: no healthy instance -> 503' : 'ALB fails open when every target is unhealthy' },
@@ -24,6 +41,32 @@ export function balancerDefaults(kind: BalancerKind) {
       unhealthyThreshold: { value: 2, source: `${elb ? 'Classic ELB' : 'ALB'} default unhealthy threshold` },
       healthyThreshold: { value: elb ? 10 : 5, source: `${elb ? 'Classic ELB' : 'ALB'} default healthy threshold` },
       work: { value: c(0.002), source: 'capsim assumption: a health-check view, 2 ms of CPU' },
+    },
+  };
+}
+
+/** nginx as the front: every value from src/facts/nginx.ts. */
+function nginxDefaults() {
+  return {
+    routing: NGINX.routing,
+    idleTimeout: NGINX.readTimeout,
+    connectTimeout: NGINX.connectTimeout,
+    keepAlive: NGINX.keepAlive,
+    reuse: { value: 'lifo' as ReuseOrder, source: 'nginx 1.22.1 modules/ngx_http_upstream_keepalive_module.c: ngx_http_upstream_free_keepalive_peer puts a connection at the head of the cache, ngx_http_upstream_get_keepalive_peer searches from the head (most recently idle first)' },
+    nextUpstream: NGINX.nextUpstream,
+    nextUpstreamTries: NGINX.nextUpstreamTries,
+    maxFails: NGINX.maxFails,
+    failTimeout: NGINX.failTimeout,
+    surgeQueue: NGINX.surgeQueue,
+    rtt: { value: 0.0005, source: 'capsim assumption: 0.5 ms between proxy and targets' },
+    failOpen: NGINX.failOpen,
+    healthCheck: {
+      enabled: NGINX.healthChecks,
+      interval: { value: 30, source: 'unused: open-source nginx has no active health checks' },
+      timeout: { value: 5, source: 'unused: open-source nginx has no active health checks' },
+      unhealthyThreshold: { value: 2, source: 'unused: open-source nginx has no active health checks' },
+      healthyThreshold: { value: 5, source: 'unused: open-source nginx has no active health checks' },
+      work: { value: c(0.002), source: 'unused: open-source nginx has no active health checks' },
     },
   };
 }

@@ -39,6 +39,9 @@ export const CAUSES = [
   // the request went out on a connection the server was closing after its previous response
   // (uWSGI http-socket answers HTTP/1.1 without `Connection: close`, then closes)
   { name: 'close-race', status: Status.BadGateway },
+  // nginx: every server is tried already or skipped after max_fails failures within fail_timeout:
+  // "no live upstreams", 502 (src/http/ngx_http_upstream.c ngx_http_upstream_connect)
+  { name: 'no-live-upstream', status: Status.BadGateway },
 ] as const;
 
 export type CauseName = (typeof CAUSES)[number]['name'];
@@ -56,6 +59,7 @@ export const enum Cause {
   DbMaxConnections = 9,
   ReloadMercy = 10,
   CloseRace = 11,
+  NoLiveUpstream = 12,
 }
 
 /**

@@ -102,7 +102,7 @@ export function defaultFor(model: Model, path: readonly PathSegment[]): Sourced<
 }
 
 function serverDefaultFor(model: Model, rest: readonly PathSegment[]): Sourced<unknown> | undefined {
-  const { kind, version, mode } = model.fleet.server;
+  const { kind, version, mode, socket } = model.fleet.server;
   const key = String(rest[0]);
   switch (key) {
     case 'kind':
@@ -116,7 +116,7 @@ function serverDefaultFor(model: Model, rest: readonly PathSegment[]): Sourced<u
     case 'respawn':
       return RESPAWN_DEFAULT;
   }
-  const d = serverDefaults(kind, version, mode);
+  const d = serverDefaults(kind, version, mode, socket);
   if (key === 'memory') {
     if (rest[1] === 'perRequest') return d.memoryPerRequest;
     if (rest[1] === 'perInFlight') return d.memoryPerInFlight;

@@ -67,7 +67,9 @@ export interface Phase {
   dist: DistSpec;
 }
 
-export type BalancerKind = 'elb' | 'alb';
+export type BalancerKind = 'elb' | 'alb' | 'nginx';
+/** Which idle target connection a request takes: most recently idle, oldest, or any. */
+export type ReuseOrder = 'lifo' | 'fifo' | 'random';
 export type Routing = 'least-outstanding' | 'round-robin';
 
 export interface Balancer {
@@ -80,6 +82,15 @@ export interface Balancer {
   connectTimeout: number; // s
   /** Reuse idle connections to targets (HTTP keep-alive). */
   keepAlive: boolean;
+  /** Which idle connection to a target a request takes. */
+  reuse: ReuseOrder;
+  /** nginx only: proxy_next_upstream (which failures go to the next server; [] = off). */
+  nextUpstream: ('error' | 'timeout')[];
+  /** nginx only: proxy_next_upstream_tries (0 = as many as there are servers). */
+  nextUpstreamTries: number;
+  /** nginx only: server max_fails (0 = never skip) and fail_timeout, s. */
+  maxFails: number;
+  failTimeout: number;
   /** Classic ELB surge queue (requests waiting for a connection); 0 for ALB (none). */
   surgeQueue: number;
   /** Round-trip time between balancer and targets, s. */
@@ -142,6 +153,12 @@ export interface Server {
   harakiri: number; // s
   /** Server-side idle keep-alive; 0 = close the connection after each response. */
   keepAlive: number; // s
+  /** uWSGI: http-socket (2.0: closes after every response without saying so) or http11-socket (keep-alive, >= 2.0.16). */
+  socket: 'http-socket' | 'http11-socket';
+  /** The response says `Connection: close` (uWSGI add-header): no balancer keeps the connection. */
+  connectionClose: boolean;
+  /** Time from a response's last write to the FIN of the close that follows it (capsim assumption). */
+  closeLag: number; // s
   /** Overrides the whole exit-to-accepting gap with a distribution (null: modelled from its parts). */
   respawn: DistSpec | null;
   /** uWSGI master loop period: an exited worker is noticed on its next turn. 0 for gunicorn (SIGCHLD). */

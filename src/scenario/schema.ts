@@ -11,6 +11,7 @@ import type { DistSpec } from '../kernel/distribution-spec.js';
 import { GENERIC_FORM, parseDistribution } from './distribution-syntax.js';
 import { DB_DEFAULTS, FLEET_DEFAULTS, balancerDefaults } from '../model/defaults.js';
 import { serverDefaults } from '../model/server/profiles.js';
+import { atLeast } from '../model/server/version.js';
 import {
   BALANCER_KIND,
   RESPAWN_DEFAULT,
@@ -417,11 +418,16 @@ const healthCheck = obj({
 }).prefault({});
 
 const balancer: z.ZodType<Balancer, unknown> = obj({
-  kind: oneOf(['elb', 'alb']).default(BALANCER_KIND.value),
+  kind: oneOf(['elb', 'alb', 'nginx']).default(BALANCER_KIND.value),
   routing: oneOf(['least-outstanding', 'round-robin']).optional(),
   idleTimeout: duration('positive').optional(),
   connectTimeout: duration('positive').optional(),
   keepAlive: boolean.optional(),
+  reuse: oneOf(['lifo', 'fifo', 'random']).optional(),
+  nextUpstream: z.array(oneOf(['error', 'timeout'])).optional(),
+  nextUpstreamTries: count(0).optional(),
+  maxFails: count(0).optional(),
+  failTimeout: duration('nonnegative').optional(),
   surgeQueue: count(0).optional(),
   rtt: duration('nonnegative').optional(),
   healthCheck,
@@ -430,8 +436,13 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
   .prefault({})
   .transform((b, ctx): Balancer => {
     const d = balancerDefaults(b.kind);
-    if (b.kind === 'alb' && b.surgeQueue !== undefined && b.surgeQueue > 0) {
-      return fail(ctx, ['surgeQueue'], { expected: '0 with balancer.kind alb', problem: 'ALB has no surge queue' });
+    if (b.kind !== 'elb' && b.surgeQueue !== undefined && b.surgeQueue > 0) {
+      return fail(ctx, ['surgeQueue'], { expected: `0 with balancer.kind ${b.kind}`, problem: `${b.kind === 'alb' ? 'ALB' : 'nginx'} has no surge queue` });
+    }
+    if (b.kind !== 'nginx') {
+      for (const key of ['nextUpstream', 'nextUpstreamTries', 'maxFails', 'failTimeout'] as const) {
+        if (b[key] !== undefined) return fail(ctx, [key], { expected: 'no value unless balancer.kind is nginx', problem: `${key} is an nginx setting` });
+      }
     }
     const h = b.healthCheck;
     const hd = d.healthCheck;
@@ -449,6 +460,11 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
       idleTimeout: b.idleTimeout ?? d.idleTimeout.value,
       connectTimeout: b.connectTimeout ?? d.connectTimeout.value,
       keepAlive: b.keepAlive ?? d.keepAlive.value,
+      reuse: b.reuse ?? d.reuse.value,
+      nextUpstream: b.nextUpstream ?? d.nextUpstream.value,
+      nextUpstreamTries: b.nextUpstreamTries ?? d.nextUpstreamTries.value,
+      maxFails: b.maxFails ?? d.maxFails.value,
+      failTimeout: b.failTimeout ?? d.failTimeout.value,
       surgeQueue: b.surgeQueue ?? d.surgeQueue.value,
       rtt: b.rtt ?? d.rtt.value,
       healthCheck: hc,
@@ -470,6 +486,9 @@ const server = obj({
   reloadMercy: duration('nonnegative').optional(),
   harakiri: duration('nonnegative').optional(),
   keepAlive: duration('nonnegative').optional(),
+  socket: oneOf(['http-socket', 'http11-socket']).optional(),
+  connectionClose: boolean.optional(),
+  closeLag: duration('nonnegative').optional(),
   respawn: distribution.optional(),
   masterCycle: duration('nonnegative').optional(),
   fork: distribution.optional(),
@@ -499,7 +518,17 @@ function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number):
   const kind = s.kind;
   const version = s.version ?? serverVersionDefault(kind).value;
   const mode = s.mode ?? serverModeDefault(kind, version).value;
-  const d = serverDefaults(kind, version, mode);
+  const socket = s.socket ?? 'http-socket';
+  if (s.socket !== undefined && kind !== 'uwsgi') {
+    return fail(ctx, ['server', 'socket'], { expected: 'no socket with kind gunicorn', problem: 'http-socket / http11-socket are uWSGI options' });
+  }
+  if (socket === 'http11-socket' && !atLeast(version, '2.0.16')) {
+    return fail(ctx, ['server', 'socket'], {
+      expected: 'http-socket, or version >= 2.0.16',
+      problem: `uWSGI ${version} has no http11-socket option (it arrived in 2.0.16): uWSGI would not start`,
+    });
+  }
+  const d = serverDefaults(kind, version, mode, socket);
   if (mode === 'sync' && s.concurrency !== undefined && s.concurrency !== 1) {
     return fail(ctx, ['server', 'concurrency'], {
       expected: '1 with mode sync (or mode gevent or threads)',
@@ -531,6 +560,9 @@ function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number):
     reloadMercy: s.reloadMercy ?? d.reloadMercy.value,
     harakiri: s.harakiri ?? d.harakiri.value,
     keepAlive: s.keepAlive ?? d.keepAlive.value,
+    socket,
+    connectionClose: s.connectionClose ?? d.connectionClose.value,
+    closeLag: s.closeLag ?? d.closeLag.value,
     respawn: s.respawn ?? RESPAWN_DEFAULT.value,
     masterCycle: s.masterCycle ?? d.masterCycle.value,
     fork: s.fork ?? d.fork.value,

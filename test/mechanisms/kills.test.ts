@@ -180,7 +180,9 @@ test('evil-reload-on-rss: the master SIGKILLs the worker at its next turn, with 
   // Requests of 2 s back to back (think 0): 400 + 4 × 100 = 800 MiB after the 4th (8 s); the
   // 5th is accepted at 8 s and the master's next turn (within 1 s) kills it: 1 × 502. The
   // user's next request waits for the respawn (0.5 s) and is served 2 s: 200 by 11.5 s.
-  const x = run(rssUser({ evilReloadOnRss: '800MiB' }, '0s', 'const(2s)', '12s'));
+  // Connection: close, so the back-to-back requests (think 0) open new connections instead of
+  // meeting uWSGI's close after each response (close-race, balancer.test / close-race.test).
+  const x = run(rssUser({ evilReloadOnRss: '800MiB', connectionClose: true }, '0s', 'const(2s)', '12s'));
   assert.deepEqual(failures(x), { 'worker-killed': 1 });
   assert.equal(x.kills['evil-reload'], 1);
   assert.equal(x.killTotal, 1);

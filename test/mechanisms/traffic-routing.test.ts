@@ -42,10 +42,12 @@ test('closed users: each user waits for its answer and thinks: exactly one reque
   assert.equal(x.r.arrivals, 500);
   assert.equal(x.status['2xx'], 500);
   // Fewer workers than users: the users slow down with the fleet (a closed loop), none fails.
+  // (Connection: close: with constant times, requests leave exactly as responses do, and would
+  // meet uWSGI's close after each response: close-race.test.ts.)
   const slow = run(
     base({
       traffic: { users: { count: 10, think: 'const(1s)' }, phases: [{ wait: 'const(1s)' }] },
-      fleet: { overflow: 'refuse', server: { workers: 2, backlog: 'unlimited' } },
+      fleet: { overflow: 'refuse', server: { workers: 2, backlog: 'unlimited', connectionClose: true } },
     }),
   );
   assert.ok(slow.r.arrivals <= 2 * 100 + 10 && slow.r.arrivals >= 150, `arrivals ${slow.r.arrivals}`);

@@ -17,7 +17,7 @@ traffic:
   endpoints: [ { name: job, phases: [ { ${o.phase} } ] } ]
 # Textbook systems have no health checks (they add load and can take the target out of
 # service) and no idle timeout (it would cut the tail of the response times).
-balancer: { healthCheck: { enabled: false }, idleTimeout: 1000d }
+balancer: { healthCheck: { enabled: false }, idleTimeout: 1000d, keepAlive: false }
 fleet:
   containers: 1
   memory: unlimited

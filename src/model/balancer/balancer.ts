@@ -1,14 +1,17 @@
-// The load balancer (Classic ELB or ALB): it routes each request to a target, reuses kept-alive
-// connections or opens new ones, gives up after its idle timeout (504), holds requests that wait
-// for a connection in the Classic surge queue (full: 503), and answers the client.
+// The load balancer (Classic ELB, ALB or nginx): it routes each request to a target, reuses
+// kept-alive connections or opens new ones, gives up after its idle timeout (504; nginx:
+// proxy_read_timeout), holds requests that wait for a connection in the Classic surge queue
+// (full: 503), and answers the client. nginx also retries a failed attempt on the next server
+// (proxy_next_upstream) and skips a server after max_fails failures (see nginx.ts).
 import type { RandomStreams } from '../../kernel/random-streams.js';
 import { Cause } from '../outcome.js';
 import { Origin } from '../request-table.js';
-import { honours } from '../server/profiles.js';
+import { connectionFate } from '../server/profiles.js';
 import type { ClosedUsersSource } from '../traffic/sources.js';
 import type { World } from '../world.js';
 import { HealthChecks } from './health-checks.js';
-import { KeepAlivePool, NONE, RACE } from './keepalive-pool.js';
+import { CLOSE_RACE, CloseClock, KeepAlivePool, NONE, RACE } from './keepalive-pool.js';
+import { NginxUpstream } from './nginx.js';
 import { Router } from './routing.js';
 
 export class Balancer {
@@ -24,8 +27,15 @@ export class Balancer {
   private readonly scanHandler = () => this.scanDeadlines();
   private readonly deadlineHandler = (ref: number) => this.deadline(ref);
   private readonly hcTimeoutHandler = (ref: number) => this.healthCheckTimeout(ref);
-  /** Is server keep-alive in effect (so connections may be reused)? */
+  /** Does the balancer pool connections after responses (keep-alive or close-after)? */
   readonly reuse: boolean;
+  /** Do responses leave close-after connections (uWSGI http-socket) in the pool? */
+  readonly closeAfter: boolean;
+  /** gevent close-after: each context's close time, set when its hub runs the close. */
+  readonly closes: CloseClock | null;
+  private readonly closeLag: number;
+  /** nginx's upstream logic (round robin with tries and max_fails); null for ELB/ALB. */
+  readonly nginx: NginxUpstream | null;
   users: ClosedUsersSource | null = null;
 
   constructor(
@@ -38,10 +48,16 @@ export class Balancer {
     this.surgeCap = balancer.surgeQueue > 0 ? balancer.surgeQueue : Infinity;
     this.idleTimeout = balancer.idleTimeout;
     this.scanPeriod = balancer.idleTimeout / 2;
-    this.reuse = balancer.keepAlive && server.keepAlive > 0 && honours(server.kind, server.version, 'keepAlive', server.mode).ok;
+    const fate = connectionFate(server);
+    this.reuse = balancer.keepAlive && fate !== 'closed';
+    this.closeAfter = this.reuse && fate === 'close-after';
+    this.closeLag = server.closeLag;
+    this.closes = this.closeAfter && server.mode === 'gevent' ? new CloseClock(w.ctxReq.length) : null;
+    const random = this.reuse && balancer.reuse === 'random' ? streams.stream('balancer/reuse') : null;
     for (let c = 0; c < fleet.containers; c++) {
-      this.pools.push(new KeepAlivePool(w.procs, server.keepAlive, balancer.idleTimeout, balancer.rtt / 2));
+      this.pools.push(new KeepAlivePool(w.procs, server.keepAlive, balancer.idleTimeout, balancer.rtt / 2, balancer.reuse, random, this.closes));
     }
+    this.nginx = balancer.kind === 'nginx' ? new NginxUpstream(w, this) : null;
     this.health = new HealthChecks(w.sim, balancer.healthCheck, this.router, fleet.containers, streams.stream('balancer/health-check/phase'), (c) =>
       this.sendHealthCheck(c),
     );
@@ -62,21 +78,30 @@ export class Balancer {
       this.answer(slot, Cause.SurgeQueueFull);
       return;
     }
+    if (this.nginx !== null) {
+      this.nginx.begin(slot);
+      return;
+    }
     const c = this.router.pick();
     if (c < 0) {
       this.answer(slot, Cause.NoHealthyTarget);
       return;
     }
-    table.container[slot] = c;
+    this.send(slot, c);
+  }
+
+  /** Send the request to target c: on an idle pooled connection, or a new one. */
+  send(slot: number, c: number): void {
+    const w = this.w;
+    w.table.container[slot] = c;
     this.router.outstanding[c]++;
     if (this.reuse) {
       const got = this.pools[c]!.take(w.sim.now);
-      if (got === RACE) {
-        this.answer(slot, Cause.KeepaliveRace);
-        return;
-      }
       if (got !== NONE) {
-        w.server.deliverKeptAlive(w.procs[got]!, slot);
+        if (this.nginx !== null) this.nginx.cached(slot);
+        if (got === RACE) this.answer(slot, Cause.KeepaliveRace);
+        else if (got === CLOSE_RACE) this.answer(slot, Cause.CloseRace);
+        else w.server.deliverKeptAlive(w.procs[got]!, slot);
         return;
       }
     }
@@ -96,6 +121,8 @@ export class Balancer {
     }
     const c = table.container[slot]!;
     if (c >= 0) this.router.outstanding[c]--;
+    // nginx may send a failed attempt to the next server instead of answering.
+    if (this.nginx !== null && c >= 0 && this.nginx.attemptEnded(slot, c, cause)) return;
     w.metrics.ended(table.tArrive[slot]!, cause, c);
     table.clientDone(slot);
     if (user >= 0) this.users!.answered(user);
@@ -104,6 +131,18 @@ export class Balancer {
   /** A response left on a connection the server keeps open. */
   keptAlive(c: number, proc: number, incarnation: number): void {
     if (this.reuse) this.pools[c]!.put(proc, incarnation, this.w.sim.now);
+  }
+
+  /**
+   * A response left on a connection the server closes after it without saying so (uWSGI
+   * http-socket): sync/threads close it closeLag after the write; gevent when its hub runs the
+   * context's close (closes.at, set by the server).
+   */
+  closing(c: number, proc: number, incarnation: number, ctx: number): void {
+    const now = this.w.sim.now;
+    const closes = this.closes;
+    if (closes === null) this.pools[c]!.putClosing(proc, incarnation, now, now + this.closeLag, -1, 0);
+    else this.pools[c]!.putClosing(proc, incarnation, now, -1, ctx, closes.open(ctx));
   }
 
   surgeEnter(): void {
@@ -117,7 +156,8 @@ export class Balancer {
   startWindow(): void {
     this.surgeMax = this.surge;
     this.health.startWindow();
-    for (const p of this.pools) p.reuses = p.races = 0;
+    for (const p of this.pools) p.reuses = p.races = p.closeRaces = 0;
+    this.nginx?.startWindow();
   }
 
   /**
@@ -131,9 +171,10 @@ export class Balancer {
     const table = w.table;
     const now = w.sim.now;
     const horizon = now + this.scanPeriod;
+    const start = this.nginx !== null ? this.nginx.attemptStart : null;
     for (let slot = 0; slot < table.capacity; slot++) {
       if (!table.clientWaiting[slot] || table.user[slot] === Origin.HealthCheck) continue;
-      const due = table.tArrive[slot]! + this.idleTimeout;
+      const due = (start !== null ? start[slot]! : table.tArrive[slot]!) + this.idleTimeout;
       if (due <= horizon) w.sim.at(Math.max(due, now), this.deadlineHandler, table.ref(slot));
     }
     w.sim.schedule(this.scanPeriod, this.scanHandler);
@@ -141,7 +182,10 @@ export class Balancer {
 
   private deadline(ref: number): void {
     const slot = this.w.table.deref(ref);
-    if (slot >= 0 && this.w.table.clientWaiting[slot]) this.answer(slot, Cause.IdleTimeout);
+    if (slot < 0 || !this.w.table.clientWaiting[slot]) return;
+    // nginx: a retry started since the timer was set has its own deadline (the next scan sets it).
+    if (this.nginx !== null && this.w.sim.now < this.nginx.attemptStart[slot]! + this.idleTimeout) return;
+    this.answer(slot, Cause.IdleTimeout);
   }
 
   private sendHealthCheck(c: number): void {

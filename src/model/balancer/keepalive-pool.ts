@@ -1,39 +1,99 @@
-// The balancer's idle connections to one target, kept alive for reuse (most recently used
-// first, as HTTP client pools do), and the keep-alive race.
+// The balancer's idle connections to one target, kept for reuse, which one a request takes
+// (balancer.reuse), and the two races a reused connection can lose.
 //
-// The server closes an idle connection `serverKeepAlive` after its last response (or when its
-// process dies); the balancer learns of it one-way-delay d later. A request sent on the
-// connection in [close − d, close + d) meets the close: the target resets it and the balancer
-// answers 502 (ALB documents exactly this). Before that window the reuse is safe; after it the
-// balancer already knows and opens a new connection. The balancer closes idle connections
-// itself after its idle timeout, with no race.
+// A connection enters the pool when a response leaves on it and the balancer takes it as
+// reusable (HTTP/1.1, no `Connection: close`). Two kinds:
+//   keep-alive — the server keeps it open and closes it `serverKeepAlive` after its last
+//     response (gunicorn async/gthread keepalive, uWSGI http11-socket socket-timeout). A request
+//     sent on it in [close − d, close + d) (d: one-way delay) meets the close: 502 keepalive-race.
+//     Before that window the reuse is safe; after it the balancer already knows.
+//   close-after — the server closes it right after the response although the response did not
+//     say so (uWSGI 2.0 http-socket). Its close time is known at once (sync, threads: the write
+//     plus closeLag), or only when the gevent hub runs the greenlet's close (closeAt < 0: read
+//     from the CloseClock of its context). Any request sent on it before the FIN reaches the
+//     balancer (close + d) meets the close: 502 close-race. It is never safe to reuse.
+// A process's death closes all its connections (incarnation). The balancer closes idle
+// connections itself after its idle timeout, with no race.
+//
+// Reuse order: lifo takes the most recently idle, fifo the oldest, random any (from its own
+// stream). Everything is in typed arrays in a ring: nothing is allocated per request.
+import type { Uniform } from '../../kernel/random-streams.js';
 import type { WorkerProcess } from '../server/worker-process.js';
 
 /** take() found no usable connection. */
 export const NONE = -1;
-/** take() picked a connection the server was closing: a keepalive-race 502. */
+/** take() picked a connection the server was closing at its keep-alive timeout: keepalive-race. */
 export const RACE = -2;
+/** take() picked a connection the server was closing after its response: close-race. */
+export const CLOSE_RACE = -3;
+
+export type ReuseOrder = 'lifo' | 'fifo' | 'random';
+
+/**
+ * When each worker context closed (or will close) the connection of its last response, for
+ * closes the gevent hub decides. `gen` counts the context's close-after responses; `at` is the
+ * close time of the latest (Infinity while its close waits for the hub), `prev` the one before.
+ */
+export class CloseClock {
+  readonly at: Float64Array;
+  readonly prev: Float64Array;
+  readonly gen: Float64Array;
+  constructor(contexts: number) {
+    this.at = new Float64Array(contexts).fill(-Infinity);
+    this.prev = new Float64Array(contexts).fill(-Infinity);
+    this.gen = new Float64Array(contexts);
+  }
+
+  /** A close-after response left context ctx; its close is pending. Returns its generation. */
+  open(ctx: number): number {
+    this.prev[ctx] = this.at[ctx]!;
+    this.at[ctx] = Infinity;
+    return ++this.gen[ctx]!;
+  }
+
+  /** The close time of generation `gen` of context ctx (-Infinity: long closed). */
+  closeOf(ctx: number, gen: number): number {
+    const g = this.gen[ctx]!;
+    return g === gen ? this.at[ctx]! : g === gen + 1 ? this.prev[ctx]! : -Infinity;
+  }
+}
+
+const KEEP_ALIVE = 0;
+const CLOSE_AFTER = 1;
 
 export class KeepAlivePool {
-  private proc: Float64Array;
+  private proc: Int32Array;
   private inc: Float64Array;
   private lastUse: Float64Array;
+  /** Server close time; < 0: pending, read from the CloseClock (ctx, gen). */
+  private closeAt: Float64Array;
+  private ctx: Int32Array;
+  private gen: Float64Array;
+  private kind: Uint8Array;
   private mask: number;
   private head = 0;
   private count = 0;
-  /** Connections reused, and races lost, since startWindow(). */
+  /** Connections reused safely, keep-alive races and close races lost, since startWindow(). */
   reuses = 0;
   races = 0;
+  closeRaces = 0;
 
   constructor(
     private readonly procs: WorkerProcess[],
     private readonly serverKeepAlive: number,
     private readonly idleTimeout: number,
     private readonly oneWay: number,
+    private readonly order: ReuseOrder = 'lifo',
+    private readonly random: Uniform | null = null,
+    private readonly clock: CloseClock | null = null,
   ) {
-    this.proc = new Float64Array(64);
+    this.proc = new Int32Array(64);
     this.inc = new Float64Array(64);
     this.lastUse = new Float64Array(64);
+    this.closeAt = new Float64Array(64);
+    this.ctx = new Int32Array(64);
+    this.gen = new Float64Array(64);
+    this.kind = new Uint8Array(64);
     this.mask = 63;
   }
 
@@ -41,29 +101,84 @@ export class KeepAlivePool {
     return this.count;
   }
 
-  /** A response went back on a connection that stays open. */
+  /** A response went back on a connection the server keeps open (closes it serverKeepAlive later). */
   put(proc: number, incarnation: number, now: number): void {
+    this.push(proc, incarnation, now, now + this.serverKeepAlive, -1, 0, KEEP_ALIVE);
+  }
+
+  /**
+   * A response went back on a connection the server closes after it without saying so: at
+   * `closeAt`, or (closeAt < 0) when the CloseClock says for context ctx, generation gen.
+   */
+  putClosing(proc: number, incarnation: number, now: number, closeAt: number, ctx: number, gen: number): void {
+    this.push(proc, incarnation, now, closeAt, ctx, gen, CLOSE_AFTER);
+  }
+
+  private push(proc: number, incarnation: number, now: number, closeAt: number, ctx: number, gen: number, kind: number): void {
     this.prune(now);
     if (this.count > this.mask) this.grow();
     const k = (this.head + this.count) & this.mask;
     this.proc[k] = proc;
     this.inc[k] = incarnation;
     this.lastUse[k] = now;
+    this.closeAt[k] = closeAt;
+    this.ctx[k] = ctx;
+    this.gen[k] = gen;
+    this.kind[k] = kind;
     this.count++;
   }
 
-  /** The most recently used connection still usable: its process, RACE, or NONE. */
+  /** The next connection in reuse order still open: its process, RACE, CLOSE_RACE, or NONE. */
   take(now: number): number {
     while (this.count > 0) {
-      this.count--;
-      const k = (this.head + this.count) & this.mask;
+      const k = this.remove();
       const verdict = this.judge(k, now);
       if (verdict === NONE) continue;
       if (verdict === RACE) this.races++;
+      else if (verdict === CLOSE_RACE) this.closeRaces++;
       else this.reuses++;
       return verdict;
     }
     return NONE;
+  }
+
+  /** Take the next entry out of the ring in reuse order; its (still readable) index. */
+  private remove(): number {
+    const mask = this.mask;
+    if (this.order === 'lifo') return (this.head + --this.count) & mask;
+    if (this.order === 'fifo') {
+      const k = this.head;
+      this.head = (k + 1) & mask;
+      this.count--;
+      return k;
+    }
+    // random: move the chosen entry to the tail (keeping the others in age order), pop it.
+    const j = Math.floor(this.random!() * this.count);
+    const last = this.count - 1;
+    if (j !== last) {
+      const k = (this.head + j) & mask;
+      const p = this.proc[k]!, i = this.inc[k]!, l = this.lastUse[k]!, c = this.closeAt[k]!, x = this.ctx[k]!, g = this.gen[k]!, d = this.kind[k]!;
+      for (let m = j; m < last; m++) {
+        const to = (this.head + m) & mask;
+        const from = (to + 1) & mask;
+        this.proc[to] = this.proc[from]!;
+        this.inc[to] = this.inc[from]!;
+        this.lastUse[to] = this.lastUse[from]!;
+        this.closeAt[to] = this.closeAt[from]!;
+        this.ctx[to] = this.ctx[from]!;
+        this.gen[to] = this.gen[from]!;
+        this.kind[to] = this.kind[from]!;
+      }
+      const t = (this.head + last) & mask;
+      this.proc[t] = p;
+      this.inc[t] = i;
+      this.lastUse[t] = l;
+      this.closeAt[t] = c;
+      this.ctx[t] = x;
+      this.gen[t] = g;
+      this.kind[t] = d;
+    }
+    return (this.head + --this.count) & mask;
   }
 
   /** Close everything (the target left service). */
@@ -71,18 +186,25 @@ export class KeepAlivePool {
     this.count = 0;
   }
 
-  private judge(k: number, now: number): number {
-    const last = this.lastUse[k]!;
-    if (now >= last + this.idleTimeout) return NONE; // the balancer closed it first
+  /** When the server closes entry k's connection (its process's death included). */
+  private serverClose(k: number): number {
+    let closeAt = this.closeAt[k]!;
+    if (closeAt < 0) closeAt = this.clock!.closeOf(this.ctx[k]!, this.gen[k]!);
     const proc = this.procs[this.proc[k]!]!;
     const inc = this.inc[k]!;
-    let closeAt = last + this.serverKeepAlive;
     if (inc !== proc.incarnation) {
       // The process has died since: it closed every connection then.
-      if (inc + 1 !== proc.incarnation) return NONE;
+      if (inc + 1 !== proc.incarnation) return -Infinity;
       if (proc.diedAt < closeAt) closeAt = proc.diedAt;
     }
+    return closeAt;
+  }
+
+  private judge(k: number, now: number): number {
+    if (now >= this.lastUse[k]! + this.idleTimeout) return NONE; // the balancer closed it first
+    const closeAt = this.serverClose(k);
     if (now >= closeAt + this.oneWay) return NONE; // the FIN has arrived: known closed
+    if (this.kind[k] === CLOSE_AFTER) return CLOSE_RACE;
     if (now >= closeAt - this.oneWay) return RACE;
     return this.proc[k]!;
   }
@@ -90,27 +212,39 @@ export class KeepAlivePool {
   /** Drop the oldest entries once they can no longer be used. */
   private prune(now: number): void {
     while (this.count > 0) {
-      const last = this.lastUse[this.head]!;
-      if (now < last + this.idleTimeout && now < last + this.serverKeepAlive + this.oneWay) break;
-      this.head = (this.head + 1) & this.mask;
+      const k = this.head;
+      if (now < this.lastUse[k]! + this.idleTimeout && now < this.serverClose(k) + this.oneWay) break;
+      this.head = (k + 1) & this.mask;
       this.count--;
     }
   }
 
   private grow(): void {
     const n = (this.mask + 1) * 2;
-    const p = new Float64Array(n);
+    const p = new Int32Array(n);
     const i = new Float64Array(n);
     const l = new Float64Array(n);
+    const c = new Float64Array(n);
+    const x = new Int32Array(n);
+    const g = new Float64Array(n);
+    const d = new Uint8Array(n);
     for (let j = 0; j < this.count; j++) {
       const k = (this.head + j) & this.mask;
       p[j] = this.proc[k]!;
       i[j] = this.inc[k]!;
       l[j] = this.lastUse[k]!;
+      c[j] = this.closeAt[k]!;
+      x[j] = this.ctx[k]!;
+      g[j] = this.gen[k]!;
+      d[j] = this.kind[k]!;
     }
     this.proc = p;
     this.inc = i;
     this.lastUse = l;
+    this.closeAt = c;
+    this.ctx = x;
+    this.gen = g;
+    this.kind = d;
     this.head = 0;
     this.mask = n - 1;
   }

@@ -32,7 +32,7 @@ import type { Container } from '../container.js';
 import { Cause, type KillReason } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import type { World } from '../world.js';
-import { honours } from './profiles.js';
+import { connectionFate, honours } from './profiles.js';
 import { ProcState, type WorkerProcess } from './worker-process.js';
 
 export class AppServer {
@@ -48,6 +48,15 @@ export class AppServer {
   private readonly jitter: Uniform;
   private readonly initialServed: Uniform;
   private readonly deltaHonoured: boolean;
+  /** Does a response leave a connection the server closes after it (uWSGI http-socket)? */
+  private readonly closeAfter: boolean;
+  /** uWSGI gevent: the greenlet switches to the hub after the response and closes when it runs again. */
+  private readonly hubClose: boolean;
+  /** Write time of each context's last response (hubClose only), for the close delay. */
+  private readonly wrote: Float64Array | null;
+  /** Close-after responses and the sum of their write-to-close delays, s (measured window). */
+  closeCount = 0;
+  closeDelaySum = 0;
   /** Recycles that ended in a clean exit / in a kill at the mercy deadline (measured window). */
   drains = 0;
   drainKills = 0;
@@ -74,6 +83,9 @@ export class AppServer {
     this.jitter = streams.stream('server/max-requests-jitter');
     this.initialServed = streams.stream('server/initial-served');
     this.deltaHonoured = this.uwsgi && honours('uwsgi', s.version, 'maxRequestsDelta', s.mode).ok;
+    this.closeAfter = connectionFate(s) === 'close-after';
+    this.hubClose = this.uwsgi && this.gevent;
+    this.wrote = this.hubClose ? new Float64Array(w.ctxReq.length) : null;
     this.accepted = new Float64Array(w.procs.length);
   }
 
@@ -270,26 +282,62 @@ export class AppServer {
     const table = w.table;
     const slot = w.ctxReq[ctx]!;
     const proc = w.procs[(ctx / w.concurrency) | 0]!;
-    const container = w.containers[proc.container]!;
-    const s = w.model.fleet.server;
     w.ctxReq[ctx] = -1;
     if (table.dbConn[slot]) {
       w.db.checkin(proc.id);
       table.dbConn[slot] = 0;
     }
     if (this.uwsgi) proc.served++;
-    // The connection stays open for reuse only if the balancer still waited for this response
-    // (after its timeout it closed the connection) and the worker is not about to recycle
-    // (gunicorn sets alive = False and force-closes the response that reaches max_requests).
-    const keepAlive =
-      cause === Cause.Ok &&
-      table.clientWaiting[slot] === 1 &&
-      table.user[slot] !== Origin.HealthCheck &&
-      proc.state === ProcState.Accepting &&
-      proc.served < proc.threshold;
+    const toBalancer = table.clientWaiting[slot] === 1 && table.user[slot] !== Origin.HealthCheck;
     w.balancer.answer(slot, cause);
-    if (keepAlive) w.balancer.keptAlive(proc.container, proc.id, proc.incarnation);
+    if (toBalancer) {
+      if (this.closeAfter) {
+        // uWSGI http-socket: HTTP/1.1, a Content-Length, no `Connection: close`; then the close.
+        w.balancer.closing(proc.container, proc.id, proc.incarnation, ctx);
+      } else if (cause === Cause.Ok && proc.state === ProcState.Accepting && proc.served < proc.threshold) {
+        // The connection stays open for reuse only if the balancer still waited for this response
+        // (after its timeout it closed the connection) and the worker is not about to recycle
+        // (gunicorn sets alive = False and force-closes the response that reaches max_requests).
+        w.balancer.keptAlive(proc.container, proc.id, proc.incarnation);
+      }
+    }
     table.serverDone(slot);
+    if (this.hubClose) {
+      // plugins/gevent/gevent.c py_uwsgi_gevent_request: after the last chunk the response
+      // subhandler returns UWSGI_AGAIN, the greenlet switches to the hub (GEVENT_SWITCH) and
+      // calls uwsgi_close_request only when the hub runs it again: the core stays in_request.
+      this.wrote![ctx] = w.sim.now;
+      proc.closing++;
+      w.runner.closeOnHub(ctx, proc);
+      return;
+    }
+    if (this.closeAfter) {
+      this.closeCount++;
+      this.closeDelaySum += w.model.fleet.server.closeLag;
+    }
+    this.release(proc, ctx);
+  }
+
+  /** uWSGI gevent: the hub ran the greenlet's uwsgi_close_request: the socket closes now. */
+  closedOnHub(ctx: number, proc: WorkerProcess): void {
+    const w = this.w;
+    const now = w.sim.now;
+    proc.closing--;
+    if (this.closeAfter) {
+      const lag = w.model.fleet.server.closeLag;
+      const closes = w.balancer.closes;
+      if (closes !== null) closes.at[ctx] = now + lag;
+      this.closeCount++;
+      this.closeDelaySum += now - this.wrote![ctx]! + lag;
+    }
+    this.release(proc, ctx);
+  }
+
+  /** The context has closed its request (uwsgi_close_request): free for the next one. */
+  private release(proc: WorkerProcess, ctx: number): void {
+    const w = this.w;
+    const container = w.containers[proc.container]!;
+    const s = w.model.fleet.server;
     proc.returnContext(ctx);
     w.metrics.busyContexts.add(w.sim.now, -1);
     proc.harakiriAt = Infinity;
@@ -457,6 +505,11 @@ export class AppServer {
       w.balancer.answer(slot, cause);
       table.serverDone(slot);
     }
+    // Contexts whose close was still waiting for the hub: the death closes their sockets.
+    if (proc.closing > 0) {
+      w.metrics.busyContexts.add(now, -proc.closing);
+      proc.closing = 0;
+    }
     w.db.processDied(proc.id);
     this.addRss(container, proc, -proc.rss);
     if (proc.state === ProcState.Accepting) this.leaveLive(proc);
@@ -613,5 +666,7 @@ export class AppServer {
     this.drains = 0;
     this.drainKills = 0;
     this.accepted.fill(0);
+    this.closeCount = 0;
+    this.closeDelaySum = 0;
   }
 }

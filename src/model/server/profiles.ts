@@ -17,10 +17,16 @@ const c = (value: number): DistSpec => ({ kind: 'const', value });
 export const DEFAULT_VERSION: Record<ServerKind, string> = { uwsgi: '2.0.15', gunicorn: '20.1.0' };
 
 /** The defaults of every server setting capsim models, for this kind, version and mode. */
-export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMode) {
+export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMode, socket: 'http-socket' | 'http11-socket' = 'http-socket') {
+  const connectionClose = { value: false, source: 'capsim default: no `Connection: close` header added (uWSGI add-header)' };
+  const closeLag = { value: 0.00005, source: 'capsim assumption: 50 µs from the last write of a response to the FIN of the close that follows it' };
   if (kind === 'uwsgi') {
     const v = `uWSGI ${version}`;
+    const http11 = socket === 'http11-socket';
     return {
+      socket: { value: 'http-socket' as const, source: `capsim default: ${v} --http-socket (the write-up's and the testbed's setup)` },
+      connectionClose,
+      closeLag,
       backlog: { value: 100, source: `${v} default listen (core/init.c)` },
       concurrency: {
         value: mode === 'gevent' ? 100 : 1,
@@ -32,7 +38,15 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
       minWorkerLifetime: { value: 10, source: `${v} default min-worker-lifetime (core/init.c: 10 s; the help text says 60)` },
       reloadMercy: { value: 60, source: `${v} default worker-reload-mercy` },
       harakiri: { value: 0, source: `${v} default harakiri (off)` },
-      keepAlive: { value: 0, source: `${v} http-socket closes the connection after each response` },
+      keepAlive: http11
+        ? {
+            value: mode === 'gevent' ? 30 : 4,
+            source:
+              mode === 'gevent'
+                ? `${v} http11-socket waits socket-timeout for the next request (proto/http.c uwsgi_proto_http11_accept); --gevent raises socket-timeout to 30 s (plugins/gevent/gevent.c)`
+                : `${v} http11-socket waits socket-timeout (default 4 s, core/init.c) for the next request (proto/http.c uwsgi_proto_http11_accept)`,
+          }
+        : { value: 0, source: `${v} http-socket closes the connection after each response` },
       masterCycle: { value: 1, source: `${v} master loop (check-interval 1 s): an exited worker is noticed on its next turn` },
       fork: { value: c(0.005), source: 'capsim assumption: fork of a preforked worker, a few ms' },
       appImport: { value: { kind: 'lognormal', mu: Math.log(1.5), sigma: Math.log(4 / 1.5) / 2.3263478740 } as DistSpec, source: 'capsim assumption: a Django app import, median 1.5 s, p99 4 s' },
@@ -54,6 +68,9 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
   }
   const v = `gunicorn ${version}`;
   return {
+    socket: { value: 'http-socket' as const, source: 'uWSGI only' },
+    connectionClose,
+    closeLag,
     backlog: { value: 2048, source: `${v} default backlog` },
     concurrency: {
       value: mode === 'gevent' ? 1000 : 1,
@@ -87,7 +104,7 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
 }
 
 /** Does this server version honour the setting? (A setting it ignores is a warning in explain.) */
-export function honours(kind: ServerKind, version: string, setting: 'maxRequestsDelta' | 'maxRequestsJitter' | 'minWorkerLifetime' | 'reloadOnRss' | 'evilReloadOnRss' | 'forkbombDelay' | 'keepAlive', mode: WorkerMode): { ok: boolean; why: string } {
+export function honours(kind: ServerKind, version: string, setting: 'maxRequestsDelta' | 'maxRequestsJitter' | 'minWorkerLifetime' | 'reloadOnRss' | 'evilReloadOnRss' | 'forkbombDelay' | 'keepAlive', mode: WorkerMode, socket: 'http-socket' | 'http11-socket' = 'http-socket'): { ok: boolean; why: string } {
   if (kind === 'uwsgi') {
     switch (setting) {
       case 'maxRequestsDelta':
@@ -97,6 +114,11 @@ export function honours(kind: ServerKind, version: string, setting: 'maxRequests
       case 'maxRequestsJitter':
         return { ok: false, why: 'max_requests_jitter is a gunicorn setting; uWSGI has max-requests-delta (>= 2.0.29)' };
       case 'keepAlive':
+        if (socket === 'http11-socket') {
+          return atLeast(version, '2.0.16')
+            ? { ok: true, why: '' }
+            : { ok: false, why: `uWSGI ${version} has no http11-socket (it arrived in 2.0.16); http-socket closes every connection after the response` };
+        }
         return { ok: false, why: `uWSGI ${version} http-socket closes every connection after the response (keep-alive needs the http router or http11-socket)` };
       default:
         return { ok: true, why: '' };
@@ -114,4 +136,23 @@ export function honours(kind: ServerKind, version: string, setting: 'maxRequests
     default:
       return { ok: false, why: `${setting} is a uWSGI setting; gunicorn ignores it` };
   }
+}
+
+/**
+ * What becomes of the connection after a response, as the balancer sees it:
+ *   keep-alive  — the server keeps it open for keepAlive seconds (gunicorn gevent/gthread,
+ *                 uWSGI http11-socket): reusable, with the keepalive-race at its idle close;
+ *   close-after — uWSGI 2.0 http-socket: HTTP/1.1 with a Content-Length and no
+ *                 `Connection: close`, then the worker closes the socket (proto/http.c,
+ *                 core/utils.c uwsgi_close_request): a keep-alive balancer takes it as reusable;
+ *   closed      — the response says `Connection: close` (gunicorn sync's resp.force_close(),
+ *                 gunicorn keepalive 0, uWSGI add-header): never reused.
+ */
+export type ConnectionFate = 'keep-alive' | 'close-after' | 'closed';
+
+export function connectionFate(s: { kind: ServerKind; version: string; mode: WorkerMode; keepAlive: number; socket: 'http-socket' | 'http11-socket'; connectionClose: boolean }): ConnectionFate {
+  if (s.connectionClose) return 'closed';
+  if (s.kind === 'gunicorn') return s.mode === 'sync' || s.keepAlive <= 0 ? 'closed' : 'keep-alive';
+  if (s.socket === 'http11-socket' && s.keepAlive > 0 && honours(s.kind, s.version, 'keepAlive', s.mode, s.socket).ok) return 'keep-alive';
+  return 'close-after';
 }

@@ -243,6 +243,21 @@ export class RequestRunner {
 
   // --- the hub ------------------------------------------------------------------------
 
+  /**
+   * uWSGI gevent: the greenlet wrote its response and switched to the hub; it closes the
+   * request when the hub runs it again, behind everything already waiting for the hub.
+   */
+  closeOnHub(ctx: number, proc: WorkerProcess): void {
+    if (proc.hubCtx < 0 && proc.hubQueue.length === 0) {
+      this.w.server.closedOnHub(ctx, proc);
+      return;
+    }
+    const k = ctx - proc.id * this.conc;
+    proc.wantKind[k] = HubWork.Close;
+    proc.wantWork[k] = 0;
+    proc.hubQueue.push(ctx);
+  }
+
   private hub(ctx: number, kind: HubWork, work: number): void {
     const proc = this.w.procs[(ctx / this.conc) | 0]!;
     if (proc.hubCtx < 0) this.hubStart(proc, ctx, kind, work);
@@ -275,14 +290,21 @@ export class RequestRunner {
     this.resume(ctx);
     // The context may have ended the request, and the process with it (killed, exited).
     if (proc.incarnation !== incarnation || proc.hubCtx >= 0) return;
-    if (proc.hubQueue.length > 0) {
+    while (proc.hubQueue.length > 0) {
       const next = proc.hubQueue.shift();
       const k = next - proc.id * this.conc;
-      this.hubStart(proc, next, proc.wantKind[k]!, proc.wantWork[k]!);
+      const kind = proc.wantKind[k]!;
+      if (kind === HubWork.Close) {
+        // A greenlet's close: no work; the hub goes on to the next at once.
+        this.w.server.closedOnHub(next, proc);
+        if (proc.incarnation !== incarnation || proc.hubCtx >= 0) return;
+        continue;
+      }
+      this.hubStart(proc, next, kind, proc.wantWork[k]!);
       // A switch point: the hub may take one new connection, whose greenlet queues behind.
       this.w.server.switchPoint(proc);
-    } else {
-      this.w.server.hubIdle(proc);
+      return;
     }
+    this.w.server.hubIdle(proc);
   }
 }

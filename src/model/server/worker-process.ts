@@ -25,6 +25,8 @@ export const enum HubWork {
   Cpu = 0,
   /** A C call that does not release the hub (mysqlclient under gevent): no CPU, no yield. */
   Block = 1,
+  /** uWSGI gevent: the greenlet's uwsgi_close_request after its response: no work, closes the socket. */
+  Close = 2,
 }
 
 export class WorkerProcess {
@@ -35,8 +37,10 @@ export class WorkerProcess {
   bornAt = F64_ZERO;
   /** When the previous incarnation died (closed all its connections). */
   diedAt = -Infinity;
-  /** Contexts serving a request. */
+  /** Contexts serving a request (or, uWSGI gevent, waiting for the hub to close its socket). */
   busy = 0;
+  /** Of those, contexts whose response is written and whose close waits for the hub. */
+  closing = 0;
   /** Requests counted towards max-requests: uWSGI counts them as they close, gunicorn as they start. */
   served = 0;
   /** gunicorn: reached max_requests (alive = False), not yet noticed by the worker's loop. */
@@ -99,6 +103,7 @@ export class WorkerProcess {
     for (let k = 0; k < this.concurrency; k++) this.freeCtx[k] = this.ctx(this.concurrency - 1 - k);
     this.freeTop = this.concurrency;
     this.busy = 0;
+    this.closing = 0;
     this.hubCtx = -1;
     this.hubQueue.clear();
     this.pending.clear();

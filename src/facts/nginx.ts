@@ -1,0 +1,34 @@
+// nginx (open source, 1.22) as a reverse proxy in front of the app servers: every default capsim
+// uses, with the file and function of nginx 1.22.1 it comes from (github.com/nginx/nginx, tag
+// release-1.22.1). The scenario defaults and the model read them from here. Pure data.
+
+export const NGINX_VERSION = '1.22.1';
+
+const src = (where: string) => `nginx ${NGINX_VERSION} ${where}`;
+
+export const NGINX = {
+  keepAlive: {
+    value: false,
+    source: src(
+      'without the upstream `keepalive` directive (modules/ngx_http_upstream_keepalive_module.c) the proxy sends HTTP/1.0 and `Connection: close` ' +
+        '(modules/ngx_http_proxy_module.c: proxy_http_version 1.0, ngx_http_proxy_create_request): no connection is reused',
+    ),
+  },
+  routing: { value: 'round-robin' as const, source: src('src/http/ngx_http_upstream_round_robin.c ngx_http_upstream_get_peer: (smooth weighted) round robin') },
+  /** proxy_read_timeout: no response within it -> 504. */
+  readTimeout: { value: 60, source: src('modules/ngx_http_proxy_module.c: proxy_read_timeout default 60 s (504 "upstream timed out")') },
+  connectTimeout: { value: 60, source: src('modules/ngx_http_proxy_module.c: proxy_connect_timeout default 60 s') },
+  nextUpstream: {
+    value: ['error', 'timeout'] as ('error' | 'timeout')[],
+    source: src('modules/ngx_http_proxy_module.c: proxy_next_upstream default "error timeout"; src/http/ngx_http_upstream.c ngx_http_upstream_next'),
+  },
+  nextUpstreamTries: {
+    value: 0,
+    source: src('proxy_next_upstream_tries default 0 (unlimited): tries = the number of servers (ngx_http_upstream_round_robin.c ngx_http_upstream_init_round_robin_peer)'),
+  },
+  maxFails: { value: 1, source: src('src/http/ngx_http_upstream.c ngx_http_upstream_server: max_fails = 1') },
+  failTimeout: { value: 10, source: src('src/http/ngx_http_upstream.c ngx_http_upstream_server: fail_timeout = 10 s') },
+  healthChecks: { value: false, source: 'open-source nginx has no active health checks (health_check is NGINX Plus only); passive max_fails/fail_timeout only' },
+  surgeQueue: { value: 0, source: 'nginx has no surge queue: a request waits for its upstream connect' },
+  failOpen: { value: false, source: src('ngx_http_upstream_round_robin.c: with every server failed, get_peer returns NGX_BUSY: 502 "no live upstreams"') },
+};

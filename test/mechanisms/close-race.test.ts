@@ -1,0 +1,148 @@
+// The balancer's connections to targets: the close race (uWSGI http-socket closes after every
+// response without `Connection: close`), its window by worker mode, what prevents it, and the
+// reuse order of idle connections (balancer.reuse).
+//
+// Window: a response leaves at T; the balancer takes the connection as reusable at once; the
+// server closes it at T + closeLag (sync, threads) or when the gevent hub runs the greenlet's
+// close; the FIN reaches the balancer one-way delay (rtt/2 = 0.25 ms) later. A request the
+// balancer sends on it before then meets the close: close-race (ALB 502, Classic ELB 504).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { base, burst, failures, merge, run, type Tree } from './harness.js';
+
+// ---- sync: one user, 1 worker, 10 ms per request, think `think`.
+// Window after a response at T: [T, T + 50 µs + 250 µs) = 0.3 ms.
+// think 0.2 ms (inside): requests s_k = 0.0002 + 0.0104·k get new connections and succeed (end
+// s_k + 10 ms); each response's connection is taken 0.2 ms later by the next request: a race,
+// answered at once; the request after that (another 0.2 ms) finds the pool empty. In 51.9 ms:
+// ok at s_0..s_4 (s_4 ends 51.8 ms), races at s_k + 10.2 ms for k = 0..3 (the 5th at 52 ms is
+// outside): 5 ok, 4 close-race, 9 arrivals.
+const syncModel = (think: string, server: Tree = {}, balancer: Tree = { kind: 'alb' }): Tree =>
+  base({
+    simulation: { duration: '51.9ms' },
+    traffic: { users: { count: 1, think: `const(${think})` }, phases: [{ wait: 'const(10ms)' }] },
+    balancer,
+    fleet: { server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 1, ...server } },
+  });
+
+test('close race, sync: a request 0.2 ms after a response takes the connection uWSGI is closing: 502 close-race', () => {
+  const x = run(syncModel('0.2ms'));
+  assert.equal(x.r.arrivals, 9);
+  assert.deepEqual(failures(x), { 'close-race': 4 });
+  assert.equal(x.status['502'], 4);
+  assert.equal(x.cause.ok, 5);
+  assert.equal(x.r.mechanisms.closeRaces, 4);
+  assert.equal(x.r.mechanisms.keepaliveReuses, 0, 'never a safe reuse');
+  assert.ok(Math.abs(x.r.mechanisms.closeDelayMeanMs - 0.05) < 1e-9, `close delay ${x.r.mechanisms.closeDelayMeanMs}`);
+});
+
+test('close race, sync: Classic ELB lists a target closing the connection under 504 (Cause 2)', () => {
+  const x = run(syncModel('0.2ms', {}, { kind: 'elb' }));
+  assert.deepEqual(failures(x), { 'close-race': 4 });
+  assert.equal(x.status['504'], 4);
+  assert.equal(x.status['502'], 0);
+});
+
+test('close race, sync, window edge: 0.4 ms after the response the FIN has arrived: new connections, no race', () => {
+  const x = run(syncModel('0.4ms'));
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.r.mechanisms.closeRaces, 0);
+  // A longer closeLag (1 ms: window 1.25 ms) puts 0.4 ms back inside.
+  assert.deepEqual(failures(run(syncModel('0.4ms', { closeLag: '1ms' }))), { 'close-race': 4 });
+});
+
+test('close race, negatives: Connection: close, gunicorn sync, balancer.keepAlive false, nginx without keepalive', () => {
+  for (const [what, model] of [
+    ['connectionClose', syncModel('0.2ms', { connectionClose: true })],
+    ['gunicorn sync', syncModel('0.2ms', { kind: 'gunicorn', version: '20.1.0', mode: 'sync' })],
+    ['balancer.keepAlive false', syncModel('0.2ms', {}, { kind: 'alb', keepAlive: false })],
+    ['nginx default', syncModel('0.2ms', {}, { kind: 'nginx' })],
+  ] as [string, Tree][]) {
+    const x = run(model);
+    assert.deepEqual(failures(x), {}, what);
+    assert.equal(x.r.mechanisms.closeRaces, 0, what);
+    assert.equal(x.cause.ok, x.r.finished, what);
+  }
+});
+
+// ---- gevent: the close waits for the hub.
+// uWSGI gevent, 1 worker, mysqlclient (a query holds the hub), no driver CPU, no connect time;
+// each request: a 50 ms query, then 10 ms of waiting. A burst of 3 at 10 s over 120 ms:
+//   R1 10.000: query 10.000-10.050 (hub held), wait to 10.060, response at 10.060.
+//   R2 10.040: the hub is held: R2 waits in the accept queue; accepted at 10.050 when R1's query
+//      ends; its query holds the hub 10.050-10.100.
+//   R1's close (GEVENT_SWITCH, then uwsgi_close_request) waits for the hub: 10.100 (+50 µs).
+//   R3 10.080: the balancer reuses R1's connection, still open: close-race.
+//   R2 responds at 10.110 with the hub free: its close is immediate.
+// Close delays: 40.05 ms and 0.05 ms: mean 20.05 ms.
+const geventModel = (size: number, over: string, db: Tree = {}): Tree =>
+  base({
+    simulation: { duration: '11s' },
+    traffic: { ...burst(size, 10, over), phases: [{ db: 'const(50ms)' }, { wait: 'const(10ms)' }] },
+    balancer: { kind: 'alb' },
+    fleet: {
+      server: { kind: 'uwsgi', version: '2.0.15', mode: 'gevent', workers: 1, concurrency: 10 },
+      db: { driver: 'mysqlclient', driverCpu: 'const(0s)', connect: 'const(0s)', ...db },
+    },
+  });
+
+test('close race, gevent: a blocking mysqlclient query on the hub holds the close of another greenlet: 502 close-race', () => {
+  const x = run(geventModel(3, '120ms'));
+  assert.equal(x.r.arrivals, 3);
+  assert.deepEqual(failures(x), { 'close-race': 1 });
+  assert.equal(x.status['502'], 1);
+  assert.equal(x.cause.ok, 2);
+  assert.ok(Math.abs(x.r.mechanisms.closeDelayMeanMs - 20.05) < 1e-6, `close delay ${x.r.mechanisms.closeDelayMeanMs}`);
+});
+
+test('close race, gevent, negatives: nothing holds the hub (no second request; pymysql yields): the close is immediate', () => {
+  // Without R2: R1 closes at 10.060; R2' at 10.080 (burst of 2 over 160 ms) finds it closed.
+  const alone = run(geventModel(2, '160ms'));
+  assert.deepEqual(failures(alone), {});
+  assert.ok(Math.abs(alone.r.mechanisms.closeDelayMeanMs - 0.05) < 1e-6);
+  // PyMySQL yields during its query: R2 is accepted at 10.040, the hub is free at 10.060.
+  const pymysql = run(geventModel(3, '120ms', { driver: 'pymysql' }));
+  assert.deepEqual(failures(pymysql), {});
+  // Connection: close: nothing is pooled, whatever the hub does.
+  const closed = run(merge(geventModel(3, '120ms'), { fleet: { server: { connectionClose: true } } }));
+  assert.deepEqual(failures(closed), {});
+});
+
+test('http11-socket keeps the connection alive (socket-timeout 4 s): safe reuse, no close race; before 2.0.16 it is refused', () => {
+  const x = run(syncModel('0.2ms', { version: '2.0.16', socket: 'http11-socket' }));
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.r.mechanisms.keepaliveReuses, x.r.arrivals - 1);
+  assert.equal(x.model.fleet.server.keepAlive, 4);
+  assert.throws(() => run(syncModel('0.2ms', { socket: 'http11-socket' })), /2\.0\.16/);
+});
+
+// ---- reuse order. ALB, gunicorn gevent (keepalive 2 s), one user (think 0.995 s, 10 ms per
+// request: u_k = 0.995 + 1.005·k, responses at u_k + 10 ms) and one extra request at 5.020 s
+// (a burst of 1), while u_4 (5.015) is in flight: it opens a second connection.
+//   pool after: Y (u_4's, idle at 5.025, closes 7.025), X (the extra's, 5.030, closes 7.030).
+//   fifo (oldest first): u_5 6.020 takes Y -> Z (6.030); u_6 7.025 takes X (5 ms before its close)
+//     -> W (7.035); u_7 8.030 takes Z exactly at its close (6.030 + 2 s): keepalive-race.
+//     u_8 9.025 takes W (safe). 10 arrivals: 9 ok, 1 keepalive-race.
+//   lifo (most recently idle first): each request takes the connection of the one before; the
+//     other idles out unused: no race.
+const orderModel = (reuse: string): Tree =>
+  base({
+    simulation: { duration: '9.5s' },
+    traffic: { users: { count: 1, think: 'const(0.995s)' }, bursts: { every: 'const(5.02s)', size: 1, over: '0s' }, phases: [{ wait: 'const(10ms)' }] },
+    balancer: { kind: 'alb', reuse },
+    fleet: { server: { kind: 'gunicorn', version: '20.1.0', mode: 'gevent', workers: 1 } },
+  });
+
+test('reuse order: fifo takes the oldest idle connection, which races at its keep-alive expiry; lifo does not', () => {
+  const fifo = run(orderModel('fifo'));
+  assert.equal(fifo.r.arrivals, 10);
+  assert.deepEqual(failures(fifo), { 'keepalive-race': 1 });
+  assert.equal(fifo.r.mechanisms.keepaliveRaces, 1);
+  const lifo = run(orderModel('lifo'));
+  assert.equal(lifo.r.arrivals, 10);
+  assert.deepEqual(failures(lifo), {});
+  assert.equal(lifo.r.mechanisms.keepaliveReuses, 8, 'u_1..u_8 reuse');
+  // random: its own stream; every arrival still ends once.
+  const random = run(orderModel('random'));
+  assert.equal(random.r.finished, random.r.arrivals);
+});
