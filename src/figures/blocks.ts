@@ -83,7 +83,19 @@ export function mdTable(rows: string[][]): string {
 }
 
 /** The incident's assumptions, one at a time, on model 01 (and the worker counts of step 2). */
-export const SENSITIVITY: { what: string; sets: string[] }[] = [];
+const R = 'simulation.replications=5';
+export const SENSITIVITY: { what: string; sets: string[] }[] = [
+  { what: 'none (model 01 as it is)', sets: [R] },
+  { what: 'uWSGI `add-header = Connection: close` (connectionClose: true)', sets: [R, 'fleet.server.connectionClose=true'] },
+  { what: 'a balancer that never reuses target connections (balancer.keepAlive: false)', sets: [R, 'balancer.keepAlive=false'] },
+  { what: 'the ALB reuses the longest-idle connection (balancer.reuse: fifo)', sets: [R, 'balancer.reuse=fifo'] },
+  { what: 'uWSGI closes 10 µs after its last write instead of 50 µs (fleet.server.closeLag)', sets: [R, 'fleet.server.closeLag=10us'] },
+  { what: 'uWSGI closes 200 µs after its last write (fleet.server.closeLag)', sets: [R, 'fleet.server.closeLag=200us'] },
+  { what: '8 workers per task', sets: [R, 'fleet.server.workers=8'] },
+  { what: 'tasks of 1 vCPU / 2 GiB', sets: [R, 'fleet.vcpu=1', 'fleet.memory=2GiB'] },
+  { what: 'each request in flight holds 32 MiB (memory.perInFlight)', sets: [R, 'fleet.server.memory.perInFlight=32MiB'] },
+  { what: '0.1% of queries take 1-3 s', sets: [R, 'traffic.endpoints.0.phases.1.db=mix(0.999: lognormal(mean=4ms, sd=4ms), 0.001: uniform(1s, 3s))'] },
+];
 
 const sensitivityTable: FigureBlock = {
   id: 'sensitivity-table',

@@ -2,21 +2,22 @@
 // response without `Connection: close`), its window by worker mode, what prevents it, and the
 // reuse order of idle connections (balancer.reuse).
 //
-// Window: a response leaves at T; the balancer takes the connection as reusable at once; the
-// server closes it at T + closeLag (sync, threads) or when the gevent hub runs the greenlet's
-// close; the FIN reaches the balancer one-way delay (rtt/2 = 0.25 ms) later. A request the
-// balancer sends on it before then meets the close: close-race (ALB 502, Classic ELB 504).
+// Window: a response leaves at T; the server closes the connection at T + closeLag (sync,
+// threads) or when the gevent hub runs the greenlet's close. Response and FIN cross the same
+// one-way delay, so the balancer holds the connection, believing it reusable, for exactly that
+// gap: [T, T + closeLag) in capsim's time (which hands the balancer a response as it leaves). A
+// request it sends on it then meets the close: close-race (ALB 502, Classic ELB 504).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { base, burst, failures, merge, run, type Tree } from './harness.js';
 
 // ---- sync: one user, 1 worker, 10 ms per request, think `think`.
-// Window after a response at T: [T, T + 50 µs + 250 µs) = 0.3 ms.
-// think 0.2 ms (inside): requests s_k = 0.0002 + 0.0104·k get new connections and succeed (end
-// s_k + 10 ms); each response's connection is taken 0.2 ms later by the next request: a race,
-// answered at once; the request after that (another 0.2 ms) finds the pool empty. In 51.9 ms:
-// ok at s_0..s_4 (s_4 ends 51.8 ms), races at s_k + 10.2 ms for k = 0..3 (the 5th at 52 ms is
-// outside): 5 ok, 4 close-race, 9 arrivals.
+// Window after a response at T: [T, T + 50 µs).
+// think 20 µs (inside): s_0 = 0.02 ms opens a connection and succeeds (ends 10.02 ms); the next
+// request (10.04 ms) takes that connection while uWSGI is closing it: a race, answered at once;
+// the one after (10.06 ms) finds the pool empty, opens a new connection, succeeds (20.06 ms); and
+// so on: ok at 0.02, 10.06, 20.10, 30.14, 40.18 ms, races at 10.04, 20.08, 30.12, 40.16, 50.20 ms,
+// and the request of 50.22 ms still running at 51.9 ms: 11 arrivals, 5 ok, 5 close-race.
 const syncModel = (think: string, server: Tree = {}, balancer: Tree = { kind: 'alb' }): Tree =>
   base({
     simulation: { duration: '51.9ms' },
@@ -25,38 +26,38 @@ const syncModel = (think: string, server: Tree = {}, balancer: Tree = { kind: 'a
     fleet: { server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 1, ...server } },
   });
 
-test('close race, sync: a request 0.2 ms after a response takes the connection uWSGI is closing: 502 close-race', () => {
-  const x = run(syncModel('0.2ms'));
-  assert.equal(x.r.arrivals, 9);
-  assert.deepEqual(failures(x), { 'close-race': 4 });
-  assert.equal(x.status['502'], 4);
+test('close race, sync: a request 20 µs after a response takes the connection uWSGI is closing: 502 close-race', () => {
+  const x = run(syncModel('0.02ms'));
+  assert.equal(x.r.arrivals, 11);
+  assert.deepEqual(failures(x), { 'close-race': 5 });
+  assert.equal(x.status['502'], 5);
   assert.equal(x.cause.ok, 5);
-  assert.equal(x.r.mechanisms.closeRaces, 4);
+  assert.equal(x.r.mechanisms.closeRaces, 5);
   assert.equal(x.r.mechanisms.keepaliveReuses, 0, 'never a safe reuse');
   assert.ok(Math.abs(x.r.mechanisms.closeDelayMeanMs - 0.05) < 1e-9, `close delay ${x.r.mechanisms.closeDelayMeanMs}`);
 });
 
 test('close race, sync: Classic ELB lists a target closing the connection under 504 (Cause 2)', () => {
-  const x = run(syncModel('0.2ms', {}, { kind: 'elb' }));
-  assert.deepEqual(failures(x), { 'close-race': 4 });
-  assert.equal(x.status['504'], 4);
+  const x = run(syncModel('0.02ms', {}, { kind: 'elb' }));
+  assert.deepEqual(failures(x), { 'close-race': 5 });
+  assert.equal(x.status['504'], 5);
   assert.equal(x.status['502'], 0);
 });
 
-test('close race, sync, window edge: 0.4 ms after the response the FIN has arrived: new connections, no race', () => {
-  const x = run(syncModel('0.4ms'));
+test('close race, sync, window edge: 60 µs after the response the FIN has arrived: new connections, no race', () => {
+  const x = run(syncModel('0.06ms'));
   assert.deepEqual(failures(x), {});
   assert.equal(x.r.mechanisms.closeRaces, 0);
-  // A longer closeLag (1 ms: window 1.25 ms) puts 0.4 ms back inside.
-  assert.deepEqual(failures(run(syncModel('0.4ms', { closeLag: '1ms' }))), { 'close-race': 4 });
+  // A longer closeLag (1 ms) puts 60 µs back inside the window.
+  assert.deepEqual(failures(run(syncModel('0.06ms', { closeLag: '1ms' }))), { 'close-race': 5 });
 });
 
 test('close race, negatives: Connection: close, gunicorn sync, balancer.keepAlive false, nginx without keepalive', () => {
   for (const [what, model] of [
-    ['connectionClose', syncModel('0.2ms', { connectionClose: true })],
-    ['gunicorn sync', syncModel('0.2ms', { kind: 'gunicorn', version: '20.1.0', mode: 'sync' })],
-    ['balancer.keepAlive false', syncModel('0.2ms', {}, { kind: 'alb', keepAlive: false })],
-    ['nginx default', syncModel('0.2ms', {}, { kind: 'nginx' })],
+    ['connectionClose', syncModel('0.02ms', { connectionClose: true })],
+    ['gunicorn sync', syncModel('0.02ms', { kind: 'gunicorn', version: '20.1.0', mode: 'sync' })],
+    ['balancer.keepAlive false', syncModel('0.02ms', {}, { kind: 'alb', keepAlive: false })],
+    ['nginx default', syncModel('0.02ms', {}, { kind: 'nginx' })],
   ] as [string, Tree][]) {
     const x = run(model);
     assert.deepEqual(failures(x), {}, what);

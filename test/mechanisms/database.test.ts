@@ -123,10 +123,14 @@ test('mysqlclient under gevent: queries handed to the CPU with their next burst 
   const models = ['01-uwsgi-2-workers.yaml', '03-sqlalchemy-pool.yaml'].map((f) =>
     loadModelFile(new URL(`../../../models/incident/${f}`, import.meta.url).pathname, [
       // Busy containers (bursts share the CPU while queries end), frequent recycles and a short
-      // mercy (processes killed during queries and bursts), a timeline that reads the CPUs.
+      // mercy, harakiri 1 s against 1% of queries holding the hub 1-3 s (processes killed during
+      // queries and bursts), a timeline that reads the CPUs.
       'fleet.containers=3',
+      'fleet.vcpu=1',
       'fleet.server.maxRequests=400',
       'fleet.server.reloadMercy=200ms',
+      'fleet.server.harakiri=1s',
+      'traffic.endpoints.0.phases.1.db=mix(0.99: lognormal(mean=4ms, sd=4ms), 0.01: uniform(1s, 3s))',
       'simulation.duration=4m',
       'simulation.warmup=1m',
     ]),
@@ -142,7 +146,7 @@ test('mysqlclient under gevent: queries handed to the CPU with their next burst 
   for (const model of models) {
     const folded = once(model, true);
     const evented = once(model, false);
-    assert.ok(folded.events < evented.events * 0.9, `fewer events: ${folded.events} vs ${evented.events}`);
+    assert.ok(folded.events < evented.events * 0.95, `fewer events: ${folded.events} vs ${evented.events}`);
     assert.ok(folded.sigkills.reduce((a, b) => a + b, 0) + folded.mercyExits > 0, 'processes die mid-request');
     assert.deepEqual({ ...folded, events: 0 }, { ...evented, events: 0 });
   }

@@ -10,8 +10,9 @@
 //   close-after — the server closes it right after the response although the response did not
 //     say so (uWSGI 2.0 http-socket). Its close time is known at once (sync, threads: the write
 //     plus closeLag), or only when the gevent hub runs the greenlet's close (closeAt < 0: read
-//     from the CloseClock of its context). Any request sent on it before the FIN reaches the
-//     balancer (close + d) meets the close: 502 close-race. It is never safe to reuse.
+//     from the CloseClock of its context). Any request sent on it between the response's arrival
+//     and the FIN's (a window as long as the close's delay after the write, both crossing the
+//     same one-way delay) meets the close: 502 close-race. It is never safe to reuse.
 // A process's death closes all its connections (incarnation). The balancer closes idle
 // connections itself after its idle timeout, with no race.
 //
@@ -203,8 +204,12 @@ export class KeepAlivePool {
   private judge(k: number, now: number): number {
     if (now >= this.lastUse[k]! + this.idleTimeout) return NONE; // the balancer closed it first
     const closeAt = this.serverClose(k);
+    // close-after: the response and the FIN that follows it g later both travel the one-way
+    // delay d, so the balancer holds the connection for exactly g (from the response's arrival,
+    // which is when capsim hands it the response, to the FIN's); every request it sends then
+    // meets the close (after it, or unread in the socket when uWSGI closes it: RST).
+    if (this.kind[k] === CLOSE_AFTER) return now >= closeAt ? NONE : CLOSE_RACE;
     if (now >= closeAt + this.oneWay) return NONE; // the FIN has arrived: known closed
-    if (this.kind[k] === CLOSE_AFTER) return CLOSE_RACE;
     if (now >= closeAt - this.oneWay) return RACE;
     return this.proc[k]!;
   }
