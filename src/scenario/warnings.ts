@@ -1,7 +1,7 @@
 // One-line warnings about a resolved model: settings the named server version ignores, and
 // settings that contradict each other in ways that cost requests. Not errors: the real software
 // starts with these settings, so capsim simulates them as they are. Pure: no Node-only imports.
-import { honours } from '../model/server/profiles.js';
+import { connectionFate, honours } from '../model/server/profiles.js';
 import { formatDuration, formatSize } from './format.js';
 import type { Model, ServerKind } from './model-types.js';
 import { userSet, type Provenance } from './provenance.js';
@@ -46,9 +46,26 @@ export function modelWarnings(model: Model, provenance?: Provenance): string[] {
       out.push(`${who} ignores ${key} (${option} is a uWSGI setting)`);
     }
   }
-  const keepAliveHonoured = honours(s.kind, s.version, 'keepAlive', s.mode);
+  const keepAliveHonoured = honours(s.kind, s.version, 'keepAlive', s.mode, s.socket);
   if (s.keepAlive > 0 && !keepAliveHonoured.ok) {
     out.push(`${who} ignores keepAlive ${formatDuration(s.keepAlive)} in ${s.mode} mode (${keepAliveHonoured.why}): every connection is closed after its response`);
+  }
+
+  // ---- the balancer's connections
+  const fate = connectionFate(s);
+  if (balancer.keepAlive && fate === 'close-after') {
+    out.push(
+      `${who} ${s.socket} answers HTTP/1.1 without \`Connection: close\` and closes the connection after every response; ` +
+        `the ${balancer.kind === 'elb' ? 'Classic ELB' : balancer.kind === 'alb' ? 'ALB' : 'nginx (keepalive)'} keeps it as reusable: a request sent on it before the FIN arrives meets the close: ` +
+        `${balancer.kind === 'elb' ? '504' : '502'} close-race${s.mode === 'gevent' ? ' (in gevent mode the close waits for the hub, longer while a mysqlclient query holds it)' : ''}; ` +
+        'set fleet.server.connectionClose (add-header = Connection: close) or socket http11-socket',
+    );
+  }
+  if (balancer.kind === 'nginx' && !balancer.keepAlive && provenance !== undefined && userSet(provenance, 'balancer.reuse')) {
+    out.push('balancer.reuse is set but nginx without upstream keepalive (balancer.keepAlive false) never reuses a connection');
+  }
+  if (balancer.kind === 'nginx' && balancer.healthCheck.enabled) {
+    out.push('balancer.healthCheck.enabled with kind nginx: open-source nginx has no active health checks (NGINX Plus only); capsim runs them anyway');
   }
 
   // ---- contradictions

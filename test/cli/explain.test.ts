@@ -34,6 +34,7 @@ fleet:
     workers: 2
     maxRequests: 5000
     maxRequestsDelta: 50
+    connectionClose: true
 `,
 );
 
