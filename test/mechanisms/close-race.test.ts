@@ -23,7 +23,7 @@ const syncModel = (think: string, server: Tree = {}, balancer: Tree = { kind: 'a
     simulation: { duration: '51.9ms' },
     traffic: { users: { count: 1, think: `const(${think})` }, phases: [{ wait: 'const(10ms)' }] },
     balancer,
-    fleet: { server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 1, ...server } },
+    fleet: { server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 1, closeLag: '50us', ...server } },
   });
 
 test('close race, sync: a request 20 µs after a response takes the connection uWSGI is closing: 502 close-race', () => {
@@ -82,7 +82,7 @@ const geventModel = (size: number, over: string, db: Tree = {}): Tree =>
     traffic: { ...burst(size, 10, over), phases: [{ db: 'const(50ms)' }, { wait: 'const(10ms)' }] },
     balancer: { kind: 'alb' },
     fleet: {
-      server: { kind: 'uwsgi', version: '2.0.15', mode: 'gevent', workers: 1, concurrency: 10 },
+      server: { kind: 'uwsgi', version: '2.0.15', mode: 'gevent', workers: 1, concurrency: 10, closeLag: '50us' },
       db: { driver: 'mysqlclient', driverCpu: 'const(0s)', connect: 'const(0s)', ...db },
     },
   });

@@ -72,7 +72,7 @@ test('every key of the full model parses to its value', () => {
     keepAlive: 0,
     socket: 'http-socket',
     connectionClose: false,
-    closeLag: 0.00005,
+    closeLag: 0.00012,
     masterCycle: 0.5,
     fork: { kind: 'uniform', min: 0.001, max: 0.003 },
     preload: false,

@@ -35,7 +35,7 @@ const uwsgiDefaults = {
   keepAlive: 0,
   socket: 'http-socket' as const,
   connectionClose: false,
-  closeLag: 0.00005,
+  closeLag: 0.00012,
   masterCycle: 1,
   fork: { kind: 'const', value: 0.005 },
   appImport: { kind: 'lognormal', mu: Math.log(1.5), sigma: Math.log(4 / 1.5) / 2.326347874 },
