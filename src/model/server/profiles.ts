@@ -1,6 +1,6 @@
 // What each app server does by default and which settings its version honours: the one place
 // for version-dependent behaviour. Every default cites where it comes from (see
-// ../shared/research/domain-facts.md for the source lines); `capsim explain` prints these.
+// docs/model.md for the source files and functions); `capsim explain` prints these.
 import type { DistSpec } from '../../kernel/distribution-spec.js';
 import type { ServerKind, WorkerMode } from '../../scenario/model-types.js';
 import { atLeast } from './version.js';
