@@ -11,7 +11,7 @@
 //   mercy 5 s   -> deadline 65 s: all done by 63 s (exit 20 ms later): no kill, no 502.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, burst, failures, near, run, type Tree } from './harness.js';
+import { base, burst, failures, near, NO_BASE_RATE, run, type Tree } from './harness.js';
 
 const model = (mercy: string, extra: Tree = {}): Tree =>
   base({
@@ -142,4 +142,32 @@ test('uWSGI threads: NO MERCY is a real SIGKILL; every close during the drain pu
   assert.equal(killed.kills['no-mercy'], 1);
   assert.equal(killed.r.mercyExits, 0);
   assert.equal(killed.status['502'], 2);
+});
+
+test('uWSGI gevent counts a request when its hub runs the close, not when the response is written', () => {
+  // One gevent worker, mysqlclient, maxRequests 1, respawn 1 s, exit 20 ms; each request: a
+  // 50 ms query (holds the hub), then 10 ms of waiting. A 10.000 s: query to 10.050, response at
+  // 10.060. B 10.040: waits for the hub, accepted at 10.050, query 10.050-10.100. A's close waits
+  // for the hub: 10.100 — the recycle begins then (at the write it would be 10.060). B's response
+  // at 10.110 closes at once; the 1 s polling exits at 11.100 (+20 ms), the new worker accepts at
+  // 12.120. C 10.080 waits in the accept queue for it: served 12.120-12.180, latency 2.100 s
+  // (2.060 s if counted at the write). Connection: close, so C does not race A's closing socket.
+  const x = run(
+    base({
+      simulation: { duration: '20s' },
+      traffic: {
+        rate: NO_BASE_RATE,
+        bursts: { every: 'const(10s)', size: 3, over: '120ms' },
+        endpoints: [{ name: 'q', weight: 1, phases: [{ db: 'const(50ms)' }, { wait: 'const(10ms)' }] }],
+      },
+      balancer: { kind: 'alb' },
+      fleet: {
+        server: { kind: 'uwsgi', version: '2.0.15', mode: 'gevent', workers: 1, concurrency: 10, maxRequests: 1, minWorkerLifetime: '0s', connectionClose: true, respawn: 'const(1s)', exitDelay: 'const(20ms)' },
+        db: { driver: 'mysqlclient', driverCpu: 'const(0s)', connect: 'const(0s)' },
+      },
+    }),
+  );
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.cause.ok, 3);
+  near(x.r.latencyMs.max, 2100, 1e-6, 'C waits for the respawn after a recycle counted at the close');
 });

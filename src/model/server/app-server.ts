@@ -287,14 +287,13 @@ export class AppServer {
       w.db.checkin(proc.id);
       table.dbConn[slot] = 0;
     }
-    if (this.uwsgi) proc.served++;
     const toBalancer = table.clientWaiting[slot] === 1 && table.user[slot] !== Origin.HealthCheck;
     w.balancer.answer(slot, cause);
     if (toBalancer) {
       if (this.closeAfter) {
         // uWSGI http-socket: HTTP/1.1, a Content-Length, no `Connection: close`; then the close.
         w.balancer.closing(proc.container, proc.id, proc.incarnation, ctx);
-      } else if (cause === Cause.Ok && proc.state === ProcState.Accepting && proc.served < proc.threshold) {
+      } else if (cause === Cause.Ok && proc.state === ProcState.Accepting && proc.served + (this.uwsgi ? 1 : 0) < proc.threshold) {
         // The connection stays open for reuse only if the balancer still waited for this response
         // (after its timeout it closed the connection) and the worker is not about to recycle
         // (gunicorn sets alive = False and force-closes the response that reaches max_requests).
@@ -338,6 +337,9 @@ export class AppServer {
     const w = this.w;
     const container = w.containers[proc.container]!;
     const s = w.model.fleet.server;
+    // uWSGI counts the request here, in uwsgi_close_request (delta_requests++): under gevent that
+    // is when the hub runs the greenlet's close, not when its response was written.
+    if (this.uwsgi) proc.served++;
     proc.returnContext(ctx);
     w.metrics.busyContexts.add(w.sim.now, -1);
     proc.harakiriAt = Infinity;
