@@ -42,6 +42,8 @@ test('every key of the full model parses to its value', () => {
     failTimeout: 10,
     surgeQueue: 0,
     rtt: 0.001,
+    sendDelay: 0.002,
+    synRetransmit: 'linux',
     healthCheck: { enabled: true, interval: 10, timeout: 2, unhealthyThreshold: 3, healthyThreshold: 2, work: { kind: 'exp', mean: 0.003 } },
     failOpen: false,
   });
@@ -73,6 +75,7 @@ test('every key of the full model parses to its value', () => {
     socket: 'http-socket',
     connectionClose: false,
     closeLag: 0.00012,
+    deferAccept: false,
     masterCycle: 0.5,
     fork: { kind: 'uniform', min: 0.001, max: 0.003 },
     preload: false,
