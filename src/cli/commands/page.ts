@@ -67,6 +67,7 @@ export function registerPage(program: Command, io: CommandIo = cliIo): void {
         const html = pageHtml(cfg, model.name, app!, engine!);
         const out = path.join(opts.out, 'index.html');
         writeFileAtomic(out, html);
+        io.emit?.({ kind: 'page', file: out, model: model.name });
         io.out(`${out}: the what-if page of ${model.name} (${num(Buffer.byteLength(html) / 2 ** 20, 2)} MiB, self-contained: open it in a browser)\n`);
       } catch (err) {
         io.fail(err);
