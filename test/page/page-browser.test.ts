@@ -162,6 +162,14 @@ test('capsim page: offline from file://, streams replications, a slider re-runs,
     assert.equal(third.json, second.json);
     assert.equal(b.page.url(), url);
     await b.page.screenshot({ path: path.join(shots, 'page-from-link.png'), fullPage: false });
+    // A hash typed into the address bar: the inputs follow it (the rest back to the model's), and
+    // what no input takes is named.
+    await b.page.evaluate(`location.hash = '#fleet.containers=3&fleet.server.workerz=9&${QUICK}'`);
+    await b.page.waitForFunction(`document.querySelector('#command').textContent.includes('fleet.containers=3')`);
+    await finished(b.page);
+    assert.equal(await b.page.inputValue('[name="fleet.server.workers"]'), '2');
+    assert.equal(await b.page.inputValue('[name="fleet.containers"]'), '3');
+    assert.match((await b.page.textContent('#hash-note'))!, /fleet.server.workerz: no such input/);
 
     for (const w of [a, b]) {
       assert.deepEqual(w.errors, [], 'no console errors');
