@@ -60,7 +60,7 @@ export class ProfileSource implements TrafficSource {
     const pts = [...profile.points, { at: profile.period, rate: profile.points[0]!.rate }];
     this.at = Float64Array.from(pts, (p) => p.at);
     this.rate = Float64Array.from(pts, (p) => p.rate * profile.scale);
-    this.peak = Math.max(...pts.map((p) => p.rate));
+    this.peak = Math.max(...this.rate);
   }
 
   /** The rate at time t (per second). */
