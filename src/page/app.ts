@@ -256,12 +256,33 @@ function show(s: Run): void {
   // Charts: at most twice a second while running; always when something finishes.
   const now = performance.now();
   if (chartTimer !== undefined) clearTimeout(chartTimer);
-  if (finished || s.timelineDone || now - lastCharts > 500) void drawCharts(s);
-  else chartTimer = window.setTimeout(() => void drawCharts(s), 500);
+  if (finished || s.timelineDone || now - lastCharts > 500) requestCharts(s);
+  else chartTimer = window.setTimeout(() => requestCharts(s), 500);
+}
+
+// One drawing at a time: a request made while one is under way is drawn after it (the latest only).
+let drawing = false;
+let pending: Run | null = null;
+
+function requestCharts(s: Run): void {
+  chartTimer = undefined;
+  pending = s;
+  if (drawing) return;
+  drawing = true;
+  void (async () => {
+    try {
+      while (pending) {
+        const next = pending;
+        pending = null;
+        await drawCharts(next);
+      }
+    } finally {
+      drawing = false;
+    }
+  })();
 }
 
 async function drawCharts(s: Run): Promise<void> {
-  chartTimer = undefined;
   lastCharts = performance.now();
   const my = generation;
   if (!s.result) return;
