@@ -25,6 +25,11 @@ export interface TimelineData {
   failuresOmitted: number;
 }
 
+/** The sampling interval when none is asked for: the window / 4000, at least 1 s. */
+export function defaultTimelineInterval(windowSeconds: number): number {
+  return Math.max(1, windowSeconds / 4000);
+}
+
 export class Timeline {
   private readonly data: TimelineData;
   private readonly handler = () => this.sample();

@@ -38,6 +38,8 @@ export interface RateProfile {
   points: { at: number; rate: number }[];
   /** The profile repeats with this period (s); after the last point the rate goes linearly back to the first point's. */
   period: number;
+  /** Every point's rate is multiplied by this ("what if traffic grew by 30%": 1.3). */
+  scale: number;
 }
 
 export interface ClosedUsers {

@@ -316,7 +316,11 @@ const POINTS_FORM = 'a non-empty list of points such as [ { at: 0h, rate: 5k/min
 const profilePoint = obj({ at: duration('nonnegative'), rate: rateLeaf('nonnegative') }, 'a profile point such as { at: 12h, rate: 19k/min }');
 
 const profile: z.ZodType<RateProfile, unknown> = obj(
-  { period: duration('positive').default(TRAFFIC_DEFAULTS.period.value), points: list(profilePoint, POINTS_FORM) },
+  {
+    period: duration('positive').default(TRAFFIC_DEFAULTS.period.value),
+    points: list(profilePoint, POINTS_FORM),
+    scale: positiveNumber.default(TRAFFIC_DEFAULTS.scale.value),
+  },
   PROFILE_FORM,
 ).transform((p, ctx): RateProfile => {
   const pts = p.points;
@@ -338,7 +342,7 @@ const profile: z.ZodType<RateProfile, unknown> = obj(
   if (!pts.some((q) => q.rate > 0)) {
     return fail(ctx, ['points'], { expected: `${POINTS_FORM}, at least one with a rate > 0`, problem: 'every rate is 0' });
   }
-  return { points: pts.map((q) => ({ at: q.at, rate: q.rate })), period: p.period };
+  return { points: pts.map((q) => ({ at: q.at, rate: q.rate })), period: p.period, scale: p.scale };
 });
 
 const users: z.ZodType<ClosedUsers, unknown> = obj(

@@ -1,7 +1,7 @@
 // Open an HTML file in headless Chromium (Debian's `chromium`), driven by playwright-core: which
 // charts rendered, what the console said, and a screenshot.
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env['CAPSIM_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -15,12 +15,17 @@ export interface PageCheck {
   requests: string[];
 }
 
-export async function checkPage(file: string, screenshot: string): Promise<PageCheck> {
+/** Debian's chromium, headless; a missing browser fails the test. */
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     // Fail loudly: a CI without the browser must not pass by skipping the test.
     throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+export async function checkPage(file: string, screenshot: string): Promise<PageCheck> {
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const errors: string[] = [];

@@ -24,7 +24,10 @@ test('every key of the full model parses to its value', () => {
       { at: 43200, rate: 19000 / 60 },
       { at: 72000, rate: 0 },
     ],
+    scale: 1,
   });
+  assert.equal(parseModelText(FULL, FILE, ['traffic.profile.scale=1.3']).traffic.profile!.scale, 1.3);
+  assert.throws(() => parseModelText(FULL, FILE, ['traffic.profile.scale=0']), /traffic\.profile\.scale: got 0, expected a number > 0/);
   assert.equal(m.traffic.rate, undefined);
   assert.equal(m.traffic.users, undefined);
   assert.deepEqual(m.traffic.bursts, { every: { kind: 'exp', mean: 600 }, size: 200, over: 2 });
