@@ -2,10 +2,11 @@
 // behind each failure, latency, queue wait, and what the workers went through.
 import type { RunResult } from '../experiment/run-experiment.js';
 import { STATUSES } from '../model/outcome.js';
+import { answerLine } from './answer-line.js';
 import { duration, figure, pct, table } from './format.js';
 
 export function runTable(r: RunResult, warmup: number): string {
-  const out: string[] = [];
+  const out: string[] = [answerLine(r)];
   out.push(
     `${r.model}: ${r.replications} replication${r.replications === 1 ? '' : 's'} × ${duration(r.simulatedSeconds)}` +
       (warmup > 0 ? ` (after ${duration(warmup)} warmup)` : '') +
