@@ -23,12 +23,13 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bo
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; line-height: 1.3; }
 pre.command { background: #eef3fb; border-left: 3px solid #4c78a8; white-space: pre-wrap; overflow-wrap: anywhere; }
 div.figures { overflow-x: auto; margin: 0.6em 0 1em; }
-table.figures { border-collapse: collapse; font-size: 0.85em; font-variant-numeric: tabular-nums; }
-table.figures th, table.figures td { padding: 3px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+table.figures { border-collapse: collapse; font-size: 0.8em; font-variant-numeric: tabular-nums; }
+table.figures th, table.figures td { padding: 3px 7px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
 table.figures th { background: #f4f4f4; font-weight: 600; border-bottom: 1px solid #bbb; }
 table.figures th:first-child, table.figures td:first-child { text-align: left; }
 table.figures tbody th { font-weight: normal; background: none; border-bottom: 1px solid #e4e4e4; }
-table.figures .ci { color: #777; white-space: nowrap; }
+table.figures .ci { color: #777; white-space: nowrap; display: inline-block; }
+table.figures thead th { white-space: nowrap; }
 p.figures { margin: 0.3em 0; }
 figure.chart { margin: 1.2em 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
 table.settings { border-collapse: collapse; font-size: 0.85em; } table.settings td { padding: 2px 10px 2px 0; vertical-align: top; }
