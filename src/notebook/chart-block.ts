@@ -14,6 +14,8 @@ import { sweepHeatmapChart } from '../report/charts/sweep-heatmap.js';
 import { sweepLinesChart } from '../report/charts/sweep-lines.js';
 import { SWEEP_METRICS, type SweepMetric } from '../report/charts/sweep-metric.js';
 import { timelineChart } from '../report/charts/timeline.js';
+import { runOrigin, runsOrigin } from '../report/charts/for-results.js';
+import { sweepOrigin } from '../report/charts/sweep-origin.js';
 
 export const CHART_KINDS = ['timeline', 'causes', 'latency', 'cdf', 'sweep', 'heatmap', 'pareto'] as const;
 
@@ -36,21 +38,22 @@ export function chartFromBlock(args: readonly string[], artifacts: readonly Arti
   const need = (what: string): never => {
     throw new ChartBlockError(`chart ${kind}: needs ${what} in an earlier block`);
   };
+  const labelled = (rs: typeof runs) => rs.map((r) => ({ label: r.result.model, result: r.result }));
   switch (kind) {
     case 'timeline': {
       const r = [...runs].reverse().find((a) => a.timeline);
       if (!r) return need('a `run … --timeline`');
-      return timelineChart(r.timeline!, r.result.model);
+      return timelineChart(r.timeline!, runOrigin(r.result));
     }
     case 'causes':
       if (runs.length === 0) return need('a `run`');
-      return failuresByCauseChart(runs.map((r) => ({ label: r.result.model, result: r.result })));
+      return failuresByCauseChart(labelled(runs), runsOrigin(runs.map((r) => r.result), 'runs of this notebook'));
     case 'latency':
       if (runs.length === 0) return need('a `run`');
-      return latencyPercentilesChart(runs.map((r) => ({ label: r.result.model, result: r.result })));
+      return latencyPercentilesChart(labelled(runs), runsOrigin(runs.map((r) => r.result), 'runs of this notebook'));
     case 'cdf':
       if (runs.length === 0) return need('a `run`');
-      return latencyCdfChart(runs.map((r) => ({ label: r.result.model, result: r.result })));
+      return latencyCdfChart(labelled(runs), runsOrigin(runs.map((r) => r.result), 'runs of this notebook'));
     case 'sweep':
     case 'heatmap': {
       const s = last('sweep', 'size');
@@ -62,7 +65,7 @@ export function chartFromBlock(args: readonly string[], artifacts: readonly Arti
     case 'pareto': {
       const s = last('size');
       if (!s) return need('a `size`');
-      return sizeParetoChart(s.size);
+      return sizeParetoChart(s.size, sweepOrigin(s.sweep));
     }
     default:
       throw new ChartBlockError(`chart ${kind ?? ''}: expected one of ${CHART_KINDS.join(', ')}`);
