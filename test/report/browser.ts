@@ -50,7 +50,9 @@ const MEASURE = `(() => {
   return [...document.querySelectorAll('figure.chart')].map((f) => {
     const svg = f.querySelector('svg');
     const sb = svg.getBoundingClientRect();
-    const texts = [...svg.querySelectorAll('text')].filter((t) => (t.textContent || '').trim() !== '').map((t) => ({ t, b: t.getBoundingClientRect() }))
+    // Labels vega thinned out stay in the SVG at opacity 0: not seen, not counted.
+    const seen = (t) => { for (let e = t; e && e !== svg; e = e.parentElement) if (e.getAttribute('opacity') === '0' || getComputedStyle(e).opacity === '0') return false; return true; };
+    const texts = [...svg.querySelectorAll('text')].filter((t) => (t.textContent || '').trim() !== '' && seen(t)).map((t) => ({ t, b: t.getBoundingClientRect() }))
       .filter(({ b }) => b.width > 0 && b.height > 0);
     const overlaps = [];
     for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {

@@ -96,7 +96,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
           const html = await runReportHtml({ file, command: io.commandLine(), result, figures, settings, timeline, imagesDir: path.join(opts.out, 'charts') });
           writeFileAtomic(path.join(opts.out, 'report.html'), html);
         }
-        io.emit?.({ kind: 'run', result, timeline });
+        io.emit?.({ kind: 'run', result, timeline, file });
         io.out(opts.json ? json : text);
       } catch (err) {
         io.fail(err);

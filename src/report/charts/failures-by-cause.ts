@@ -30,7 +30,7 @@ export function failuresByCauseChart(runs: readonly LabelledRun[], origin: Origi
   const causes = [...new Set(rows.map((r) => r.cause))].sort((a, b) => a.localeCompare(b));
   const many = runs.length > 1;
   const title = 'Failures per 5 minutes, by balancer status and cause';
-  const y = { field: 'cause', type: 'nominal' as const, title: null, sort: causes, axis: { labelLimit: 220 } };
+  const y = { field: 'cause', type: 'nominal' as const, title: null, sort: causes, axis: { labelLimit: 220 }, scale: { paddingInner: 0.25, paddingOuter: 0.1 } };
   // Room right of the longest whisker for its value.
   const top = Math.max(1, ...rows.map((r) => r.hi)) * 1.22;
   const x = { type: 'quantitative' as const, title: 'failures (per 5 minutes)', scale: { domain: [0, top], nice: false }, axis: { tickCount: 6 } };
@@ -50,7 +50,7 @@ export function failuresByCauseChart(runs: readonly LabelledRun[], origin: Origi
       config: CONFIG,
       title: chartTitle(title, 'What fails, and why?', origin, 'bars: means over the replications; whiskers: 95% intervals', none),
       width: 480,
-      height: { step: many ? 14 * runs.length : 22 },
+      height: { step: many ? 12 * runs.length + 8 : 22 },
       data: { values: rows.length ? rows : [{ run: runs[0]?.label ?? '', status: '', cause: 'no failures', per5min: 0, lo: 0, hi: 0, text: '0' }] },
       encoding: { y: rows.length ? y : { ...y, sort: ['no failures'] }, ...offset },
       layer: [

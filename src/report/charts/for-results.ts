@@ -18,8 +18,8 @@ export function runOrigin(r: RunResult, file?: string): Origin {
 }
 
 /** Where a chart comparing several runs comes from (notebooks: every run so far). */
-export function runsOrigin(results: readonly RunResult[], where = 'runs'): Origin {
-  if (results.length === 1) return runOrigin(results[0]!);
+export function runsOrigin(results: readonly RunResult[], where = 'runs', file?: string): Origin {
+  if (results.length === 1) return runOrigin(results[0]!, file);
   const seeds = [...new Set(results.map((r) => r.seed))];
   const reps = [...new Set(results.map((r) => r.replications))];
   return {

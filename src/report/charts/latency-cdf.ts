@@ -36,7 +36,7 @@ export function latencyCdfChart(runs: readonly LabelledRun[], origin: Origin): C
     axis: { values: TICKS, labelExpr: "'p' + format(100 - datum.value * 100, '.4~f')", grid: true },
   };
   const y = { type: 'quantitative' as const, title: 'latency of 2xx (ms, log scale)', scale: { type: 'log' as const } };
-  const colour = { field: 'run', type: 'nominal' as const, title: null, sort: runs.map((r) => r.label), legend: runs.length > 1 ? { labelLimit: 260, orient: 'bottom' as const } : null };
+  const colour = { field: 'run', type: 'nominal' as const, title: null, sort: runs.map((r) => r.label), legend: runs.length > 1 ? { labelLimit: 240, orient: 'right' as const } : null };
   return {
     id: 'latency-cdf',
     title,

@@ -27,7 +27,7 @@ export function latencyPercentilesChart(runs: readonly LabelledRun[], origin: Or
       config: CONFIG,
       title: chartTitle(title, 'How sure are these percentiles, and how do the runs compare?', origin, 'dots: means over replications; whiskers: 95% intervals; log scale'),
       data: { values: rows },
-      facet: { row: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.label), header: { labelAngle: 0, labelAlign: 'left', labelLimit: 260 } } },
+      facet: { row: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.label), header: { labelOrient: 'top', labelAngle: 0, labelAnchor: 'start', labelAlign: 'left', labelLimit: 400, labelFontWeight: 'bold' } } },
       spec: {
         width: 480,
         height: 70,

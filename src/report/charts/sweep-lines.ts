@@ -37,7 +37,7 @@ export function sweepLinesChart(r: SweepResult, metric: SweepMetric, origin: Ori
       $schema: SCHEMA,
       config: CONFIG,
       title: chartTitle(title, question, origin, 'dots: means; bars: 95% intervals over the replications'),
-      width: Math.max(240, Math.min(560, xValues.length * Math.max(40, 24 * series.length))),
+      width: Math.max(320, Math.min(560, xValues.length * Math.max(40, 24 * series.length))),
       height: 280,
       data: { values: rows },
       encoding: { x, color: colour, ...xOffset },

@@ -139,7 +139,7 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
   // y-axis titles sit above their panel, horizontally: a rotated title would not fit a short panel.
   // Integer ticks only, at most three: a 36-pixel panel has no room for more.
   const ticks = (max: number) => [...new Set([0, Math.round(max / 2), max])];
-  const yAxis = (title: string, max: number) => ({ title, titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleY: -5, titleX: 2, titleFontSize: 10, titleFontWeight: 'normal' as const, values: ticks(max), format: 'd' });
+  const yAxis = (title: string, max: number) => ({ title, titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleY: -5, titleX: 2, titleFontSize: 10, titleFontWeight: 'normal' as const, values: ticks(max), format: 'd', labelOverlap: false });
   let maxPerBin = 1;
   if (binned) {
     const perBin = new Map<string, number>();
