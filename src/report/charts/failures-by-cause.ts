@@ -26,7 +26,18 @@ export function failuresByCauseChart(runs: readonly LabelledRun[], origin: Origi
         })),
     );
   });
-  const quiet = runs.filter(({ label }) => !rows.some((r) => r.run === label)).map((r) => r.label);
+  // Nothing failed: per status, none seen, with the 95% upper bound the replications allow (rare
+  // events get intervals, never a bare zero).
+  if (rows.length === 0) {
+    for (const { label, result } of runs) {
+      for (const [status, f] of Object.entries(result.per5min)) {
+        if (status === '2xx') continue;
+        const hi = finite(f.ci95[1]) ? f.ci95[1] : 0;
+        rows.push({ run: label, status, cause: `${status}: none seen`, per5min: 0, lo: 0, hi, text: `0 (at most ${num(hi)})` });
+      }
+    }
+  }
+  const quiet = runs.filter(({ label }) => !rows.some((r) => r.run === label && r.per5min > 0)).map((r) => r.label);
   const causes = [...new Set(rows.map((r) => r.cause))].sort((a, b) => a.localeCompare(b));
   const many = runs.length > 1;
   const title = 'Failures per 5 minutes, by balancer status and cause';
@@ -35,9 +46,7 @@ export function failuresByCauseChart(runs: readonly LabelledRun[], origin: Origi
   const top = Math.max(1, ...rows.map((r) => r.hi)) * 1.22;
   const x = { type: 'quantitative' as const, title: 'failures (per 5 minutes)', scale: { domain: [0, top], nice: false }, axis: { tickCount: 6 } };
   const statuses = [...new Set(rows.map((r) => r.status))].sort();
-  const colour = !rows.length
-    ? { value: '#888' }
-    : many
+  const colour = many
     ? { field: 'run', type: 'nominal' as const, title: null, sort: runs.map((r) => r.label), legend: { orient: 'bottom' as const, labelLimit: 260, columns: 1 } }
     : { field: 'status', type: 'nominal' as const, title: 'status', scale: { domain: statuses, range: statuses.map((s) => STATUS_COLOURS[s] ?? '#888') } };
   const offset = many ? { yOffset: { field: 'run', type: 'nominal' as const, sort: runs.map((r) => r.label) } } : {};
@@ -51,8 +60,8 @@ export function failuresByCauseChart(runs: readonly LabelledRun[], origin: Origi
       title: chartTitle(title, 'What fails, and why?', origin, 'bars: means over the replications; whiskers: 95% intervals', none),
       width: 480,
       height: { step: many ? 12 * runs.length + 8 : 22 },
-      data: { values: rows.length ? rows : [{ run: runs[0]?.label ?? '', status: '', cause: 'no failures', per5min: 0, lo: 0, hi: 0, text: '0' }] },
-      encoding: { y: rows.length ? y : { ...y, sort: ['no failures'] }, ...offset },
+      data: { values: rows },
+      encoding: { y, ...offset },
       layer: [
         { mark: { type: 'bar', height: { band: 0.8 } }, encoding: { x: { field: 'per5min', ...x }, color: colour } },
         { mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'lo', ...x }, x2: { field: 'hi' } } },

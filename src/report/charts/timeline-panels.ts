@@ -64,11 +64,22 @@ interface Area {
   state: string;
 }
 
+/** Steps drawn across a panel at most: beyond, each step is the worst sample of a few (see below). */
+const MAX_STEPS = 290;
+
+/** How many samples of the stretch each drawn step stands for (1: every sample drawn). */
+export function samplesPerStep(tl: TimelineData, s: Stretch): number {
+  return Math.max(1, Math.ceil((s.to - s.from) / tl.interval / MAX_STEPS));
+}
+
 /**
- * Stacked step areas of `series` (each a value per sample) within the stretch; only the samples
- * where a band changes are kept (a stepped band loses nothing by it), plus the stretch's ends.
+ * Stacked step areas of `series` (each a value per sample) within the stretch. With more samples
+ * than a panel has room for, each step stands for `k` samples and shows the worst of them (the
+ * one with the highest `worst` score: fewest workers accepting, most requests), so a dip or a
+ * burst is never averaged away. Only the steps where a band changes are kept (a stepped band
+ * loses nothing by it), plus the stretch's ends.
  */
-function stackedSteps(tl: TimelineData, s: Stretch, names: readonly string[], series: readonly (readonly number[])[]): Area[] {
+function stackedSteps(tl: TimelineData, s: Stretch, names: readonly string[], series: readonly (readonly number[])[], worst: (i: number) => number): Area[] {
   const t0 = tl.t[0] ?? 0;
   const out: Area[] = [];
   const n = tl.t.length;
@@ -77,20 +88,25 @@ function stackedSteps(tl: TimelineData, s: Stretch, names: readonly string[], se
   while (first + 1 < n && tl.t[first + 1]! - t0 <= s.from) first++;
   let last = first;
   while (last + 1 < n && tl.t[last + 1]! - t0 <= s.to) last++;
-  names.forEach((name, k) => {
+  const k = samplesPerStep(tl, s);
+  // Per step: its start (the first sample's time) and the sample it shows.
+  const steps: { t: number; i: number }[] = [];
+  for (let b = first; b <= last; b += k) {
+    let pick = b;
+    for (let i = b + 1; i < Math.min(b + k, last + 1); i++) if (worst(i) > worst(pick)) pick = i;
+    steps.push({ t: Math.max(tl.t[b]! - t0, s.from), i: pick });
+  }
+  names.forEach((name, j) => {
     let prev: [number, number] | null = null;
-    for (let i = first; i <= last; i++) {
+    steps.forEach(({ t, i }, q) => {
       let y0 = 0;
-      for (let j = 0; j < k; j++) y0 += series[j]![i]!;
-      const y1 = y0 + series[k]![i]!;
-      if (prev === null || i === last || prev[0] !== y0 || prev[1] !== y1) {
-        const t = Math.max(tl.t[i]! - t0, s.from);
-        out.push({ x: t / s.unit, y0, y1, state: name });
-      }
+      for (let m = 0; m < j; m++) y0 += series[m]![i]!;
+      const y1 = y0 + series[j]![i]!;
+      if (prev === null || q === steps.length - 1 || prev[0] !== y0 || prev[1] !== y1) out.push({ x: t / s.unit, y0, y1, state: name });
       prev = [y0, y1];
-    }
-    // The last sample holds to the stretch's end.
-    if (prev !== null && (tl.t[last]! - t0) < s.to) out.push({ x: s.to / s.unit, y0: prev[0], y1: prev[1], state: name });
+    });
+    // The last step holds to the stretch's end.
+    if (prev !== null && steps.length > 0 && steps[steps.length - 1]!.t < s.to) out.push({ x: s.to / s.unit, y0: prev[0], y1: prev[1], state: name });
   });
   return out;
 }
@@ -114,8 +130,15 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
   if (shown.length === 0) shown = [0];
   if (shown.length > MAX_PANELS) shown = [...shown].sort((a, b) => count[b]! - count[a]! || a - b).slice(0, MAX_PANELS).sort((a, b) => a - b);
   const n = tl.containers.length;
-  const note =
-    shown.length === n ? '' : `${shown.length} of ${n} containers: ${opts.onlyBusy ? 'those with failures or worker events' : 'those with the most failures and worker events'}`;
+  const busy = count.filter((x) => x > 0).length;
+  const which = opts.onlyBusy ? 'those with failures or worker events' : busy === 0 ? 'the first ones (none had a failure or worker event)' : 'those with the most failures and worker events';
+  const k = samplesPerStep(tl, s);
+  const note = [
+    shown.length === n ? '' : `${shown.length} of ${n} containers: ${which}`,
+    k > 1 ? `each step shows the worst of ${k} samples (${num(k * tl.interval)} s): the fewest workers accepting, the most requests` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   const binned = marks.length > MAX_MARKS;
   // Bins of 1/200 of the stretch, at least one sample: a dot per bin, sized by its count.
   const bin = Math.max(tl.interval, (s.to - s.from) / 200);
@@ -166,8 +189,8 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
       }
       rows = [...bins.values()];
     }
-    const workers = stackedSteps(tl, s, WORKER_STATES, [trace.accepting, trace.draining, trace.down]);
-    const requests = stackedSteps(tl, s, REQUEST_STATES, [trace.busy, trace.backlog]);
+    const workers = stackedSteps(tl, s, WORKER_STATES, [trace.accepting, trace.draining, trace.down], (i) => -trace.accepting[i]!);
+    const requests = stackedSteps(tl, s, REQUEST_STATES, [trace.busy, trace.backlog], (i) => trace.busy[i]! + trace.backlog[i]!);
     const bottom = idx === shown.length - 1;
     const tally = kinds.map((k) => `${k} ${mine.filter((m) => m.what === k).length}`).join(', ');
     const area = { type: 'area' as const, interpolate: 'step-after' as const, clip: true, opacity: 0.9 };
