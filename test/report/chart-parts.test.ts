@@ -54,6 +54,14 @@ test('worstMinute: the minute with the most failures, then the most worker event
   assert.equal(worstMinute(tl), 120, 'two failures in minute 2 beat one in minute 4');
 });
 
+test('timeline: a failure with no container (the balancer had no target) gets a strip of its own', async () => {
+  const tl = empty();
+  tl.failures = { t: [150, 160], cause: ['no-healthy-target', 'close-race'], status: ['503', '502'], container: [-1, 0] };
+  const svg = await renderSvg(timelineChart(tl, { source: 'm.yaml', seed: 1, replications: 1 }).spec);
+  assert.match(svg, /at the balancer, no container: 503 no-healthy-target 1/);
+  assert.match(svg, /container 1: 502 close-race 1/);
+});
+
 test('wrap and originLine: subtitles break at clauses, and say file, seed and replications', () => {
   assert.deepEqual(wrap('aaa bbb; ccc ddd; eee', 9), ['aaa bbb;', 'ccc ddd;', 'eee']);
   assert.ok(wrap('x '.repeat(200), 90).every((l) => l.length <= 90));

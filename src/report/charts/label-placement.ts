@@ -22,6 +22,8 @@ export interface PlacedLabel {
   x: number;
   y: number;
   align: 'left' | 'center' | 'right';
+  /** Placed farther than next to its point: draw a leader line from the point. */
+  far: boolean;
 }
 
 interface Box {
@@ -65,7 +67,7 @@ export function placeLabels(wishes: readonly LabelWish[], width: number, height:
         if (b.x0 < 0 || b.y0 < 0 || b.x1 > width || b.y1 > height) continue;
         if (taken.some((t) => overlaps(t, b))) continue;
         taken.push(b);
-        placed.push({ index, x: l.px + dx, y: l.py + dy, align });
+        placed.push({ index, x: l.px + dx, y: l.py + dy, align, far: far > 1 });
         return;
       }
     }

@@ -63,6 +63,18 @@ export function sizeParetoChart(s: SizeDoc, origin: Origin): Chart {
   ];
   const placed = placeLabels(wishes, W, H);
   const labels = placed.map((p) => ({ x: cx(p.x), y: cy(p.y), align: p.align, text: wishes[p.index]!.text, bold: best !== null && p.index === 0 }));
+  // A label placed away from its point is tied to it by a thin line, from the point's edge to the label's.
+  const leaders = placed
+    .filter((p) => p.far)
+    .map((p) => {
+      const w = wishes[p.index]!;
+      const dx = p.x - w.px;
+      const dy = p.y - w.py;
+      const d = Math.hypot(dx, dy) || 1;
+      const ex = p.align === 'left' ? p.x - 2 : p.align === 'right' ? p.x + 2 : p.x;
+      const ey = p.align === 'center' ? p.y - Math.sign(dy) * (w.fontSize * 0.6 + 1) : p.y;
+      return { x: cx(w.px + (dx / d) * w.radius), y: cy(w.py + (dy / d) * w.radius), x2: cx(ex), y2: cy(ey) };
+    });
   const dropped = wishes.length - placed.length;
   const x = { field: 'cost', type: 'quantitative' as const, title: `cost per hour (${s.prices.currency}/h)`, scale: { domain: xDomain, nice: false, zero: false } };
   const y = { field: 'rate', type: 'quantitative' as const, title: '502s (% of requests)', scale: { domain: yDomain, nice: false } };
@@ -95,6 +107,7 @@ export function sizeParetoChart(s: SizeDoc, origin: Origin): Chart {
           encoding: { x, y, color: { field: 'verdict', type: 'nominal', title: 'SLOs', scale: { domain: ['meets every SLO', 'misses an SLO or a guard'], range: ['#2ca02c', '#d62728'] }, legend: { orient: 'bottom', labelLimit: 300 } } },
         },
         ...(best ? [{ data: { values: [best] }, mark: { type: 'point' as const, shape: 'circle', size: 420, strokeWidth: 2.5, color: '#000' }, encoding: { x, y } }] : []),
+        { data: { values: leaders }, mark: { type: 'rule', color: '#555', strokeWidth: 0.8 }, encoding: { x: { ...x, field: 'x' }, y: { ...y, field: 'y' }, x2: { field: 'x2' }, y2: { field: 'y2' } } },
         ...(['left', 'center', 'right'] as const).flatMap((a) => [textLayer(a, false), textLayer(a, true)]),
       ],
     } as Chart['spec'],

@@ -35,7 +35,7 @@ export function sweepHeatmapChart(r: SweepResult, metric: SweepMetric, origin: O
       title: chartTitle(title, `Which combinations of ${shortKey(xKey)} and ${shortKey(yKey)} are safe?`, origin, `the mean in each cell; the table below has the 95% intervals${more}`),
       // Wide and tall enough for the axis titles to clear each other, whatever the grid.
       width: Math.max(280, 56 * r.vary[0]!.values.length),
-      height: Math.max(190, 34 * r.vary[1]!.values.length),
+      height: Math.max(215, 34 * r.vary[1]!.values.length),
       data: { values: rows },
       encoding: {
         x: { field: 'x', type: 'ordinal', title: `${xKey} (values run)`, sort: r.vary[0]!.values.map(String), axis: { labelAngle: 0 } },

@@ -65,7 +65,7 @@ interface Area {
 }
 
 /** Steps drawn across a panel at most: beyond, each step is the worst sample of a few (see below). */
-const MAX_STEPS = 290;
+const MAX_STEPS = 600;
 
 /** How many samples of the stretch each drawn step stands for (1: every sample drawn). */
 export function samplesPerStep(tl: TimelineData, s: Stretch): number {
@@ -140,7 +140,7 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
     .filter(Boolean)
     .join('; ');
   const binned = marks.length > MAX_MARKS;
-  // Bins of 1/200 of the stretch, at least one sample: a dot per bin, sized by its count.
+  // Bins of 1/200 of the stretch, at least one sample: a shaded rectangle per bin, darker where more fell.
   const bin = Math.max(tl.interval, (s.to - s.from) / 200);
   const kindsAll = markOrder(marks.filter((m) => shown.includes(m.container) || m.container < 0).map((m) => m.what));
   const colourDomain = [...WORKER_STATES, ...REQUEST_STATES, ...kindsAll];
@@ -161,8 +161,8 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
   });
   // y-axis titles sit above their panel, horizontally: a rotated title would not fit a short panel.
   // Integer ticks only, at most three: a 36-pixel panel has no room for more.
-  const ticks = (max: number) => [...new Set([0, Math.round(max / 2), max])];
-  const yAxis = (title: string, max: number) => ({ title, titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleY: -5, titleX: 2, titleFontSize: 10, titleFontWeight: 'normal' as const, values: ticks(max), format: 'd', labelOverlap: false });
+  const ticks = (max: number) => (max % 2 === 0 ? [0, max / 2, max] : [0, max]);
+  const yAxis = (title: string, max: number) => ({ title, titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleY: -5, titleX: 2, titleFontSize: 10, titleFontWeight: 'normal' as const, values: ticks(max), format: ',d', labelOverlap: false });
   let maxPerBin = 1;
   if (binned) {
     const perBin = new Map<string, number>();
@@ -172,9 +172,11 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
     }
     maxPerBin = Math.max(1, ...perBin.values());
   }
-  const vconcat = shown.map((c, idx) => {
-    const trace = tl.containers[c]!;
-    const mine = marks.filter((m) => m.container === c);
+  // Failures with no container (the balancer found no target, its surge queue was full) get a
+  // strip of their own: every failure shows.
+  const nowhere = marks.filter((m) => m.container < 0);
+  /** The strip of marks: a tick each, or shaded bins when there are too many. */
+  const strip = (mine: readonly Mark[], bottom: boolean) => {
     const kinds = markOrder(mine.map((m) => m.what));
     let rows: { x: number; x2: number; state: string; n: number }[];
     if (!binned) rows = mine.map((m) => ({ x: m.t / s.unit, x2: m.t / s.unit, state: m.what, n: 1 }));
@@ -189,13 +191,38 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
       }
       rows = [...bins.values()];
     }
+    return {
+      width: WIDTH,
+      height: Math.max(1, kinds.length) * 13,
+      data: { values: rows },
+      // Too many to draw one each: a strip of bins, darker where more fell.
+      mark: binned ? { type: 'rect' as const, clip: true } : { type: 'tick' as const, thickness: 1.2, clip: true },
+      encoding: {
+        x: x(bottom),
+        ...(binned ? { x2: { field: 'x2' } } : {}),
+        y: { field: 'state', type: 'nominal' as const, scale: { domain: kinds.length ? kinds : ['none'] }, axis: { title: null, labelFontSize: 9, labelLimit: 200, ticks: false } },
+        color: colour,
+        ...(binned
+          ? { opacity: { field: 'n', type: 'quantitative' as const, title: `marks per ${num(bin)} s (count)`, scale: { domain: [0, maxPerBin], range: [0.15, 1] }, legend: { orient: 'right' as const, titleLimit: 300, values: [...new Set([1, Math.round(maxPerBin / 2), maxPerBin])] } } }
+          : {}),
+      },
+    };
+  };
+  const tallyOf = (mine: readonly Mark[]) =>
+    markOrder(mine.map((m) => m.what))
+      .map((k) => `${k} ${mine.filter((m) => m.what === k).length}`)
+      .join(', ');
+  const groupTitle = (text: string) => ({ text: wrap(text, 84, ', '), fontSize: 11, fontWeight: 'bold' as const, anchor: 'start' as const, offset: 4 });
+  const vconcat: unknown[] = shown.map((c, idx) => {
+    const trace = tl.containers[c]!;
+    const mine = marks.filter((m) => m.container === c);
     const workers = stackedSteps(tl, s, WORKER_STATES, [trace.accepting, trace.draining, trace.down], (i) => -trace.accepting[i]!);
     const requests = stackedSteps(tl, s, REQUEST_STATES, [trace.busy, trace.backlog], (i) => trace.busy[i]! + trace.backlog[i]!);
-    const bottom = idx === shown.length - 1;
-    const tally = kinds.map((k) => `${k} ${mine.filter((m) => m.what === k).length}`).join(', ');
+    const bottom = idx === shown.length - 1 && nowhere.length === 0;
+    const tally = tallyOf(mine);
     const area = { type: 'area' as const, interpolate: 'step-after' as const, clip: true, opacity: 0.9 };
     return {
-      title: { text: wrap(`container ${c + 1}${tally ? `: ${tally}` : ': no failures or worker events'}`, 84, ', '), fontSize: 11, fontWeight: 'bold' as const, anchor: 'start' as const, offset: 4 },
+      title: groupTitle(`container ${c + 1}${tally ? `: ${tally}` : ': no failures or worker events'}`),
       spacing: 12,
       vconcat: [
         {
@@ -212,25 +239,11 @@ export function timelinePanels(tl: TimelineData, s: Stretch, opts: { onlyBusy?: 
           mark: area,
           encoding: { x: x(false), y: { field: 'y1', type: 'quantitative' as const, scale: { domain: [0, maxRequests] }, axis: yAxis('requests in the container (count)', maxRequests) }, y2: { field: 'y0' }, color: colour },
         },
-        {
-          width: WIDTH,
-          height: Math.max(1, kinds.length) * 13,
-          data: { values: rows },
-          // Too many to draw one each: a strip of bins, darker where more fell.
-          mark: binned ? { type: 'rect' as const, clip: true } : { type: 'tick' as const, thickness: 1.2, clip: true },
-          encoding: {
-            x: x(bottom),
-            ...(binned ? { x2: { field: 'x2' } } : {}),
-            y: { field: 'state', type: 'nominal' as const, scale: { domain: kinds.length ? kinds : ['none'] }, axis: { title: null, labelFontSize: 9, labelLimit: 150, ticks: false } },
-            color: colour,
-            ...(binned
-              ? { opacity: { field: 'n', type: 'quantitative' as const, title: `marks per ${num(bin)} s (count)`, scale: { domain: [0, maxPerBin], range: [0.15, 1] }, legend: { orient: 'right' as const, titleLimit: 300, values: [...new Set([1, Math.round(maxPerBin / 2), maxPerBin])] } } }
-              : {}),
-          },
-        },
+        strip(mine, bottom),
       ],
     };
   });
+  if (nowhere.length > 0) vconcat.push({ title: groupTitle(`at the balancer, no container: ${tallyOf(nowhere)}`), vconcat: [strip(nowhere, true)] });
   return { vconcat, note, binned, marks: marks.length };
 }
 
