@@ -11,7 +11,9 @@ import { fail } from './commands/experiment-common.js';
 export type Artifact =
   | { kind: 'run'; result: RunResult; timeline?: TimelineData; file?: string }
   | { kind: 'sweep'; result: SweepResult }
-  | { kind: 'size'; size: SizeDoc & { summary: string }; sweep: SweepResult };
+  | { kind: 'size'; size: SizeDoc & { summary: string }; sweep: SweepResult }
+  /** `capsim page`: the what-if page written (DIR/index.html). */
+  | { kind: 'page'; file: string; model: string };
 
 export interface CommandIo {
   out(text: string): void;

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerExplain } from './commands/explain.js';
 import { registerMerge } from './commands/merge.js';
 import { registerNotebook } from './commands/notebook.js';
+import { registerPage } from './commands/page.js';
 import { registerRun } from './commands/run.js';
 import { registerSize } from './commands/size.js';
 import { registerSweep } from './commands/sweep.js';
@@ -22,6 +23,7 @@ registerSweep(program);
 registerSize(program);
 registerMerge(program);
 registerNotebook(program);
+registerPage(program);
 
 // No top-level await: the CLI is bundled as CommonJS (see bin/load-bundle.js).
 async function main(): Promise<void> {

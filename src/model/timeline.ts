@@ -30,6 +30,11 @@ export interface TimelineData {
   eventsOmitted: number;
 }
 
+/** The sampling interval when none is asked for: the window / 4000, at least 1 s. */
+export function defaultTimelineInterval(windowSeconds: number): number {
+  return Math.max(1, windowSeconds / 4000);
+}
+
 export class Timeline {
   private readonly data: TimelineData;
   private readonly handler = () => this.sample();

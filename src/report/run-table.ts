@@ -2,6 +2,7 @@
 // behind each failure, latency, queue wait, and what the workers went through.
 import type { RunResult } from '../experiment/run-experiment.js';
 import { STATUSES } from '../model/outcome.js';
+import { answerLine } from './answer-line.js';
 import { docText, type Doc } from './doc.js';
 import { duration, figure, pct } from './format.js';
 
@@ -11,7 +12,7 @@ export function runTable(r: RunResult, warmup: number): string {
 
 /** The same, as parts: report.html draws the tables as HTML. */
 export function runTableDoc(r: RunResult, warmup: number): Doc {
-  const out: Doc = [];
+  const out: Doc = [answerLine(r)];
   out.push(
     `${r.model}: ${r.replications} replication${r.replications === 1 ? '' : 's'} × ${duration(r.simulatedSeconds)}` +
       (warmup > 0 ? ` (after ${duration(warmup)} warmup)` : '') +

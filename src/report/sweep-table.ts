@@ -2,6 +2,7 @@
 import type { SweepPointResult, SweepResult } from '../experiment/sweep.js';
 import { STATUSES } from '../model/outcome.js';
 import { docText, type Doc } from './doc.js';
+import { dominantCause } from './dominant-cause.js';
 import { duration, figure, num } from './format.js';
 import { perHour } from './money.js';
 
@@ -19,19 +20,10 @@ export function shortPaths(paths: readonly string[]): string[] {
   return out;
 }
 
-/** The failure cause with the most requests per replication at a point: "502 backlog-overflow 3.1". */
+/** The failure cause with the most requests per replication at a point: "502 backlog-overflow". */
 export function mainCause(p: SweepPointResult): string {
-  let best = '';
-  let most = 0;
-  for (const status of STATUSES.slice(1)) {
-    for (const [name, f] of Object.entries(p.result.causes[status] ?? {})) {
-      if (f.mean && f.mean > most) {
-        most = f.mean;
-        best = `${status} ${name}`;
-      }
-    }
-  }
-  return best || '—';
+  const d = dominantCause(p.result);
+  return d ? `${d.status} ${d.cause}` : '—';
 }
 
 /** SIGKILLs per replication, with the reasons that occurred: "31 (oom 31)"; a point that kills never looks healthy. */

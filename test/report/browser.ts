@@ -5,7 +5,7 @@
 // anything is wider than the window. Screenshots of the page and of each chart are saved.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env['CAPSIM_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -88,12 +88,17 @@ const MEASURE = `(() => {
   });
 })()`;
 
-export async function checkPage(file: string, shotsDir: string, name: string): Promise<PageCheck> {
+/** Debian's chromium, headless; a missing browser fails the test. */
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     // Fail loudly: a CI without the browser must not pass by skipping the test.
     throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+export async function checkPage(file: string, shotsDir: string, name: string): Promise<PageCheck> {
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: VIEWPORT });
     const errors: string[] = [];

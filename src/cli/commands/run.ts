@@ -13,6 +13,7 @@ import { explainValues, printModelWarnings } from '../../report/explain.js';
 import { runReportHtml } from '../../report/html/reports.js';
 import { parseDuration } from '../../scenario/units.js';
 import { runReplication } from '../../experiment/replication.js';
+import { defaultTimelineInterval } from '../../model/timeline.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { loadModelWithProvenance } from '../../scenario/load-model.js';
 import { modelWarnings } from '../../scenario/warnings.js';
@@ -145,7 +146,7 @@ export function timelineOption(v: string | boolean | undefined, duration: number
   if (v === undefined || v === false) return undefined;
   let interval: number;
   if (v === true) {
-    interval = Math.max(1, duration / 4000);
+    interval = defaultTimelineInterval(duration);
   } else {
     try {
       interval = parseDuration(v);

@@ -203,7 +203,9 @@ export class AppServer {
     w.metrics.busyContexts.add(w.sim.now, 1);
     w.ctxReq[ctx] = slot;
     const s = w.model.fleet.server;
-    if (s.harakiri > 0) proc.harakiriAt = w.sim.now + s.harakiri;
+    // uWSGI keeps the deadline in whole seconds (core/utils.c set_harakiri: uwsgi_now() + sec) and
+    // the master kills once it is strictly past (core/master_checks.c: harakiri < current_time).
+    if (s.harakiri > 0) proc.harakiriAt = this.uwsgi ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
     // gunicorn counts a request as it starts (self.nr += 1 in handle_request).
     if (!this.uwsgi && ++proc.served >= proc.threshold && !proc.retiring) this.retire(proc);
     const held = s.memory.perInFlight;
