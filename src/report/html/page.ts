@@ -31,6 +31,7 @@ table.figures tbody th { font-weight: normal; background: none; border-bottom: 1
 table.figures .ci { color: #777; white-space: nowrap; display: inline-block; }
 table.figures thead th { white-space: nowrap; }
 p.figures { margin: 0.3em 0; }
+h2 + p.figures { font-weight: 600; } /* the answer (or the summary) first */
 figure.chart { margin: 1.2em 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
 table.settings { border-collapse: collapse; font-size: 0.85em; } table.settings td { padding: 2px 10px 2px 0; vertical-align: top; }
 table.settings td.path { font-family: monospace; } table.settings td.source { color: #777; }
