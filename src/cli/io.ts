@@ -9,7 +9,7 @@ import type { SizeDoc } from '../report/charts/size-pareto.js';
 import { fail } from './commands/experiment-common.js';
 
 export type Artifact =
-  | { kind: 'run'; result: RunResult; timeline?: TimelineData }
+  | { kind: 'run'; result: RunResult; timeline?: TimelineData; file?: string }
   | { kind: 'sweep'; result: SweepResult }
   | { kind: 'size'; size: SizeDoc & { summary: string }; sweep: SweepResult }
   /** `capsim page`: the what-if page written (DIR/index.html). */

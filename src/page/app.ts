@@ -9,7 +9,7 @@ import { fleetCost, type FleetCost } from '../experiment/prices.js';
 import type { ReplicationResult } from '../experiment/replication.js';
 import { summarize, type RunResult } from '../experiment/summarize.js';
 import { defaultTimelineInterval, type TimelineData } from '../model/timeline.js';
-import { runCharts } from '../report/charts/for-results.js';
+import { runCharts, runOrigin } from '../report/charts/for-results.js';
 import { duration } from '../report/format.js';
 import { explainValues } from '../report/explain.js';
 import { settingsThatMatter } from '../report/html/page.js';
@@ -287,7 +287,7 @@ async function drawCharts(s: Run): Promise<void> {
   const my = generation;
   if (!s.result) return;
   const finished = s.done === s.reps.length;
-  const charts = runCharts(s.result, s.timeline);
+  const charts = runCharts(s.result, runOrigin(s.result, cfg.file), s.timeline);
   const box = $('charts');
   for (const c of charts) {
     if (my !== generation) return;
@@ -296,8 +296,8 @@ async function drawCharts(s: Run): Promise<void> {
       fig = el('figure', { class: 'chart', 'data-chart': c.id }, el('div', { class: 'view' }));
       box.append(fig);
     }
-    // The timeline is drawn once, when its replication is done; the others follow the figures.
-    const isTimeline = c.id === 'timeline';
+    // The timeline (and its worst minute) is drawn once, when its replication is done; the others follow the figures.
+    const isTimeline = c.id === 'timeline' || c.id === 'timeline-zoom';
     if (isTimeline && fig.dataset['state'] === 'done' && fig.dataset['generation'] === String(my)) continue;
     await drawChart(fig.querySelector<HTMLElement>('.view')!, c.spec);
     fig.dataset['generation'] = String(my);
