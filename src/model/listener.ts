@@ -28,7 +28,7 @@
 // containers (a queue that is never empty) thus save an event per connection.
 import type { Container } from './container.js';
 import { LINUX, cookieRetries, deferAcceptRetrans, linuxSynRto, overflowRetries, wheelExpiry } from '../facts/linux.js';
-import { UWSGI_SOCKET_TIMEOUT } from './server/profiles.js';
+import { UWSGI } from '../facts/uwsgi.js';
 import { Cause } from './outcome.js';
 import type { World } from './world.js';
 
@@ -68,7 +68,7 @@ export class Listener {
     const defer = fleet.server.deferAccept;
     this.entry = balancer.rtt + (defer ? balancer.sendDelay : 0);
     const dataAt = balancer.rtt + balancer.sendDelay;
-    const r = overflowRetries(this.entry, dataAt, balancer.rtt, fleet.synackRetries, defer ? deferAcceptRetrans(UWSGI_SOCKET_TIMEOUT) : 0);
+    const r = overflowRetries(this.entry, dataAt, balancer.rtt, fleet.synackRetries, defer ? deferAcceptRetrans(UWSGI.socketTimeout) : 0);
     this.retries = r.tries;
     this.resetAt = r.reset;
     this.cookieEntry = balancer.rtt;

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import type { DistSpec } from '../kernel/distribution-spec.js';
 import { GENERIC_FORM, parseDistribution } from './distribution-syntax.js';
 import { DB_DEFAULTS, FLEET_DEFAULTS, balancerDefaults } from '../model/defaults.js';
+import { UWSGI } from '../facts/uwsgi.js';
 import { serverDefaults } from '../model/server/profiles.js';
 import { atLeast } from '../model/server/version.js';
 import {
@@ -531,10 +532,10 @@ function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number):
   if (s.socket !== undefined && kind !== 'uwsgi') {
     return fail(ctx, ['server', 'socket'], { expected: 'no socket with kind gunicorn', problem: 'http-socket / http11-socket are uWSGI options' });
   }
-  if (socket === 'http11-socket' && !atLeast(version, '2.0.16')) {
+  if (socket === 'http11-socket' && !atLeast(version, UWSGI.http11SocketSince)) {
     return fail(ctx, ['server', 'socket'], {
-      expected: 'http-socket, or version >= 2.0.16',
-      problem: `uWSGI ${version} has no http11-socket option (it arrived in 2.0.16): uWSGI would not start`,
+      expected: `http-socket, or version >= ${UWSGI.http11SocketSince}`,
+      problem: `uWSGI ${version} has no http11-socket option (it arrived in ${UWSGI.http11SocketSince}): uWSGI would not start`,
     });
   }
   const d = serverDefaults(kind, version, mode, socket);

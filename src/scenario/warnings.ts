@@ -1,6 +1,7 @@
 // One-line warnings about a resolved model: settings the named server version ignores, and
 // settings that contradict each other in ways that cost requests. Not errors: the real software
 // starts with these settings, so capsim simulates them as they are. Pure: no Node-only imports.
+import { UWSGI } from '../facts/uwsgi.js';
 import { connectionFate, honours } from '../model/server/profiles.js';
 import { formatDuration, formatSize } from './format.js';
 import type { Model, ServerKind } from './model-types.js';
@@ -34,12 +35,12 @@ export function modelWarnings(model: Model, provenance?: Provenance): string[] {
   if (given('maxRequestsDelta', s.maxRequestsDelta) && !honours(s.kind, s.version, 'maxRequestsDelta', s.mode).ok) {
     out.push(
       s.kind === 'uwsgi'
-        ? `${who} ignores maxRequestsDelta (max-requests-delta arrived in 2.0.29): every worker recycles after exactly maxRequests`
+        ? `${who} ignores maxRequestsDelta (max-requests-delta arrived in ${UWSGI.maxRequestsDeltaSince}): every worker recycles after exactly maxRequests`
         : `${who} ignores maxRequestsDelta (a uWSGI setting; gunicorn spreads recycles with maxRequestsJitter)`,
     );
   }
   if (given('maxRequestsJitter', s.maxRequestsJitter) && !honours(s.kind, s.version, 'maxRequestsJitter', s.mode).ok) {
-    out.push(`${who} ignores maxRequestsJitter (a gunicorn setting; uWSGI has max-requests-delta from 2.0.29): every worker recycles after exactly maxRequests`);
+    out.push(`${who} ignores maxRequestsJitter (a gunicorn setting; uWSGI has max-requests-delta from ${UWSGI.maxRequestsDeltaSince}): every worker recycles after exactly maxRequests`);
   }
   for (const [key, option] of UWSGI_ONLY) {
     if (given(key, s[key]) && !honours(s.kind, s.version, key, s.mode).ok) {

@@ -32,6 +32,8 @@ import type { Container } from '../container.js';
 import { Cause, type KillReason } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import type { World } from '../world.js';
+import { GUNICORN } from '../../facts/gunicorn.js';
+import { UWSGI } from '../../facts/uwsgi.js';
 import { connectionFate, honours } from './profiles.js';
 import { ProcState, type WorkerProcess } from './worker-process.js';
 
@@ -205,7 +207,7 @@ export class AppServer {
     const s = w.model.fleet.server;
     // uWSGI keeps the deadline in whole seconds (core/utils.c set_harakiri: uwsgi_now() + sec) and
     // the master kills once it is strictly past (core/master_checks.c: harakiri < current_time).
-    if (s.harakiri > 0) proc.harakiriAt = this.uwsgi ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
+    if (s.harakiri > 0) proc.harakiriAt = this.uwsgi && UWSGI.harakiriWholeSeconds ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
     // gunicorn counts a request as it starts (self.nr += 1 in handle_request).
     if (!this.uwsgi && ++proc.served >= proc.threshold && !proc.retiring) this.retire(proc);
     const held = s.memory.perInFlight;
@@ -392,7 +394,7 @@ export class AppServer {
     // `while self.alive: self.notify(); gevent.sleep(1.0)`: the loop turns each second from the
     // worker's start, and goes on accepting until the turn that sees alive = False.
     const age = this.w.sim.now - proc.bornAt;
-    this.w.sim.at(proc.bornAt + Math.floor(age) + 1, this.noticeHandler, this.ref(proc));
+    this.w.sim.at(proc.bornAt + (Math.floor(age / GUNICORN.loopTurn) + 1) * GUNICORN.loopTurn, this.noticeHandler, this.ref(proc));
   }
 
   private noticeRetire(ref: number): void {
@@ -410,7 +412,7 @@ export class AppServer {
     this.leaveLive(proc);
     // gunicorn gevent: graceful_timeout of 1 s checks, then server.stop(timeout=1) after the last
     // sleep: the handlers still running are killed graceful_timeout + 2 s after the drain began.
-    const grace = !this.uwsgi && this.gevent ? s.reloadMercy + 2 : s.reloadMercy;
+    const grace = !this.uwsgi && this.gevent ? s.reloadMercy + GUNICORN.geventStopAfter : s.reloadMercy;
     proc.mercyDeadline = w.sim.now + grace;
     w.sim.at(proc.mercyDeadline, this.mercyHandler, this.ref(proc));
     if (proc.busy === 0) this.beginExit(proc);
@@ -433,8 +435,9 @@ export class AppServer {
     const since = this.w.sim.now - proc.recycledAt;
     if (since <= 0) return 0;
     const s = this.w.model.fleet.server;
-    if (!this.uwsgi && since > s.reloadMercy + 1) return 0;
-    return Math.ceil(since) - since;
+    if (!this.uwsgi && since > s.reloadMercy + GUNICORN.geventStopAfter - GUNICORN.loopTurn) return 0;
+    const poll = this.uwsgi ? UWSGI.geventDrainPoll : GUNICORN.loopTurn;
+    return Math.ceil(since / poll) * poll - since;
   }
 
   private exitDone(ref: number): void {

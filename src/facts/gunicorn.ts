@@ -1,0 +1,81 @@
+// gunicorn (20.1-23.0) as capsim models it: its defaults and which settings it honours, each
+// with the file it comes from (github.com/benoitc/gunicorn at the tag), and the constants of its
+// behaviour that the simulation uses. The one place for gunicorn facts;
+// src/model/server/profiles.ts dispatches here. Pure data and functions.
+import type { DistSpec } from '../kernel/distribution-spec.js';
+import type { WorkerMode } from '../scenario/model-types.js';
+import type { CommonDefaults, HonourSetting } from '../model/server/profiles.js';
+
+const MiB = 1024 * 1024;
+const c = (value: number): DistSpec => ({ kind: 'const', value });
+
+export const GUNICORN = {
+  /**
+   * workers/ggevent.py, gthread.py: `while self.alive: self.notify(); gevent.sleep(1.0)`: the
+   * worker's loop turns each second from its start; max_requests is seen on the next turn.
+   */
+  loopTurn: 1,
+  /**
+   * workers/ggevent.py: after graceful_timeout (checked once a second) the worker calls
+   * server.stop(timeout=1): the handlers still running are killed graceful_timeout + 2 s after
+   * the drain began.
+   */
+  geventStopAfter: 2,
+};
+
+/** The defaults of every server setting capsim models, for gunicorn at this version and mode. */
+export function gunicornDefaults(version: string, mode: WorkerMode, common: CommonDefaults) {
+  const v = `gunicorn ${version}`;
+  const { connectionClose, closeLag } = common;
+  return {
+    socket: { value: 'http-socket' as const, source: 'uWSGI only' },
+    connectionClose,
+    closeLag,
+    deferAccept: { value: false, source: `${v} gunicorn/sock.py sets no TCP_DEFER_ACCEPT` },
+    backlog: { value: 2048, source: `${v} default backlog` },
+    concurrency: {
+      value: mode === 'gevent' ? 1000 : 1,
+      source: mode === 'gevent' ? `${v} default worker_connections` : mode === 'threads' ? `${v} default threads` : `${v} sync: one request per process`,
+    },
+    maxRequests: { value: 0, source: `${v} default max_requests (off)` },
+    maxRequestsDelta: { value: 0, source: 'uWSGI only' },
+    maxRequestsJitter: { value: 0, source: `${v} default max_requests_jitter` },
+    minWorkerLifetime: { value: 0, source: 'uWSGI only' },
+    reloadMercy: { value: 30, source: `${v} default graceful_timeout` },
+    harakiri: { value: 30, source: `${v} default timeout` },
+    keepAlive: {
+      value: mode === 'sync' ? 0 : 2,
+      source: mode === 'sync' ? `${v} sync worker always closes after the response` : `${v} default keepalive`,
+    },
+    masterCycle: { value: 0, source: `${v} arbiter reaps on SIGCHLD at once` },
+    fork: { value: { kind: 'uniform', min: 0.005, max: 0.105 } as DistSpec, source: `${v} spawn_workers: fork after sleep(0.1 * random())` },
+    appImport: { value: { kind: 'lognormal', mu: Math.log(1.5), sigma: Math.log(4 / 1.5) / 2.3263478740 } as DistSpec, source: 'capsim assumption: a Django app import, median 1.5 s, p99 4 s' },
+    preload: { value: false, source: `${v} default preload_app = False: each new worker imports the app` },
+    exitDelay: { value: c(0.02), source: 'capsim assumption: Python finalisation at worker exit, 20 ms' },
+    forkbombDelay: { value: 0, source: 'uWSGI only' },
+    reloadOnRss: { value: 0, source: 'uWSGI only' },
+    evilReloadOnRss: { value: 0, source: 'uWSGI only' },
+    memoryBase: { value: 120 * MiB, source: 'capsim assumption: a Django worker, 120 MiB' },
+    memoryPerRequest: { value: 0, source: 'capsim default: no growth per request' },
+    memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
+    memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
+    acceptOrder: { value: 'lifo' as 'lifo' | 'fifo' | 'favourite', source: 'Linux wakes the most recently idle waiter (epoll)' },
+    startFresh: { value: false, source: 'capsim default: the fleet has been running: each worker starts at a uniform point of its recycling cycle' },
+  };
+}
+
+/** Does gunicorn honour the setting? */
+export function gunicornHonours(setting: HonourSetting, mode: WorkerMode): { ok: boolean; why: string } {
+  switch (setting) {
+    case 'maxRequestsJitter':
+      return { ok: true, why: '' };
+    case 'keepAlive':
+      return mode === 'sync'
+        ? { ok: false, why: `gunicorn's sync worker always closes the connection after the response` }
+        : { ok: true, why: '' };
+    case 'maxRequestsDelta':
+      return { ok: false, why: 'max-requests-delta is a uWSGI setting; gunicorn has max_requests_jitter' };
+    default:
+      return { ok: false, why: `${setting} is a uWSGI setting; gunicorn ignores it` };
+  }
+}

@@ -1,0 +1,98 @@
+// uWSGI (2.0.15-2.0.30, the 2.0 series) as capsim models it: its defaults and which settings a
+// version honours, each with the source file it comes from (github.com/unbit/uwsgi at the tag),
+// and the constants of its behaviour that the simulation uses. The one place for uWSGI facts;
+// src/model/server/profiles.ts dispatches here. Pure data and functions.
+import type { DistSpec } from '../kernel/distribution-spec.js';
+import type { WorkerMode } from '../scenario/model-types.js';
+import { atLeast } from '../model/server/version.js';
+import type { CommonDefaults, HonourSetting } from '../model/server/profiles.js';
+
+const MiB = 1024 * 1024;
+const c = (value: number): DistSpec => ({ kind: 'const', value });
+
+export const UWSGI = {
+  /** core/init.c: socket-timeout 4 s, which core/socket.c bind_to_tcp also gives TCP_DEFER_ACCEPT. */
+  socketTimeout: 4,
+  /**
+   * plugins/gevent/gevent.c uwsgi_gevent_gbcw: a recycling gevent worker polls every second
+   * whether a core is still in a request before it exits.
+   */
+  geventDrainPoll: 1,
+  /** core/utils.c set_harakiri: the deadline is uwsgi_now() (whole seconds) + harakiri. */
+  harakiriWholeSeconds: true,
+  /** The release that added http11-socket (keep-alive on the HTTP socket). */
+  http11SocketSince: '2.0.16',
+  /** The 2.0 release max-requests-delta was backported to (earlier ones ignore it). */
+  maxRequestsDeltaSince: '2.0.29',
+};
+
+/** The defaults of every server setting capsim models, for uWSGI at this version and mode. */
+export function uwsgiDefaults(version: string, mode: WorkerMode, socket: 'http-socket' | 'http11-socket', common: CommonDefaults) {
+  const { connectionClose, closeLag } = common;
+  const v = `uWSGI ${version}`;
+  const http11 = socket === 'http11-socket';
+  return {
+    socket: { value: 'http-socket' as const, source: `capsim default: ${v} --http-socket (the write-up's and the testbed's setup)` },
+    connectionClose,
+    closeLag,
+    deferAccept: { value: true, source: `${v} core/socket.c bind_to_tcp: TCP_DEFER_ACCEPT (socket-timeout, ${UWSGI.socketTimeout} s) on every TCP socket unless --no-defer-accept` },
+    backlog: { value: 100, source: `${v} default listen (core/init.c)` },
+    concurrency: {
+      value: mode === 'gevent' ? 100 : 1,
+      source: mode === 'gevent' ? 'capsim default: uWSGI needs --gevent N; 100 as in the incident' : `${v}: one request per ${mode === 'sync' ? 'process' : 'thread'}`,
+    },
+    maxRequests: { value: 0, source: `${v} default max-requests (off)` },
+    maxRequestsDelta: { value: 0, source: `${v} default max-requests-delta (off)` },
+    maxRequestsJitter: { value: 0, source: 'gunicorn only' },
+    minWorkerLifetime: { value: 10, source: `${v} default min-worker-lifetime (core/init.c: 10 s; the help text says 60)` },
+    reloadMercy: { value: 60, source: `${v} default worker-reload-mercy` },
+    harakiri: { value: 0, source: `${v} default harakiri (off)` },
+    keepAlive: http11
+      ? {
+          value: mode === 'gevent' ? 30 : 4,
+          source:
+            mode === 'gevent'
+              ? `${v} http11-socket waits socket-timeout for the next request (proto/http.c uwsgi_proto_http11_accept); --gevent raises socket-timeout to 30 s (plugins/gevent/gevent.c)`
+              : `${v} http11-socket waits socket-timeout (default 4 s, core/init.c) for the next request (proto/http.c uwsgi_proto_http11_accept)`,
+        }
+      : { value: 0, source: `${v} http-socket closes the connection after each response` },
+    masterCycle: { value: 1, source: `${v} master loop (check-interval 1 s): an exited worker is noticed on its next turn` },
+    fork: { value: c(0.005), source: 'capsim assumption: fork of a preforked worker, a few ms' },
+    appImport: { value: { kind: 'lognormal', mu: Math.log(1.5), sigma: Math.log(4 / 1.5) / 2.3263478740 } as DistSpec, source: 'capsim assumption: a Django app import, median 1.5 s, p99 4 s' },
+    preload: { value: true, source: `${v} default: the app is loaded in the master before fork (no lazy-apps)` },
+    exitDelay: { value: c(0.02), source: 'capsim assumption: Python finalisation at worker exit, 20 ms' },
+    forkbombDelay: { value: 2, source: `${v} default forkbomb-delay` },
+    reloadOnRss: { value: 0, source: `${v} default reload-on-rss (off)` },
+    evilReloadOnRss: { value: 0, source: `${v} default evil-reload-on-rss (off)` },
+    memoryBase: { value: 120 * MiB, source: 'capsim assumption: a Django worker, 120 MiB' },
+    memoryPerRequest: { value: 0, source: 'capsim default: no growth per request' },
+    memoryPerInFlight: { value: 0, source: 'capsim default: no memory held per request in flight' },
+    memoryShared: { value: 0, source: 'capsim default: the master and the pages workers share are not counted' },
+    acceptOrder:
+      mode === 'gevent'
+        ? { value: 'favourite' as 'lifo' | 'fifo' | 'favourite', source: `${v} has no EPOLLEXCLUSIVE: every gevent worker's accept watcher is woken and one stable favourite wins most connections (unbit/uwsgi#1605: ~70% to one worker; #1063)` }
+        : { value: 'lifo' as 'lifo' | 'fifo' | 'favourite', source: 'Linux wakes the most recently idle waiter (epoll)' },
+    startFresh: { value: false, source: 'capsim default: the fleet has been running: each worker starts at a uniform point of its recycling cycle' },
+  };
+}
+
+/** Does this uWSGI version honour the setting? */
+export function uwsgiHonours(setting: HonourSetting, version: string, socket: 'http-socket' | 'http11-socket'): { ok: boolean; why: string } {
+  switch (setting) {
+    case 'maxRequestsDelta':
+      return atLeast(version, UWSGI.maxRequestsDeltaSince)
+        ? { ok: true, why: 'uWSGI >= 2.0.29 (and 2.1) recycles worker i after max-requests + (i-1)·delta' }
+        : { ok: false, why: `uWSGI ${version} has no max-requests-delta (backported in 2.0.29); an ini file's entry is silently ignored` };
+    case 'maxRequestsJitter':
+      return { ok: false, why: 'max_requests_jitter is a gunicorn setting; uWSGI has max-requests-delta (>= 2.0.29)' };
+    case 'keepAlive':
+      if (socket === 'http11-socket') {
+        return atLeast(version, UWSGI.http11SocketSince)
+          ? { ok: true, why: '' }
+          : { ok: false, why: `uWSGI ${version} has no http11-socket (it arrived in 2.0.16); http-socket closes every connection after the response` };
+      }
+      return { ok: false, why: `uWSGI ${version} http-socket closes every connection after the response (keep-alive needs the http router or http11-socket)` };
+    default:
+      return { ok: true, why: '' };
+  }
+}
