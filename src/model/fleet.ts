@@ -11,6 +11,7 @@ import { Database } from './db/database.js';
 import { Listener } from './listener.js';
 import type { Metrics } from './metrics.js';
 import { RequestTable } from './request-table.js';
+import type { RequestSink } from './request-sink.js';
 import { AppServer } from './server/app-server.js';
 import { RequestRunner } from './server/request-runner.js';
 import { WorkerProcess } from './server/worker-process.js';
@@ -27,6 +28,7 @@ export class Fleet {
     model: Model,
     private readonly streams: RandomStreams,
     metrics: Metrics,
+    requestSink: RequestSink | null = null,
   ) {
     const { fleet, traffic, balancer } = model;
     const server = fleet.server;
@@ -48,6 +50,7 @@ export class Fleet {
       concurrency,
       ctxReq: new Int32Array(fleet.containers * server.workers * concurrency).fill(-1),
       ctxTimer: new Float64Array(fleet.containers * server.workers * concurrency).fill(-1),
+      requestSink,
       balancer: null as unknown as Balancer,
       listener: null as unknown as Listener,
       server: null as unknown as AppServer,
