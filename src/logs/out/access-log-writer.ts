@@ -30,7 +30,8 @@ export class AccessLogWriter implements RequestSink {
     this.out = new AtomicTextFile(file);
     this.line = LINES[format];
     this.status = causeStatuses(model.balancer.kind);
-    this.paths = model.traffic.endpoints.map((e) => `/${encodeURIComponent(e.name)}`);
+    // An endpoint named like a path ("/users/:id", as calibrate names them) is logged as that path.
+    this.paths = model.traffic.endpoints.map((e) => (e.name.startsWith('/') ? encodeURI(e.name) : `/${encodeURIComponent(e.name)}`));
     this.targets = Array.from({ length: model.fleet.containers }, (_, c) => `10.1.${(c + 1) >> 8}.${(c + 1) & 255}:8000`);
     this.from = model.simulation.warmup;
   }
