@@ -6,7 +6,7 @@ import { pathPattern } from './path-patterns.js';
 import { Reservoir } from './reservoir.js';
 
 /** Distinct path patterns tracked one by one; later new ones are pooled as "(other)" as they come. */
-export const MAX_PATTERNS = 2000;
+export const MAX_PATTERNS = 500;
 /** Target times kept per endpoint (a uniform sample). */
 export const SAMPLE = 8192;
 export const OTHER = '(other)';
@@ -19,12 +19,9 @@ export class EndpointObs {
   readonly methods = new Map<string, number>();
   /** Target times (s), tagged with the arrival minute. */
   readonly sample: Reservoir;
-  /** Client-side times (s) where the log has them, tagged likewise. */
-  readonly totals: Reservoir;
 
   constructor(seed: number) {
     this.sample = new Reservoir(SAMPLE, seed);
-    this.totals = new Reservoir(SAMPLE, seed ^ 0x5bd1e995);
   }
 }
 
@@ -62,6 +59,8 @@ export class Observations {
   readonly statuses = new Map<number, number>();
   readonly targets = new Map<string, number>();
   readonly endpoints = new Map<string, EndpointObs>();
+  /** Client-side times (s) of 2xx responses, where the log has them: what the model is checked against. */
+  readonly latency = new Reservoir(SAMPLE, 0x5bd1e995);
   /** Distinct patterns that arrived after MAX_PATTERNS and went to (other) directly. */
   overflowed = 0;
   private readonly overflowSeen = new Set<string>();
@@ -101,7 +100,7 @@ export class Observations {
       e.timed++;
       e.sample.add(r.targetTime, minute);
     }
-    if (r.total === r.total && r.status < 500) e.totals.add(r.total, minute);
+    if (r.total === r.total && r.status >= 200 && r.status < 300) this.latency.add(r.total, minute);
   }
 
   private endpoint(pattern: string): EndpointObs {

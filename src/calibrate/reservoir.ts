@@ -3,8 +3,9 @@
 // Each value carries a tag (here: the minute it arrived in), so a subset can be taken later.
 
 export class Reservoir {
-  readonly values: Float64Array;
-  readonly tags: Int32Array;
+  // Grown by doubling up to capacity: most endpoints of a log are small.
+  values = new Float64Array(16);
+  tags = new Int32Array(16);
   size = 0;
   seen = 0;
   private state: number;
@@ -13,14 +14,21 @@ export class Reservoir {
     readonly capacity: number,
     seed = 1,
   ) {
-    this.values = new Float64Array(capacity);
-    this.tags = new Int32Array(capacity);
     this.state = seed >>> 0 || 1;
   }
 
   add(x: number, tag: number): void {
     const k = this.seen++;
     if (k < this.capacity) {
+      if (k === this.values.length) {
+        const n = Math.min(this.capacity, k * 2);
+        const v = new Float64Array(n);
+        v.set(this.values);
+        this.values = v;
+        const t = new Int32Array(n);
+        t.set(this.tags);
+        this.tags = t;
+      }
       this.values[k] = x;
       this.tags[k] = tag;
       this.size = k + 1;

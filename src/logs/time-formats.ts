@@ -14,9 +14,21 @@ function digits(s: string, from: number, n: number): number {
 }
 
 /** ISO 8601 in UTC as AWS writes it: 2018-07-02T22:23:00.186641Z (fraction optional). NaN if not. */
+// The day of the last ISO time parsed: lines of a log share their day, so Date.UTC runs once a day.
+let lastDay = '';
+let lastDayEpoch = NaN;
+
 export function isoSeconds(s: string): number {
   if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(10) !== 84) return NaN;
-  const whole = Date.UTC(digits(s, 0, 4), digits(s, 5, 2) - 1, digits(s, 8, 2), digits(s, 11, 2), digits(s, 14, 2), digits(s, 17, 2)) / 1000;
+  if (!s.startsWith(lastDay) || lastDay === '') {
+    lastDay = s.slice(0, 10);
+    lastDayEpoch = Date.UTC(digits(s, 0, 4), digits(s, 5, 2) - 1, digits(s, 8, 2)) / 1000;
+  }
+  const h = digits(s, 11, 2);
+  const m = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  if (h > 23 || m > 59 || sec > 60 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+  const whole = lastDayEpoch + h * 3600 + m * 60 + sec;
   let i = 19;
   let frac = 0;
   let scale = 1;

@@ -24,6 +24,7 @@ test('path patterns: numbers, UUIDs, hashes, tokens and dates collapse; words st
   assert.equal(pathPattern('/api/v1/health'), '/api/v1/health');
   assert.equal(pathPattern('/'), '/');
   assert.equal(pathPattern('/static/app.css'), '/static/app.css');
+  assert.equal(pathPattern('/static/app.3f2a9c81d0e4b7aa.js'), '/static/app.:hash.js');
 });
 
 test('reservoir: a uniform sample of fixed size, the same for the same stream', () => {

@@ -189,3 +189,23 @@ test('a file that is mostly not the format: exit 2, naming the format and the fi
   await assert.rejects(readLogs([path.join(dir, '*.gz')], { format: 'alb' }, () => {}), /no file matches/);
 });
 
+
+test('line source: lines across 1 MiB chunks, multi-byte characters split between chunks, an overlong line', async () => {
+  const { forEachLine, MAX_LINE } = await import('../../../src/logs/line-source.js');
+  const dir = tmp();
+  const f = path.join(dir, 'big.log');
+  // 3-byte characters so chunk boundaries fall inside one; lines of varied length
+  const lines = Array.from({ length: 40_000 }, (_, i) => `${i} ${'€'.repeat(i % 37)} x`);
+  lines[20_000] = 'y'.repeat(MAX_LINE + 10);
+  writeFileSync(f, `${lines.join('\n')}\n`);
+  const got: string[] = [];
+  const n = await forEachLine(f, (l) => got.push(l));
+  assert.equal(n, lines.length);
+  assert.equal(got[20_000]!.length, MAX_LINE, 'an overlong line is handed over cut');
+  got[20_000] = lines[20_000]!;
+  assert.deepEqual(got, lines);
+  writeFileSync(f, gzipSync(`${lines.slice(0, 100).join('\n')}`));
+  const gz: string[] = [];
+  await forEachLine(f, (l) => gz.push(l));
+  assert.deepEqual(gz, lines.slice(0, 100), 'gzip, and a last line without a newline');
+});
