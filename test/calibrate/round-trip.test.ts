@@ -79,3 +79,33 @@ test('round trip: the 502s a run counts are the 502s calibration reports, per 5 
 });
 
 void root;
+
+test('the check: the calibrated model run as written comes within a few % of the logs latency when nothing waits', async () => {
+  const { checkModel } = await import('../../src/calibrate/check.js');
+  const log = path.join(dir, 'check.alb.log');
+  const r = capsim('run', 'test/calibrate/round-trip.yaml', '--duration', '10m', '--access-log', 'alb', log);
+  assert.equal(r.code, 0, r.stderr);
+  const { read, cal, obs } = await runCalibration([log], { format: 'alb' }, 8);
+  const c = checkModel(modelFile({ name: 'x', format: read.format, files: 1, cal }), obs, cal.span, true)!;
+  assert.equal(c.seconds, 540);
+  for (const l of c.latency) assert.ok(Math.abs(l.modelMs / l.logMs - 1) < 0.1, `p${l.p}: ${l.modelMs} vs ${l.logMs}`);
+  assert.equal(c.fiveXxShare.log, 0);
+});
+
+test('a log of 4 hours: an hourly profile whose points are the true rate within sampling error', async () => {
+  const log = path.join(dir, 'profile.alb.log');
+  const r = capsim('run', 'test/calibrate/profile.yaml', '--access-log', 'alb', log);
+  assert.equal(r.code, 0, r.stderr);
+  const { cal } = await runCalibration([log], { format: 'alb' }, 8);
+  const pts = cal.profile!;
+  assert.equal(pts.length, 5, JSON.stringify(pts)); // 0, then the middles of hours 0-3
+  // the true rate is linear: 60/min at 0 h, 240/min at 2 h, back to 60/min at 4 h; an hour's
+  // mean equals the rate at its middle
+  const truth = (t: number) => (t <= 7200 ? 60 + (180 * t) / 7200 : 240 - (180 * (t - 7200)) / 7200);
+  for (const p of pts.slice(1)) {
+    const se = Math.sqrt(truth(p.at) / 60);
+    assert.ok(Math.abs(p.perMinute - truth(p.at)) <= 3 * se, `at ${p.at / 3600} h: ${p.perMinute} vs ${truth(p.at)}`);
+  }
+  const yaml = modelFile({ name: 'p', format: 'alb', files: 1, cal });
+  assert.match(yaml, /profile:\n    period: 24h\n    points:\n      - \{ at: 0m, rate: [\d.]+\/min \}/);
+});

@@ -5,7 +5,8 @@ import { modelFile } from '../../calibrate/model-file.js';
 import { calibrationReport } from '../../calibrate/report.js';
 import { runCalibration } from '../../calibrate/run-calibration.js';
 import { writeFileAtomic } from '../../experiment/files.js';
-import { FORMATS, isFormatName } from '../../logs/formats.js';
+import { BALANCER_FORMATS, FORMATS, isFormatName } from '../../logs/formats.js';
+import { checkLines, checkModel } from '../../calibrate/check.js';
 import { UsageError } from '../errors.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { wholeNumber } from './experiment-common.js';
@@ -17,6 +18,7 @@ interface CalibrateOptions {
   out?: string;
   name?: string;
   json?: boolean;
+  check: boolean;
 }
 
 export function registerCalibrate(program: Command, io: CommandIo = cliIo): void {
@@ -29,17 +31,22 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
     .option('--top <n>', 'endpoints kept by volume; the rest pooled as (other)', '8')
     .option('--out <model.yaml>', 'write the calibrated model there (atomically)')
     .option('--name <name>', 'the model name (default: from --out)')
+    .option('--no-check', 'do not run the calibrated model to compare its latency with the logs')
     .option('--json', 'print the calibration as one JSON object instead of the report')
     .action(async (logs: string[], opts: CalibrateOptions) => {
       try {
         if (opts.format !== 'auto' && !isFormatName(opts.format)) throw new UsageError(`--format ${opts.format}: expected auto or one of ${FORMATS.join(', ')}`);
         const top = wholeNumber('--top', opts.top);
-        const { read, cal } = await runCalibration(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, top);
+        const { read, cal, obs } = await runCalibration(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, top);
         const name = opts.name ?? (opts.out ? path.basename(opts.out).replace(/\.ya?ml$/, '') : 'calibrated');
         const yaml = modelFile({ name, format: read.format, files: read.files.length, cal });
+        const check = opts.check ? checkModel(yaml, obs, cal.span, BALANCER_FORMATS.has(read.format)) : null;
         if (opts.out !== undefined) writeFileAtomic(opts.out, yaml);
-        if (opts.json) io.out(`${JSON.stringify({ read, calibration: cal, model: opts.out ?? null }, null, 2)}\n`);
-        else io.out(`${calibrationReport(read, cal, top)}${opts.out !== undefined ? `model: ${opts.out}\n` : 'model: not written (give --out model.yaml)\n'}`);
+        if (opts.json) io.out(`${JSON.stringify({ read, calibration: cal, check, model: opts.out ?? null }, null, 2)}\n`);
+        else {
+          const checked = opts.check ? `\n${checkLines(check).join('\n')}\n` : '';
+          io.out(`${calibrationReport(read, cal, top)}${checked}${opts.out !== undefined ? `model: ${opts.out}\n` : 'model: not written (give --out model.yaml)\n'}`);
+        }
       } catch (err) {
         io.fail(err);
       }
