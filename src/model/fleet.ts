@@ -18,6 +18,9 @@ import { WorkerProcess } from './server/worker-process.js';
 import { EndpointTable } from './traffic/endpoints.js';
 import { BurstSource, ClosedUsersSource, PoissonSource, ProfileSource, type TrafficSource } from './traffic/sources.js';
 import type { World } from './world.js';
+import { replayArrivals } from '../logs/replay-arrivals.js';
+import { ReplaySource } from './traffic/replay-source.js';
+import { Origin } from './request-table.js';
 
 export class Fleet {
   readonly w: World;
@@ -91,6 +94,16 @@ export class Fleet {
       this.sources.push(users);
     }
     if (traffic.bursts) this.sources.push(new BurstSource(sim, traffic.bursts, streams, emit));
+    if (traffic.replay) {
+      const log = replayArrivals(traffic.replay.file, traffic.replay.format, traffic.endpoints.map((e) => e.name));
+      this.sources.push(
+        new ReplaySource(sim, log, (e) => {
+          const slot = table.alloc(sim.now, Origin.Open);
+          endpoints.drawWork(table, slot, e >= 0 ? e : endpoints.choose());
+          w.balancer.route(slot);
+        }),
+      );
+    }
   }
 
   get containers(): Container[] {
