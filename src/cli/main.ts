@@ -1,5 +1,6 @@
 // capsim's command line: commander parses, the experiment and report layers do the work.
 import { Command, CommanderError } from 'commander';
+import { registerBacktest } from './commands/backtest.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerExplain } from './commands/explain.js';
 import { registerMerge } from './commands/merge.js';
@@ -24,6 +25,7 @@ registerSize(program);
 registerMerge(program);
 registerNotebook(program);
 registerCalibrate(program);
+registerBacktest(program);
 
 // No top-level await: the CLI is bundled as CommonJS (see bin/load-bundle.js).
 async function main(): Promise<void> {
