@@ -38,7 +38,18 @@ export function periodOverrides(model: Model, span: number): string[] {
   return replayed ? ['simulation.warmup=0s', `simulation.duration=${duration}s`] : [`simulation.duration=${duration}s`];
 }
 
-export function backtest(name: string, model: Model, read: LogReadSummary, obs: Observations): Backtest {
+export interface SimulatedWindows {
+  /** Epoch start of window 0, and the number of windows. */
+  w0: number;
+  windows: number;
+  /** Per replication: counts[k * 5 + status] (COUNTED order). */
+  reps: Float64Array[];
+  /** Per replication: 2xx latency p50, p95, p99 (ms). */
+  latencies: number[][];
+}
+
+/** The model's replications, counted on the logs' 5-minute windows. */
+export function simulateWindows(model: Model, obs: Observations): SimulatedWindows {
   const replayed = model.traffic.replay !== undefined;
   const w0 = Math.floor(obs.first / WINDOW) * WINDOW;
   const windows = Math.floor(obs.last / WINDOW) - w0 / WINDOW + 1;
@@ -52,6 +63,12 @@ export function backtest(name: string, model: Model, read: LogReadSummary, obs: 
     reps.push(sink.counts);
     latencies.push([rep.latencyMs.p50, rep.latencyMs.p95, rep.latencyMs.p99]);
   }
+  return { w0, windows, reps, latencies };
+}
+
+export function backtest(name: string, model: Model, read: LogReadSummary, obs: Observations): Backtest {
+  const replayed = model.traffic.replay !== undefined;
+  const { w0, windows, reps, latencies } = simulateWindows(model, obs);
   const index = Object.fromEntries(['502', '503', '504'].map((s) => [s, STATUS_CLASSES.indexOf(s as (typeof STATUS_CLASSES)[number])]));
   // With a replayed log the windows start with an empty fleet: the first full window is judged.
   const cmp = compareWindows(obs.per5min, index, w0, windows, reps, 1);

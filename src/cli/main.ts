@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBacktest } from './commands/backtest.js';
 import { registerCalibrate } from './commands/calibrate.js';
+import { registerFit } from './commands/fit.js';
 import { registerExplain } from './commands/explain.js';
 import { registerMerge } from './commands/merge.js';
 import { registerNotebook } from './commands/notebook.js';
@@ -26,6 +27,7 @@ registerMerge(program);
 registerNotebook(program);
 registerCalibrate(program);
 registerBacktest(program);
+registerFit(program);
 
 // No top-level await: the CLI is bundled as CommonJS (see bin/load-bundle.js).
 async function main(): Promise<void> {
