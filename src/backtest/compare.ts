@@ -76,10 +76,18 @@ export interface LatencyComparison {
   outside: boolean;
 }
 
+/**
+ * A latency percentile is "outside" only beyond its interval widened by the quantile sketch's
+ * 1% relative error (capsim keeps sketches, not every latency) and the logs' rounding to 1 ms.
+ */
+export const LATENCY_SLACK = { relative: 0.01, ms: 1 };
+
 export function compareLatency(logMs: number[], modelMs: number[][]): LatencyComparison[] {
   return [0.5, 0.95, 0.99].map((p, i) => {
     const s = meanCI(modelMs.map((r) => r[i]!).filter(Number.isFinite));
     const ci: [number, number] = [Math.max(0, s.ci95[0]), s.ci95[1]];
-    return { p, logMs: logMs[i]!, model: { mean: s.mean, ci95: ci }, outside: logMs[i]! < ci[0] || logMs[i]! > ci[1] };
+    const lo = ci[0] * (1 - LATENCY_SLACK.relative) - LATENCY_SLACK.ms;
+    const hi = ci[1] * (1 + LATENCY_SLACK.relative) + LATENCY_SLACK.ms;
+    return { p, logMs: logMs[i]!, model: { mean: s.mean, ci95: ci }, outside: logMs[i]! < lo || logMs[i]! > hi };
   });
 }

@@ -42,9 +42,9 @@ export function backtestReport(b: Backtest): string {
   L.push(table(rows));
   if (shown.length < b.windows.length) L.push(`(${b.windows.length - shown.length} windows with no 502/503/504 in the logs or the model and inside the range are not shown)`);
   L.push('');
-  L.push('2xx latency, the logs against the model (mean over replications, 95% interval):');
+  L.push("2xx latency, the logs against the model (mean over replications, 95% interval; outside: beyond it by more than the quantile sketch's 1% and the logs' 1 ms):");
   for (const l of b.latency) {
-    L.push(`  p${l.p * 100}: logs ${f(l.logMs)} ms, model ${f(l.model.mean)} ms [${f(l.model.ci95[0])}, ${f(l.model.ci95[1])}]${l.outside ? `: outside, the logs ${l.logMs > l.model.ci95[1] ? `${f(l.logMs / l.model.ci95[1])}x above` : `${f(l.model.ci95[0] / l.logMs)}x below`}` : ''}`);
+    L.push(`  p${l.p * 100}: logs ${f(l.logMs)} ms, model ${f(l.model.mean)} ms [${f(l.model.ci95[0])}, ${f(l.model.ci95[1])}]${l.outside ? `: outside, the logs ${l.logMs > l.model.ci95[1] ? `${f((l.logMs / l.model.ci95[1] - 1) * 100)}% above` : `${f((1 - l.logMs / l.model.ci95[0]) * 100)}% below`} the interval` : ''}`);
   }
   return `${L.join('\n')}\n`;
 }

@@ -25,8 +25,11 @@ export interface ModelCheck {
 export function checkModel(yaml: string, obs: Observations, span: number, balancerLog: boolean): ModelCheck | null {
   const sorted = obs.latency.sorted();
   if (sorted.length < 100) return null;
-  const seconds = Math.max(300, Math.min(CHECK_DURATION, Math.floor(span / 60) * 60));
-  const model = parseModelText(yaml, '(calibrated model)', [`simulation.duration=${seconds}s`, 'simulation.warmup=5m', `simulation.replications=${CHECK_REPLICATIONS}`]);
+  // A constant rate: 30 minutes say what it does. A daily profile: the whole span, so that the
+  // model's latency covers the same hours as the logs'.
+  const profiled = /\n  profile:/.test(yaml);
+  const seconds = Math.max(300, Math.min(profiled ? 24 * 3600 : CHECK_DURATION, Math.floor(span / 60) * 60));
+  const model = parseModelText(yaml, '(calibrated model)', [`simulation.duration=${seconds}s`, `simulation.warmup=${profiled ? 0 : 300}s`, `simulation.replications=${CHECK_REPLICATIONS}`]);
   const ps = [0.5, 0.95, 0.99];
   const reps = Array.from({ length: CHECK_REPLICATIONS }, (_, r) => runReplication(model, r));
   const latency = ps.map((p, i) => {
@@ -50,7 +53,8 @@ export function checkModel(yaml: string, obs: Observations, span: number, balanc
 export function checkLines(c: ModelCheck | null): string[] {
   if (c === null) return ['model vs logs: not checked (fewer than 100 timed 2xx responses in the logs)'];
   const f = (x: number) => `${+x.toPrecision(3)}`;
-  const out = [`model vs logs: the model file run as written, ${CHECK_REPLICATIONS} replications × ${c.seconds / 60} min at the calibrated traffic; the logs' latency is ${c.logLatency}:`];
+  const span = c.seconds % 3600 === 0 ? `${c.seconds / 3600} h` : `${c.seconds / 60} min`;
+  const out = [`model vs logs: the model file run as written, ${CHECK_REPLICATIONS} replications × ${span} at the calibrated traffic; the logs' latency is ${c.logLatency}:`];
   for (const l of c.latency) {
     const off = l.modelMs / l.logMs - 1;
     out.push(`  2xx p${l.p * 100}: logs ${f(l.logMs)} ms, model ${f(l.modelMs)} ms [${f(l.ci95[0])}, ${f(l.ci95[1])}] (${off >= 0 ? '+' : ''}${f(off * 100)}%)`);

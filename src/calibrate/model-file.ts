@@ -76,6 +76,7 @@ export function modelFile({ name, format, files, cal }: ModelFileInput): string 
   if (targets > 0) L.push(`  containers: ${targets}   # targets seen in the logs${cal.targets.count > 1 ? ` (the busiest served ${pct(cal.targets.busiestShare)} of requests)` : ''}`);
   else L.push('  containers: 2   # GUESS: app-server logs do not name targets');
   L.push('  vcpu: 2          # GUESS: not in the logs');
+  L.push('  memory: 4GiB     # GUESS: not in the logs (a Fargate size for 2 vCPU)');
   L.push('  server:');
   const kind = format === 'uwsgi' ? 'uwsgi' : 'gunicorn';
   L.push(`    kind: ${kind}   # ${format === 'uwsgi' || format === 'gunicorn' ? `the logs are ${kind}'s` : 'GUESS: balancer logs do not say which server'}; version: its default`);

@@ -9,9 +9,10 @@ import { capsim, root } from '../experiment/cli-helper.js';
 
 const notebooks = readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.md'));
 
-test('the shipped notebooks include the incident postmortem and the sizing guide', () => {
+test('the shipped notebooks include the incident postmortem, the sizing guide and calibration from logs', () => {
   assert.ok(notebooks.includes('incident-postmortem.md'));
   assert.ok(notebooks.includes('sizing-a-new-service.md'));
+  assert.ok(notebooks.includes('calibrate-from-alb-logs.md'));
 });
 
 test('every notebook executes with --quick and writes NAME.md and NAME.html', () => {
