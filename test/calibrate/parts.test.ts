@@ -96,3 +96,41 @@ test('capsim calibrate: bad input is exit 2 with one line', () => {
   assert.equal(d.code, 2);
   assert.match(d.stderr, /--log-format goes with --format nginx or gunicorn/);
 });
+
+test('capsim calibrate on app-server logs: gunicorn with a --log-format, uWSGI, gzip; malformed lines reported', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const dir = mkdtempSync(path.join(tmpdir(), 'capsim-cal-app-'));
+  const g = path.join(dir, 'gunicorn.log.gz');
+  const t0 = Date.UTC(2026, 11, 2, 10) / 1000;
+  const clf = (t: number) => {
+    const d = new Date(t * 1000);
+    const p = (x: number) => String(x).padStart(2, '0');
+    return `[${p(d.getUTCDate())}/Dec/2026:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000]`;
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < 3000; i++) lines.push(`${clf(t0 + i * 0.4)} 200 GET /users/${i % 97} ${(0.02 + (i % 7) * 0.001).toFixed(6)}`);
+  lines.splice(100, 0, 'Traceback (most recent call last):');
+  writeFileSync(g, gzipSync(`${lines.join('\n')}\n`));
+  const r = capsim('calibrate', g, '--format', 'gunicorn', '--log-format', '%(t)s %(s)s %(m)s %(U)s %(L)s', '--no-check', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.read.malformed, 1);
+  assert.equal(j.read.samples[0].line, 101);
+  assert.equal(j.calibration.endpoints[0].pattern, '/users/:id');
+  assert.equal(j.calibration.targets.count, 0);
+  assert.ok(Math.abs(j.calibration.rate.perMinute - 150) < 1, String(j.calibration.rate.perMinute));
+  const text = capsim('calibrate', g, '--format', 'gunicorn', '--log-format', '%(t)s %(s)s %(m)s %(U)s %(L)s', '--no-check');
+  assert.match(text.stdout, /1 malformed/);
+  assert.match(text.stdout, /malformed: .*gunicorn\.log\.gz:101: .*Traceback/);
+  const u = path.join(dir, 'uwsgi.log');
+  writeFileSync(
+    u,
+    Array.from({ length: 600 }, (_, i) => `[pid: 7|app: 0|req: ${i + 1}/${i + 1}] 10.0.0.9 () {28 vars in 321 bytes} [Wed Dec  2 10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} 2026] GET /api/thoughts/ => generated 138 bytes in ${4 + (i % 5)} msecs (HTTP/1.1 200) 2 headers in 72 bytes (1 switches on core 0)`).join('\n'),
+  );
+  const w = capsim('calibrate', u, '--no-check', '--json');
+  assert.equal(w.code, 0, w.stderr);
+  const k = JSON.parse(w.stdout);
+  assert.equal(k.read.format, 'uwsgi');
+  assert.equal(k.calibration.endpoints[0].pattern, '/api/thoughts/');
+  assert.ok(Math.abs(k.calibration.endpoints[0].allMean - 0.006) < 0.0005);
+});
