@@ -1,5 +1,9 @@
 // capsim's command line: commander parses, the experiment and report layers do the work.
+import '../logs/register-replay.js';
 import { Command, CommanderError } from 'commander';
+import { registerBacktest } from './commands/backtest.js';
+import { registerCalibrate } from './commands/calibrate.js';
+import { registerFit } from './commands/fit.js';
 import { registerExplain } from './commands/explain.js';
 import { registerMerge } from './commands/merge.js';
 import { registerNotebook } from './commands/notebook.js';
@@ -24,6 +28,9 @@ registerSize(program);
 registerMerge(program);
 registerNotebook(program);
 registerPage(program);
+registerCalibrate(program);
+registerBacktest(program);
+registerFit(program);
 
 // No top-level await: the CLI is bundled as CommonJS (see bin/load-bundle.js).
 async function main(): Promise<void> {

@@ -109,7 +109,7 @@ const addConst = (a: Moments, c: number): Moments => ({ m1: a.m1 + c, m2: a.m2 +
 
 export function analytic(model: Model): Analytic {
   const t = model.traffic;
-  if (t.rate === undefined) return none('traffic is not a constant Poisson rate (profile or closed users)');
+  if (t.rate === undefined) return none('traffic is not a constant Poisson rate (a profile, closed users or a replayed log)');
   if (t.bursts) return none('traffic has bursts on top of its Poisson rate');
   const f = model.fleet;
   const sv = f.server;

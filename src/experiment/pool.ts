@@ -2,6 +2,7 @@
 // replication) pair and its result comes back under the task's index, so callers collect by index
 // and summarise in a fixed order, and the output is the same whatever --jobs is and whatever order
 // the workers finish in. With one job (or one task) replications run on this thread.
+import '../logs/register-replay.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Model } from '../scenario/model-types.js';

@@ -2,6 +2,7 @@
 // dist/replication-worker.js beside dist/capsim.cjs, and compiled by tsc beside pool.js, so
 // `new URL('./replication-worker.js', import.meta.url)` finds it in both layouts.
 import { parentPort } from 'node:worker_threads';
+import '../logs/register-replay.js';
 import type { Model } from '../scenario/model-types.js';
 import { runReplication } from './replication.js';
 

@@ -6,6 +6,7 @@ import { Fleet } from '../model/fleet.js';
 import { Metrics } from '../model/metrics.js';
 import { Timeline, type TimelineData } from '../model/timeline.js';
 import type { Model } from '../scenario/model-types.js';
+import type { RequestSink } from '../model/request-sink.js';
 
 export interface ReplicationResult {
   replication: number;
@@ -88,13 +89,15 @@ export const CDF_PROBS = [0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 
 export interface ReplicationOptions {
   /** Record a timeline sampled every this many seconds (bounded: see model/timeline.ts). */
   timelineInterval?: number;
+  /** Report every request of the measured window as it ends (an access log). */
+  requestSink?: RequestSink;
 }
 
 export function runReplication(model: Model, replication: number, options: ReplicationOptions = {}): ReplicationResult {
   const sim = new Simulation();
   const streams = new RandomStreams(model.simulation.seed, replication);
   const metrics = new Metrics(sim, model.balancer.kind);
-  const fleet = new Fleet(sim, model, streams, metrics);
+  const fleet = new Fleet(sim, model, streams, metrics, options.requestSink ?? null);
   const { warmup, duration } = model.simulation;
   const timeline = options.timelineInterval ? new Timeline(sim, fleet.containers, options.timelineInterval, warmup + duration, () => fleet.settleQueues()) : null;
   metrics.timeline = timeline;

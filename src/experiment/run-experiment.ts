@@ -1,5 +1,6 @@
 // Many replications of one model, in order or on worker threads, optionally to a precision;
 // summarised by summarize.ts into the JSON contract of DESIGN.md.
+import '../logs/register-replay.js';
 import type { Model } from '../scenario/model-types.js';
 import type { MetricSpec } from './metrics.js';
 import { ReplicationPool, defaultJobs } from './pool.js';

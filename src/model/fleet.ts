@@ -12,12 +12,16 @@ import { Database } from './db/database.js';
 import { Listener } from './listener.js';
 import type { Metrics } from './metrics.js';
 import { RequestTable } from './request-table.js';
+import type { RequestSink } from './request-sink.js';
 import { AppServer } from './server/app-server.js';
 import { RequestRunner } from './server/request-runner.js';
 import { WorkerProcess } from './server/worker-process.js';
 import { EndpointTable } from './traffic/endpoints.js';
 import { BurstSource, ClosedUsersSource, PoissonSource, ProfileSource, type TrafficSource } from './traffic/sources.js';
 import type { World } from './world.js';
+import { loadReplay } from './traffic/replay-loader.js';
+import { ReplaySource } from './traffic/replay-source.js';
+import { Origin } from './request-table.js';
 
 export class Fleet {
   readonly w: World;
@@ -28,6 +32,7 @@ export class Fleet {
     model: Model,
     private readonly streams: RandomStreams,
     metrics: Metrics,
+    requestSink: RequestSink | null = null,
   ) {
     const { fleet, traffic, balancer } = model;
     const server = fleet.server;
@@ -49,6 +54,7 @@ export class Fleet {
       concurrency,
       ctxReq: new Int32Array(fleet.containers * server.workers * concurrency).fill(-1),
       ctxTimer: new Float64Array(fleet.containers * server.workers * concurrency).fill(-1),
+      requestSink,
       balancer: null as unknown as Balancer,
       listener: null as unknown as Listener,
       server: null as unknown as AppServer,
@@ -89,6 +95,16 @@ export class Fleet {
       this.sources.push(users);
     }
     if (traffic.bursts) this.sources.push(new BurstSource(sim, traffic.bursts, streams, emit));
+    if (traffic.replay) {
+      const log = loadReplay(traffic.replay.file, traffic.replay.format, traffic.endpoints.map((e) => e.name));
+      this.sources.push(
+        new ReplaySource(sim, log, (e) => {
+          const slot = table.alloc(sim.now, Origin.Open);
+          endpoints.drawWork(table, slot, e >= 0 ? e : endpoints.choose());
+          w.balancer.route(slot);
+        }),
+      );
+    }
   }
 
   get containers(): Container[] {

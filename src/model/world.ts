@@ -8,6 +8,7 @@ import type { Database } from './db/database.js';
 import type { Listener } from './listener.js';
 import type { Metrics } from './metrics.js';
 import type { RequestTable } from './request-table.js';
+import type { RequestSink } from './request-sink.js';
 import type { AppServer } from './server/app-server.js';
 import type { RequestRunner } from './server/request-runner.js';
 import type { WorkerProcess } from './server/worker-process.js';
@@ -27,6 +28,8 @@ export interface World {
   readonly ctxReq: Int32Array;
   /** Pending timer of each context (a wait phase), or -1. */
   readonly ctxTimer: Float64Array;
+  /** Where finished requests are reported (an access log), or null. */
+  readonly requestSink: RequestSink | null;
   balancer: Balancer;
   listener: Listener;
   server: AppServer;

@@ -3,6 +3,9 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerPage } from '../cli/commands/page.js';
+import { registerBacktest } from '../cli/commands/backtest.js';
+import { registerCalibrate } from '../cli/commands/calibrate.js';
+import { registerFit } from '../cli/commands/fit.js';
 import { registerRun } from '../cli/commands/run.js';
 import { registerSize } from '../cli/commands/size.js';
 import { registerSweep } from '../cli/commands/sweep.js';
@@ -50,7 +53,7 @@ export interface ExecuteOptions {
   onBlock?: (line: number, command: string) => void;
 }
 
-const COMMANDS = new Set(['run', 'sweep', 'size', 'chart', 'page']);
+const COMMANDS = new Set(['run', 'sweep', 'size', 'chart', 'page', 'calibrate', 'backtest', 'fit']);
 
 export async function executeNotebook(file: string, text: string, o: ExecuteOptions): Promise<NotebookRun> {
   const name = path.basename(file).replace(/\.md$/i, '');
@@ -73,7 +76,7 @@ export async function executeNotebook(file: string, text: string, o: ExecuteOpti
       let args = splitArgs(s.command);
       if (args[0] === 'capsim') args = args.slice(1);
       const cmd = args[0] ?? '';
-      if (!COMMANDS.has(cmd)) throw new UsageError(`expected a run, sweep, size, chart or page command; found "${cmd}"`);
+      if (!COMMANDS.has(cmd)) throw new UsageError(`expected a run, sweep, size, chart, page, calibrate, backtest or fit command; found "${cmd}"`);
       if (cmd === 'chart') {
         const chart = chartFromBlock(args.slice(1), artifacts);
         out.push({ ...s, output: '', charts: [{ chart, svg: await renderSvg(chart.spec) }] });
@@ -93,7 +96,7 @@ export async function executeNotebook(file: string, text: string, o: ExecuteOpti
   return { name, file, segments: out };
 }
 
-/** One run/sweep/size/page command, parsed by the CLI's own definitions; returns what it printed. */
+/** One run/sweep/size/page/calibrate/backtest/fit command, parsed by the CLI's own definitions; returns what it printed. */
 async function runCommand(args: string[], line: string, emit: (a: Artifact) => void): Promise<string> {
   let printed = '';
   let errors = '';
@@ -115,6 +118,9 @@ async function runCommand(args: string[], line: string, emit: (a: Artifact) => v
   registerSweep(program, io);
   registerSize(program, io);
   registerPage(program, io);
+  registerCalibrate(program, io);
+  registerBacktest(program, io);
+  registerFit(program, io);
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {

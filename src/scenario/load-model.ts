@@ -1,5 +1,6 @@
 // Reading a model file from disk (the one Node-only part of the scenario layer).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import nodePath from 'node:path';
 import { ModelError } from './errors.js';
 import type { Model } from './model-types.js';
 import { parseModelText } from './parse-model.js';
@@ -17,10 +18,24 @@ function readModelFile(path: string): string {
 
 /** Read, parse and validate a model file; every problem is a ModelError (exit code 2). */
 export function loadModelFile(path: string, sets: readonly string[] = []): Model {
-  return parseModelText(readModelFile(path), path, sets);
+  return resolveReplayFile(parseModelText(readModelFile(path), path, sets), path);
 }
 
 /** loadModelFile, also telling where every value came from (see provenance.ts). */
 export function loadModelWithProvenance(path: string, sets: readonly string[] = []): ModelWithProvenance {
-  return parseModelWithProvenance(readModelFile(path), path, sets);
+  const m = parseModelWithProvenance(readModelFile(path), path, sets);
+  resolveReplayFile(m.model, path);
+  return m;
+}
+
+/** traffic.replay's file is relative to the model file's folder, and must exist. */
+function resolveReplayFile(model: Model, path: string): Model {
+  const replay = model.traffic.replay;
+  if (!replay) return model;
+  const resolved = nodePath.resolve(nodePath.dirname(path), replay.file);
+  if (!existsSync(resolved)) {
+    throw new ModelError({ file: path, keyPath: 'traffic.replay', value: replay.file, expected: `an access log file, relative to the model's folder (${resolved} does not exist)` });
+  }
+  replay.file = resolved;
+  return model;
 }

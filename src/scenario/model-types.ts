@@ -30,7 +30,15 @@ export interface Traffic {
   users?: ClosedUsers;
   /** Extra arrivals in bursts, on top of the above. */
   bursts?: Bursts;
+  /** Arrivals at the times an access log recorded (the file resolved against the model's folder). */
+  replay?: Replay;
   endpoints: Endpoint[];
+}
+
+export interface Replay {
+  file: string;
+  /** The log format (see src/logs/formats.ts), or auto. */
+  format: 'auto' | 'alb' | 'elb' | 'nginx' | 'gunicorn' | 'uwsgi';
 }
 
 export interface RateProfile {

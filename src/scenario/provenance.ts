@@ -63,6 +63,10 @@ function rawPath(raw: unknown, path: readonly PathSegment[]): PathSegment[] | nu
   if (path[0] === 'traffic' && path[1] === 'endpoints' && !getAt(raw, ['traffic', 'endpoints']).found && getAt(raw, ['traffic', 'phases']).found) {
     return path[3] === 'phases' ? ['traffic', ...path.slice(3)] : null;
   }
+  // traffic.replay: FILE is the short form of { file: FILE, format: auto }.
+  if (path[0] === 'traffic' && path[1] === 'replay' && typeof getAt(raw, ['traffic', 'replay']).value === 'string') {
+    return path[2] === 'file' ? ['traffic', 'replay'] : null;
+  }
   return [...path];
 }
 

@@ -36,6 +36,7 @@ import type {
   Phase,
   PhaseKind,
   RateProfile,
+  Replay,
   Server,
   Simulation,
   Traffic,
@@ -356,14 +357,23 @@ const bursts: z.ZodType<Bursts, unknown> = obj(
   'bursts such as { every: exp(10m), size: 200, over: 2s }',
 );
 
-const ARRIVALS = ['rate', 'profile', 'users'] as const;
-const ARRIVALS_FORM = `exactly one of traffic.rate (${RATE_FORM}), traffic.profile or traffic.users`;
+/** traffic.replay: FILE, or { file: FILE, format: alb }: an access log's own arrival times. */
+const REPLAY_FORMATS = ['auto', 'alb', 'elb', 'nginx', 'gunicorn', 'uwsgi'] as const;
+const replayFile = text('an access log file such as logs/incident-hour.log.gz');
+const replay: z.ZodType<Replay, unknown> = z.preprocess(
+  (v) => (typeof v === 'string' ? { file: v } : v),
+  obj({ file: replayFile, format: oneOf(REPLAY_FORMATS).default('auto') }, 'a replayed log such as logs/hour.log or { file: logs/hour.log, format: alb }'),
+);
+
+const ARRIVALS = ['rate', 'profile', 'users', 'replay'] as const;
+const ARRIVALS_FORM = `exactly one of traffic.rate (${RATE_FORM}), traffic.profile, traffic.users or traffic.replay`;
 
 const traffic: z.ZodType<Traffic, unknown> = obj({
   rate: rate.optional(),
   profile: profile.optional(),
   users: users.optional(),
   bursts: bursts.optional(),
+  replay: replay.optional(),
   endpoints: list(endpoint, ENDPOINTS_FORM).optional(),
   phases: phases.optional(),
 }).transform((t, ctx): Traffic => {
@@ -401,6 +411,7 @@ const traffic: z.ZodType<Traffic, unknown> = obj({
   if (t.profile !== undefined) out.profile = t.profile;
   if (t.users !== undefined) out.users = t.users;
   if (t.bursts !== undefined) out.bursts = t.bursts;
+  if (t.replay !== undefined) out.replay = t.replay;
   // Key order as in model-types.ts: arrivals first, then endpoints.
   const { endpoints: eps, ...arrivals } = out;
   return { ...arrivals, endpoints: eps };

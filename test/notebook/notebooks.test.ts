@@ -9,9 +9,10 @@ import { capsim, root } from '../experiment/cli-helper.js';
 
 const notebooks = readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.md'));
 
-test('the shipped notebooks include the incident postmortem and the sizing guide; the postmortem has a page for each step', () => {
+test('the shipped notebooks include the incident postmortem, the sizing guide and calibration from logs; the postmortem has a page for each step', () => {
   assert.ok(notebooks.includes('incident-postmortem.md'));
   assert.ok(notebooks.includes('sizing-a-new-service.md'));
+  assert.ok(notebooks.includes('calibrate-from-alb-logs.md'));
   const pm = readFileSync(path.join(root, 'notebooks', 'incident-postmortem.md'), 'utf8');
   for (const m of readdirSync(path.join(root, 'models', 'incident'))) assert.match(pm, new RegExp(`^page models/incident/${m.replace('.', '\\.')}`, 'm'), m);
 });

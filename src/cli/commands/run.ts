@@ -19,6 +19,8 @@ import { loadModelWithProvenance } from '../../scenario/load-model.js';
 import { modelWarnings } from '../../scenario/warnings.js';
 import type { ReplicationResult } from '../../experiment/replication.js';
 import { UsageError } from '../errors.js';
+import { AccessLogWriter, LOG_OUT_FORMATS, type LogOutFormat } from '../../logs/out/access-log-writer.js';
+import type { Model } from '../../scenario/model-types.js';
 import { collect, simulationOverrides, type SimulationOptions } from '../options.js';
 import { jobsOption, wholeNumber } from './experiment-common.js';
 
@@ -31,6 +33,7 @@ interface RunOptions extends SimulationOptions {
   jobs?: string;
   out?: string;
   timeline?: string | boolean;
+  accessLog?: string[];
 }
 
 export function registerRun(program: Command, io: CommandIo = cliIo): void {
@@ -49,6 +52,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--jobs <n>', 'worker threads for the replications (default: the number of cores); the output does not depend on it')
     .option('--out <dir>', 'also write the JSON result to DIR/run.json and a report with charts to DIR/report.html (atomically)')
     .option('--timeline [interval]', "record replication 0's timeline (workers, accept queue, busy contexts per container; every failure) to DIR/timeline.json and draw it in the report; sampled every INTERVAL (default: the window / 4000, at least 1s)")
+    .option('--access-log <format-and-file...>', "also write replication 0's requests as an access log: FORMAT FILE, FORMAT one of alb, elb, nginx (streamed, atomically)")
     .option('--json', 'print one JSON object (the contract in DESIGN.md) instead of a table')
     .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
     .action(async (file: string, opts: RunOptions) => {
@@ -68,6 +72,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         }
         const { model, provenance } = loadModelWithProvenance(file, [...opts.set, ...simulationOverrides(opts)]);
         const timelineInterval = timelineOption(opts.timeline, model.simulation.duration);
+        const accessLog = accessLogOption(opts.accessLog);
         if (timelineInterval !== undefined && opts.out === undefined && !io.emit) {
           throw new UsageError('--timeline writes DIR/timeline.json and draws it in DIR/report.html: give --out DIR');
         }
@@ -84,6 +89,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         if (opts.profile) io.err(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
         // Replication 0 again, on this thread, with the trace: the run's figures are untouched.
         const timeline = timelineInterval !== undefined ? runReplication(model, 0, { timelineInterval }).timeline : undefined;
+        if (accessLog) writeAccessLog(model, accessLog.format, accessLog.file);
         const json = `${JSON.stringify(result, null, 2)}\n`;
         const parts = [];
         if (result.precision) parts.push(precisionLine(result.precision, precision!.metric), '');
@@ -136,6 +142,28 @@ function profile(started: number, reps: ReplicationResult[]) {
     requestsPerSecond: requests / wallSeconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/** --access-log FORMAT FILE */
+function accessLogOption(v: string[] | undefined): { format: LogOutFormat; file: string } | undefined {
+  if (v === undefined) return undefined;
+  const [format, file] = v;
+  if (v.length !== 2 || !(LOG_OUT_FORMATS as readonly string[]).includes(format!)) {
+    throw new UsageError(`--access-log ${v.join(' ')}: expected FORMAT FILE, FORMAT one of ${LOG_OUT_FORMATS.join(', ')} (after MODEL: --access-log takes the next two words)`);
+  }
+  return { format: format as LogOutFormat, file: file! };
+}
+
+/** Replication 0 again, on this thread, reporting each request to the log: the run's figures are untouched. */
+function writeAccessLog(model: Model, format: LogOutFormat, file: string): void {
+  const writer = new AccessLogWriter(format, file, model);
+  try {
+    runReplication(model, 0, { requestSink: writer });
+    writer.commit();
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
 }
 
 /** Samples at most this many per replication (the trace stays bounded). */

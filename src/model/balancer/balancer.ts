@@ -123,7 +123,12 @@ export class Balancer {
     if (c >= 0) this.router.outstanding[c]--;
     // nginx may send a failed attempt to the next server instead of answering.
     if (this.nginx !== null && c >= 0 && this.nginx.attemptEnded(slot, c, cause)) return;
-    w.metrics.ended(table.tArrive[slot]!, cause, c);
+    const tArrive = table.tArrive[slot]!;
+    w.metrics.ended(tArrive, cause, c);
+    const sink = w.requestSink;
+    if (sink !== null) {
+      sink.request(tArrive, this.nginx !== null ? this.nginx.attemptStart[slot]! : tArrive, w.sim.now, table.endpoint[slot]!, c, cause);
+    }
     table.clientDone(slot);
     if (user >= 0) this.users!.answered(user);
   }

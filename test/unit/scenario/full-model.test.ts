@@ -231,14 +231,14 @@ test('a pool: sub-keys default to SQLAlchemy 5 / 10 / 30s; none or null means no
   assert.equal(z.message, 'models/x.yaml:7: fleet.db.pool.size: got 0, expected a whole number >= 1');
 });
 
-test('traffic needs exactly one of rate, profile and users', () => {
+test('traffic needs exactly one of rate, profile, users and replay', () => {
   const none = modelError(() => parseModelText('traffic:\n  phases: [ { cpu: 1ms } ]\n', FILE));
   assert.equal(
     none.message,
-    'models/x.yaml:1: traffic.rate: missing, expected exactly one of traffic.rate (a rate such as 19k/min, 317/s or 100/h), traffic.profile or traffic.users',
+    'models/x.yaml:1: traffic.rate: missing, expected exactly one of traffic.rate (a rate such as 19k/min, 317/s or 100/h), traffic.profile, traffic.users or traffic.replay',
   );
   const two = modelError(() => parseModelText('traffic:\n  rate: 1/s\n  users: { count: 3, think: exp(1s) }\n  phases: [ { cpu: 1ms } ]\n', FILE));
-  assert.match(two.message, /^models\/x\.yaml:3: traffic\.users: got \{"count":3,"think":"exp\(1s\)"\} \(traffic\.rate is given too\), expected exactly one of traffic\.rate .*, traffic\.profile or traffic\.users$/);
+  assert.match(two.message, /^models\/x\.yaml:3: traffic\.users: got \{"count":3,"think":"exp\(1s\)"\} \(traffic\.rate is given too\), expected exactly one of traffic\.rate .*, traffic\.profile, traffic\.users or traffic\.replay$/);
   const think = modelError(() => parseModelText('traffic:\n  users: { count: 3000 }\n  phases: [ { cpu: 1ms } ]\n', FILE));
   assert.match(think.message, /^models\/x\.yaml:2: traffic\.users\.think: missing, expected a distribution such as/);
 });

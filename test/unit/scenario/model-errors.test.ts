@@ -75,10 +75,10 @@ test('missing required keys and empty lists', () => {
   const r = modelError(() => parseModelText('traffic:\n  phases: [ { cpu: 1ms } ]\n', FILE));
   assert.equal(
     r.message,
-    'models/x.yaml:1: traffic.rate: missing, expected exactly one of traffic.rate (a rate such as 19k/min, 317/s or 100/h), traffic.profile or traffic.users',
+    'models/x.yaml:1: traffic.rate: missing, expected exactly one of traffic.rate (a rate such as 19k/min, 317/s or 100/h), traffic.profile, traffic.users or traffic.replay',
   );
   const t = modelError(() => parseModelText('name: x\n', FILE));
-  assert.equal(t.message, 'models/x.yaml: traffic: missing, expected a mapping with keys rate, profile, users, bursts, endpoints, phases');
+  assert.equal(t.message, 'models/x.yaml: traffic: missing, expected a mapping with keys rate, profile, users, bursts, replay, endpoints, phases');
   const ep = modelError(() => parseModelText('traffic:\n  rate: 1/s\n', FILE));
   assert.match(ep.message, /^models\/x\.yaml:1: traffic\.endpoints: missing, expected a non-empty list of endpoints .* \(or traffic\.phases for a single endpoint\)$/);
   const empty = modelError(() => parseModelText('traffic:\n  rate: 1/s\n  endpoints: []\n', FILE));

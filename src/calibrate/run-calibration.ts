@@ -1,0 +1,17 @@
+// `capsim calibrate LOG…`: read, observe, calibrate; the pieces together for the CLI and tests.
+import { readLogs, type LogReadSummary, type ReadOptions } from '../logs/read-logs.js';
+import { calibrate, type Calibration } from './calibration.js';
+import { Observations } from './observations.js';
+
+export interface CalibrationRun {
+  read: LogReadSummary;
+  cal: Calibration;
+  obs: Observations;
+}
+
+export async function runCalibration(inputs: string[], opts: ReadOptions, top: number): Promise<CalibrationRun> {
+  const obs = new Observations();
+  const read = await readLogs(inputs, opts, (r) => obs.add(r));
+  if (obs.requests === 0) throw Object.assign(new Error(`${inputs.join(' ')}: no requests in the logs (${read.lines} lines read)`), { exitCode: 2 });
+  return { read, cal: calibrate(obs, top), obs };
+}
