@@ -5,7 +5,7 @@ import { CAUSES, KILL_REASONS, STATUSES, causeStatuses } from '../model/outcome.
 import type { Model } from '../scenario/model-types.js';
 import { meanCI, summarizeCounts } from '../stats/intervals.js';
 import { analytic, type Analytic } from './analytic.js';
-import type { MetricSpec } from './metrics.js';
+import { estimate, type Estimate, type MetricSpec } from './metrics.js';
 import { ReplicationPool, defaultJobs } from './pool.js';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, replicateToPrecision, type Precision, type PrecisionOutcome } from './precision.js';
 import { CDF_PROBS, runReplication, type ReplicationResult } from './replication.js';
@@ -24,6 +24,8 @@ export interface RunResult {
   status: Record<string, Figure>;
   per5min: Record<string, Figure>;
   causes: Record<string, Record<string, Figure>>;
+  /** Every 5xx (500, 502, 503, 504) together: per 5 simulated minutes, and as a fraction of the requests. */
+  failures: { per5min: Figure; rate: Figure };
   latencyMs: { mean: Figure; p50: Figure; p95: Figure; p99: Figure; max: Figure };
   /** The latency CDF of successful requests: at each probability p, the latency (ms) averaged over replications. */
   latencyCdf: { p: number[]; ms: (number | null)[] };
@@ -75,6 +77,8 @@ function of(values: number[]): Figure {
   return fig(s.mean, [lo, s.ci95[1]]);
 }
 
+const ofEstimate = (e: Estimate): Figure => fig(e.mean, [e.lo, e.hi]);
+
 function counts(values: number[], scale = 1): Figure {
   const s = summarizeCounts(values);
   return fig(s.mean * scale, [s.ci95[0] * scale, s.ci95[1] * scale]);
@@ -111,6 +115,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
     status,
     per5min,
     causes,
+    failures: { per5min: ofEstimate(estimate({ kind: 'per5min', status: '5xx' }, reps, seconds)), rate: ofEstimate(estimate({ kind: 'rate', status: '5xx' }, reps, seconds)) },
     latencyMs: {
       mean: of(reps.map((r) => r.latencyMs.mean)),
       p50: of(reps.map((r) => r.latencyMs.p50)),

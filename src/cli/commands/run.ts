@@ -1,7 +1,8 @@
 // capsim run MODEL: replications of one model, a table for people or JSON for tools.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../experiment/files.js';
+import { OutputSet } from '../../experiment/output-set.js';
+import { checkWork, runWork } from '../../experiment/work-estimate.js';
 import { metricName, metricUnit, parseMetricName, METRIC_FORMS, type MetricSpec } from '../../experiment/metrics.js';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, parsePrecision, type PrecisionOutcome } from '../../experiment/precision.js';
 import { runExperimentParallel, type ParallelRunOptions } from '../../experiment/run-experiment.js';
@@ -30,6 +31,7 @@ interface RunOptions extends SimulationOptions {
   jobs?: string;
   out?: string;
   timeline?: string | boolean;
+  force?: boolean;
 }
 
 export function registerRun(program: Command, io: CommandIo = cliIo): void {
@@ -50,6 +52,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--timeline [interval]', "record replication 0's timeline (workers, accept queue, busy contexts per container; every failure) to DIR/timeline.json and draw it in the report; sampled every INTERVAL (default: the window / 4000, at least 1s)")
     .option('--json', 'print one JSON object (the contract in DESIGN.md) instead of a table')
     .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
+    .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: RunOptions) => {
       try {
         const started = performance.now();
@@ -72,6 +75,8 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         }
         // Settings the named version ignores, or that contradict each other: say so before running.
         printModelWarnings(modelWarnings(model, provenance), io.err);
+        checkWork(runWork(model, file, precision ? precision.max! : model.simulation.replications, jobs, precision ? `--precision may stop before --max-replications ${precision.max!}` : undefined), opts.force ?? false, io.err);
+        const outputs = opts.out !== undefined ? new OutputSet(opts.out) : undefined;
         const progress = new ProgressReporter(process.stderr, !io.progress || !process.stderr.isTTY);
         let done = 0;
         const { result, replications } = await runExperimentParallel(model, {
@@ -88,12 +93,13 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         if (result.precision) parts.push(precisionLine(result.precision, precision!.metric), '');
         parts.push(runTable(result, model.simulation.warmup), '', analyticLines(result));
         const text = `${parts.join('\n')}\n`;
-        if (opts.out !== undefined) {
-          writeFileAtomic(path.join(opts.out, 'run.json'), json);
-          if (timeline) writeFileAtomic(path.join(opts.out, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
+        if (outputs) {
+          outputs.write('run.json', json);
+          if (timeline) outputs.write('timeline.json', `${JSON.stringify(timeline)}\n`);
           const settings = explainValues(model, provenance, file);
-          const html = await runReportHtml({ file, command: io.commandLine(), result, table: text, settings, timeline, imagesDir: path.join(opts.out, 'charts') });
-          writeFileAtomic(path.join(opts.out, 'report.html'), html);
+          const html = await runReportHtml({ file, command: io.commandLine(), result, table: text, settings, timeline, imagesDir: outputs.path('charts') });
+          outputs.write('report.html', html);
+          outputs.commit();
         }
         io.emit?.({ kind: 'run', result, timeline });
         io.out(opts.json ? json : text);
