@@ -89,6 +89,12 @@ export class OutputSet {
       // A staging directory of a run that died (not one of a live process writing here now).
       if (m && !alive(Number(m[1]))) rmSync(path.join(dir, f), { recursive: true, force: true });
     }
+    // charts/ is removed whole: make sure it is capsim's (--out . in a directory with charts of its own).
+    const charts = path.join(dir, 'charts');
+    if (names.includes('charts') && existsSync(charts)) {
+      const foreign = statSync(charts).isDirectory() ? readdirSync(charts).filter((f) => !/\.(svg|png)$/.test(f) || f.startsWith('.')) : ['(a file)'];
+      if (foreign.length > 0) throw new ExperimentInputError(`--out ${dir}: ${charts} holds files capsim did not write (${foreign.slice(0, 3).join(', ')}); expected an output directory of capsim's, or a new one`);
+    }
     for (const n of names) rmSync(path.join(dir, n), { recursive: true, force: true });
     this.staging = path.join(dir, `.capsim-staging-${process.pid}-${counter++}`);
     mkdirSync(this.staging, { recursive: true });

@@ -64,8 +64,8 @@ const DURATION_UNIT_LIST = 'ns, us, ms, s, m, min, h, d';
 
 // Bounds far beyond any real setting, so that a typo (1e309s, 1e12/s) is an error here rather
 // than a run that never ends or a number that overflows: every value capsim reads is finite.
-/** The longest duration a model may give: 365 days. */
-export const MAX_DURATION = 365 * 86400;
+/** The longest duration a model may give: 10,000 days (27 years; "1000d" is how models say "never"). */
+export const MAX_DURATION = 10_000 * 86400;
 /** The highest rate: 10 million requests per second (600 million per minute). */
 export const MAX_RATE = 1e7;
 /** The largest size: 1024 TiB. */
@@ -133,7 +133,7 @@ export function parseDuration(input: string | number): number {
     throw new UnitError(DURATION_FORM, `unknown time unit ${show(unit)} (known: ${DURATION_UNIT_LIST})`);
   }
   if (value < 0) throw new UnitError(DURATION_FORM, `${show(input)} is negative`);
-  return bounded(value * factor, input, MAX_DURATION, '365d', DURATION_FORM);
+  return bounded(value * factor, input, MAX_DURATION, '10000d', DURATION_FORM);
 }
 
 /** Rate -> per second: "19k/min", "317/s", "2.5/sec", "1M/h". Never negative. */

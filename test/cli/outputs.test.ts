@@ -74,6 +74,12 @@ test('OutputSet: an earlier run\'s outputs go at the start; staged outputs appea
   assert.deepEqual(written.map((f) => path.basename(f)), ['report.html']);
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.capsim-staging-') && f !== path.basename(a.staging)), []);
   a.discard();
+  // A charts/ directory that is not capsim's is never removed.
+  const mine = path.join(tmp, 'mine');
+  mkdirSync(path.join(mine, 'charts'), { recursive: true });
+  writeFileSync(path.join(mine, 'charts', 'budget.xlsx'), 'mine');
+  assert.throws(() => new OutputSet(mine), /charts holds files capsim did not write \(budget.xlsx\)/);
+  assert.ok(existsSync(path.join(mine, 'charts', 'budget.xlsx')));
   const c = new OutputSet(dir);
   c.write('sweep.csv', 'c');
   c.write('report.html', 'c');
