@@ -66,12 +66,21 @@ export function parseVary(arg: string): Vary {
   return { path, texts, values };
 }
 
+/** Points a grid may have: each is a model resolved up front and a row of every output. */
+export const MAX_POINTS = 10_000;
+
 /** The full grid over the varies, the first varying slowest. */
 export function makeGrid(varies: readonly Vary[]): GridPoint[] {
   const paths = new Set<string>();
   for (const v of varies) {
     if (paths.has(v.path)) throw new ExperimentInputError(`--vary ${v.path} is given twice; give one --vary per key path with all its values`);
     paths.add(v.path);
+  }
+  const size = varies.reduce((a, v) => a * v.texts.length, 1);
+  if (size > MAX_POINTS) {
+    throw new ExperimentInputError(
+      `--vary: the grid has ${size.toLocaleString('en-US')} points (${varies.map((v) => v.texts.length).join(' × ')}); expected at most ${MAX_POINTS.toLocaleString('en-US')}: give fewer values, or split the grid into several sweeps`,
+    );
   }
   let points: { values: Record<string, unknown>; texts: Record<string, string> }[] = [{ values: {}, texts: {} }];
   for (const v of varies) {

@@ -6,6 +6,7 @@ import '../logs/register-replay.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Model } from '../scenario/model-types.js';
+import { ExperimentInputError } from './errors.js';
 import { runReplication, type ReplicationResult } from './replication.js';
 import type { WorkerReply, WorkerTask } from './replication-worker.js';
 
@@ -66,7 +67,7 @@ export class ReplicationPool {
           if (failed) return;
           if ('error' in reply) {
             failed = true;
-            const e = new Error(reply.error);
+            const e = reply.input ? new ExperimentInputError(reply.error) : new Error(reply.error);
             if (reply.stack) e.stack = reply.stack;
             finish(e);
             return;

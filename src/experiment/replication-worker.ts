@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import '../logs/register-replay.js';
 import type { Model } from '../scenario/model-types.js';
+import { ExperimentInputError } from './errors.js';
 import { runReplication } from './replication.js';
 
 export interface WorkerTask {
@@ -12,7 +13,7 @@ export interface WorkerTask {
   replication: number;
 }
 
-export type WorkerReply = { id: number; result: ReturnType<typeof runReplication> } | { id: number; error: string; stack?: string };
+export type WorkerReply = { id: number; result: ReturnType<typeof runReplication> } | { id: number; error: string; stack?: string; input?: boolean };
 
 parentPort!.on('message', (task: WorkerTask) => {
   let reply: WorkerReply;
@@ -20,7 +21,8 @@ parentPort!.on('message', (task: WorkerTask) => {
     reply = { id: task.id, result: runReplication(task.model, task.replication) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    reply = { id: task.id, error: err.message, stack: err.stack };
+    // An input error (exit 2) must stay one when it crosses the thread boundary.
+    reply = { id: task.id, error: err.message, stack: err.stack, input: err instanceof ExperimentInputError };
   }
   parentPort!.postMessage(reply);
 });

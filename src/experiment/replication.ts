@@ -1,7 +1,8 @@
 // One replication: build the fleet on a fresh clock with this replication's random streams,
 // run the warmup, measure the window, and return plain numbers.
 import { RandomStreams } from '../kernel/random-streams.js';
-import { Simulation } from '../kernel/simulation.js';
+import { PendingEventsError, Simulation } from '../kernel/simulation.js';
+import { ExperimentInputError } from './errors.js';
 import { Fleet } from '../model/fleet.js';
 import { Metrics } from '../model/metrics.js';
 import { Timeline, type TimelineData } from '../model/timeline.js';
@@ -94,6 +95,20 @@ export interface ReplicationOptions {
 }
 
 export function runReplication(model: Model, replication: number, options: ReplicationOptions = {}): ReplicationResult {
+  try {
+    return simulateReplication(model, replication, options);
+  } catch (e) {
+    if (!(e instanceof PendingEventsError)) throw e;
+    // Not a bug: requests, connections and their timers pile up faster than the fleet ends them.
+    throw new ExperimentInputError(
+      `${model.name}: replication ${replication} held more than ${e.limit.toLocaleString('en-US')} pending events at once ` +
+        `(at ${Number(e.at.toPrecision(4))} s of simulated time): requests pile up faster than the fleet ends them, beyond what capsim can hold; ` +
+        'lower the traffic (traffic.rate, traffic.users, traffic.bursts) or add capacity (fleet.containers, fleet.server.workers): a fleet this far behind fails nearly every request',
+    );
+  }
+}
+
+function simulateReplication(model: Model, replication: number, options: ReplicationOptions): ReplicationResult {
   const sim = new Simulation();
   const streams = new RandomStreams(model.simulation.seed, replication);
   const metrics = new Metrics(sim, model.balancer.kind);

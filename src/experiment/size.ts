@@ -15,6 +15,8 @@
 //      multiplied over the SLOs.
 //   5. The Pareto front of cost per hour against the 502 rate: each point on it has a lower 502
 //      rate than every cheaper point.
+//   6. When no point meets every SLO, the closest is the one whose largest excess over any SLO
+//      or guard, relative to its limit, is smallest (closestPoint): a distance the answer states.
 import { estimate, type Estimate } from './metrics.js';
 import type { ReplicationPool } from './pool.js';
 import { judge, type Slo, type SloVerdict } from './slo.js';
@@ -34,6 +36,13 @@ export interface PointEval {
   /** Rough probability that the point meets every SLO. */
   pMeets: number;
   rate502: Estimate;
+  /**
+   * Per SLO (guards included), how far the estimate is beyond its limit, relative to the limit:
+   * 0.38 is 38% above, -0.12 a 12% margin. A limit of 0 missed, or nothing measured, is Infinity.
+   */
+  excess: number[];
+  /** The SLO with the largest excess: the point's distance to meeting them all. */
+  worst: number;
 }
 
 /** Costs equal to a billionth of a cent are equal (floating sums of prices). */
@@ -45,7 +54,11 @@ export function evaluatePoint(p: SweepPoint, sweep: Sweep, slos: readonly Slo[],
   const verdicts = slos.map((s) => judge(s, reps, seconds));
   const meets = verdicts.every((v) => v.meets);
   const certain = meets ? verdicts.every((v) => v.certain) : verdicts.some((v) => !v.meets && v.certain);
+  const excess = verdicts.map((v, i) => relativeExcess(v, slos[i]!));
+  const worst = excess.reduce((w, x, i) => (x > excess[w]! ? i : w), 0);
   return {
+    excess,
+    worst,
     index: p.index,
     replications: n,
     costPerHour: p.cost.costPerHour,
@@ -57,6 +70,33 @@ export function evaluatePoint(p: SweepPoint, sweep: Sweep, slos: readonly Slo[],
     pMeets: verdicts.reduce((a, v) => a * v.pMeets, 1),
     rate502: estimate({ kind: 'rate', status: '502' }, reps, seconds),
   };
+}
+
+/** (estimate − limit) / limit; for a limit of 0, 0 when met and Infinity when not. */
+export function relativeExcess(v: SloVerdict, s: Slo): number {
+  const x = v.estimate.mean;
+  if (!Number.isFinite(x)) return Infinity;
+  if (s.threshold === 0) return x > 0 || (s.op === '<' && x >= 0) ? Infinity : 0;
+  return (x - s.threshold) / s.threshold;
+}
+
+/**
+ * The point closest to meeting every SLO: the smallest largest excess (the next largest breaks a
+ * tie, then cost and grid order). A stated distance, unlike the likeliest point, which would
+ * favour the widest interval.
+ */
+export function closestPoint<T extends Rankable & { excess: number[] }>(points: readonly T[]): T | undefined {
+  const key = (e: T) => [...e.excess].sort((a, b) => b - a);
+  return [...points].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+      const x = ka[i] ?? -Infinity;
+      const y = kb[i] ?? -Infinity;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return byPreference(a, b);
+  })[0];
 }
 
 type Rankable = Pick<PointEval, 'index' | 'costPerHour' | 'containers' | 'workers'>;
@@ -97,6 +137,8 @@ export interface SizeOutcome {
   cheaper: PointEval | undefined;
   /** More containers and fewer workers than the best: the alternative a planner weighs. */
   tradeoff: PointEval | undefined;
+  /** When no point meets every SLO: the one with the smallest largest excess (closestPoint). */
+  closest: PointEval | undefined;
 }
 
 export interface SizeOptions {
@@ -132,7 +174,15 @@ export async function sizeFleet(sweep: Sweep, slos: readonly Slo[], o: SizeOptio
     evals = evalAll();
   }
   const best = pickBest(evals);
-  return { evals, best, pareto: paretoFront(evals), reruns, cheaper: best && cheaperNeighbour(best, evals), tradeoff: best && tradeoff(best, evals, sweep) };
+  return {
+    evals,
+    best,
+    pareto: paretoFront(evals),
+    reruns,
+    cheaper: best && cheaperNeighbour(best, evals),
+    tradeoff: best && tradeoff(best, evals, sweep),
+    closest: best ? undefined : closestPoint(evals),
+  };
 }
 
 /** Among points cheaper than the best (none of which meets), the dearest; ties to the likeliest. */

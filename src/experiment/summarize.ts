@@ -6,6 +6,7 @@ import { CAUSES, KILL_REASONS, STATUSES, causeStatuses } from '../model/outcome.
 import type { Model } from '../scenario/model-types.js';
 import { meanCI, summarizeCounts } from '../stats/intervals.js';
 import { analytic, type Analytic } from './analytic.js';
+import { estimate, type Estimate } from './metrics.js';
 import type { PrecisionOutcome } from './precision.js';
 import { CDF_PROBS, type ReplicationResult } from './replication.js';
 
@@ -23,6 +24,8 @@ export interface RunResult {
   status: Record<string, Figure>;
   per5min: Record<string, Figure>;
   causes: Record<string, Record<string, Figure>>;
+  /** Every 5xx (500, 502, 503, 504) together: per 5 simulated minutes, and as a fraction of the requests. */
+  failures: { per5min: Figure; rate: Figure };
   latencyMs: { mean: Figure; p50: Figure; p95: Figure; p99: Figure; max: Figure };
   /** The latency CDF of successful requests: at each probability p, the latency (ms) averaged over replications. */
   latencyCdf: { p: number[]; ms: (number | null)[] };
@@ -53,6 +56,8 @@ function of(values: number[]): Figure {
   const lo = finite.every((x) => x >= 0) ? Math.max(0, s.ci95[0]) : s.ci95[0];
   return fig(s.mean, [lo, s.ci95[1]]);
 }
+
+const ofEstimate = (e: Estimate): Figure => fig(e.mean, [e.lo, e.hi]);
 
 function counts(values: number[], scale = 1): Figure {
   const s = summarizeCounts(values);
@@ -90,6 +95,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
     status,
     per5min,
     causes,
+    failures: { per5min: ofEstimate(estimate({ kind: 'per5min', status: '5xx' }, reps, seconds)), rate: ofEstimate(estimate({ kind: 'rate', status: '5xx' }, reps, seconds)) },
     latencyMs: {
       mean: of(reps.map((r) => r.latencyMs.mean)),
       p50: of(reps.map((r) => r.latencyMs.p50)),

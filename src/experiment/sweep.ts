@@ -8,7 +8,8 @@
 //   points/pNNNN[.shard-K-of-N].json     one file per finished point: its replication results,
 //                                        and a hash of the point's resolved model; a file whose
 //                                        hash does not match the point as asked now is ignored
-//   sweep.csv, sweep.json                written last (unsharded runs and `capsim merge`)
+//   sweep.csv, sweep.json, report.html…  the command's outputs, committed together at the end
+//                                        (unsharded runs and `capsim merge`; see output-set.ts)
 // Every file is written atomically. Replication r of a point depends only on the point's model
 // and r, so results are collected by (point, replication) and summarised in grid order: the
 // output is the same whatever --jobs, --shard/merge or --resume did.
@@ -124,8 +125,8 @@ export class Sweep {
   /**
    * Use DIR for this run's files. With `resume`, what DIR already holds for these points is
    * reused; without, this run's own earlier point files there (never another shard's) are removed
-   * first. Any earlier final output (sweep.csv, sweep.json, size.json) is removed either way, so
-   * nothing left over can pass for this run's result. Writes the manifest.
+   * first. Writes the manifest. (The final outputs, sweep.csv, sweep.json, report.html…, are the
+   * command's: see output-set.ts, which removes an earlier run's before any work.)
    */
   open(dir: string, resume: boolean): void {
     this.dir = dir;
@@ -140,8 +141,6 @@ export class Sweep {
         if (m && (tag ? f.endsWith(`.${tag}.json`) : !f.includes('.shard-'))) rmSync(path.join(pdir, f), { force: true });
       }
     }
-    // The final files are rewritten at the end; until then none may stand for this run.
-    if (!tag) for (const f of ['sweep.csv', 'sweep.json', 'size.json']) rmSync(path.join(dir, f), { force: true });
     const shard = this.shard && this.shard.n > 1 ? this.shard : null;
     const manifest: Manifest = { format: MANIFEST_FORMAT, spec: this.spec, shard };
     writeFileAtomic(path.join(dir, manifestName(shard)), `${stringifyExact(manifest, 1)}\n`);

@@ -40,6 +40,19 @@ function inThePast(t: number, now: number): never {
   throw new Error(`cannot schedule in the past or at NaN: t=${t}, now=${now}`);
 }
 
+/** More events pending at once than an event id can name: the model outran the kernel. */
+export class PendingEventsError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly at: number,
+  ) {
+    super(`more than ${limit} events pending at once at t=${at}`);
+    this.name = 'PendingEventsError';
+  }
+}
+
+export const MAX_PENDING_EVENTS = SLOT_BITS;
+
 export class Simulation {
   /** Simulated time, in seconds. */
   now = F64_ZERO;
@@ -188,7 +201,7 @@ export class Simulation {
   private grow(): void {
     const old = this.capacity;
     const cap = old * 2;
-    if (cap > SLOT_BITS) throw new Error('too many pending events');
+    if (cap > SLOT_BITS) throw new PendingEventsError(SLOT_BITS, this.now);
     const arg = new Int32Array(cap);
     arg.set(this.arg);
     this.arg = arg;

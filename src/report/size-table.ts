@@ -49,6 +49,32 @@ function misses(e: PointEval, slos: readonly Slo[]): string {
   return list.map(({ v, slo }) => `${slo.text}${slo.guard ? ' (guard)' : ''} (${estimateText(v, slo)})`).join(' and ');
 }
 
+/** "38% over its limit", "23 times its limit", "12% under its limit": an excess in words. */
+export function excessText(x: number): string {
+  if (x === Infinity) return 'any amount (a limit of none, or nothing measured)';
+  if (x >= 1) return `${num(1 + x, 3)} times its limit`;
+  const p = Math.abs(x * 100);
+  const t = p >= 10 ? Math.round(p).toLocaleString('en-US') : num(p, 2);
+  return x > 0 ? `${t}% over its limit` : x < 0 ? `${t}% under its limit` : 'exactly its limit';
+}
+
+/** "+38%", "−12%", "∞": the excess column of the table. */
+function excessCell(x: number): string {
+  if (x === Infinity) return '∞';
+  if (x >= 1) return `×${num(1 + x, 3)}`;
+  const p = x * 100;
+  const t = Math.abs(p) >= 10 ? Math.round(Math.abs(p)).toLocaleString('en-US') : num(Math.abs(p), 2);
+  return `${p > 0 ? '+' : p < 0 ? '−' : ''}${t}%`;
+}
+
+function missesExcept(e: PointEval, slos: readonly Slo[], skip: number): string {
+  return e.verdicts
+    .map((v, i) => ({ v, slo: slos[i]!, i }))
+    .filter(({ v, i }) => !v.meets && i !== skip)
+    .map(({ v, slo, i }) => `${slo.text}${slo.guard ? ' (guard)' : ''} by ${excessText(e.excess[i]!)} (${estimateText(v, slo)})`)
+    .join(' and ');
+}
+
 /** "5xx-rate<=1%, cpu<=90%": the implicit guards in force. */
 function guardList(slos: readonly Slo[]): string {
   return slos
@@ -70,10 +96,15 @@ export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
   const cheapestCut = [...cut].sort((x, y) => x.costPerHour - y.costPerHour || x.index - y.index)[0];
   if (!b) {
     if (cheapestCut) lines.push(excludedSentence(cut, cheapestCut, sweep, slos, currency));
-    const closest = [...o.evals].sort((x, y) => y.pMeets - x.pMeets || x.costPerHour - y.costPerHour || x.index - y.index)[0];
-    lines.push(`No point in the grid meets every SLO (${slos.filter((s) => !s.guard).map((s) => s.text).join(', ')}; guards ${guardList(slos)}).`);
+    const closest = o.closest;
+    lines.push(`No point in the grid meets every SLO (${slos.filter((s) => !s.guard).map((s) => s.text).join(', ')}${guardList(slos) ? `; guards ${guardList(slos)}` : ''}).`);
     if (closest) {
-      lines.push(`The closest, ${describePoint(closest, sweep)} at ${perHour(closest.costPerHour, currency)}, misses ${misses(closest, slos)}.`);
+      const w = closest.worst;
+      lines.push(
+        `The closest (its largest excess over an SLO or guard is the smallest), ${describePoint(closest, sweep)} at ${perHour(closest.costPerHour, currency)}, ` +
+          `misses ${slos[w]!.text}${slos[w]!.guard ? ' (guard)' : ''} by ${excessText(closest.excess[w]!)} (${estimateText(closest.verdicts[w]!, slos[w]!)})` +
+          `${closest.verdicts.some((v, i) => i !== w && !v.meets) ? `, and ${missesExcept(closest, slos, w)}` : ''}.`,
+      );
     }
     return lines.join(' ');
   }
@@ -115,7 +146,7 @@ export function sizeTableDoc(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
   const paths = r.vary.map((v) => v.path);
   const heads = shortPaths(paths);
   const paretoSet = new Set(o.pareto.map((e) => e.index));
-  const rows: string[][] = [[...heads, 'reps', 'cost', ...slos.map((s) => s.text + (s.metric.kind === 'latency' ? ' (ms)' : '')), 'verdict', '']];
+  const rows: string[][] = [[...heads, 'reps', 'cost', ...slos.map((s) => s.text + (s.metric.kind === 'latency' ? ' (ms)' : '')), 'verdict', 'largest excess']];
   for (const e of o.evals) {
     const p = sweep.points[e.index]!;
     rows.push([
@@ -123,14 +154,16 @@ export function sizeTableDoc(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
       String(e.replications),
       perHour(e.costPerHour, r.prices.currency),
       ...e.verdicts.map((v, i) => `${estimateText(v, slos[i]!, false)} ${mark(v)}`),
-      verdictWord(e),
-      [o.best?.index === e.index ? '← best' : '', paretoSet.has(e.index) ? 'pareto' : ''].filter(Boolean).join(', '),
+      // The marks go with the verdict, so that the table keeps to the page's width.
+      [verdictWord(e), o.best?.index === e.index ? '← best' : '', o.closest?.index === e.index ? '← closest' : '', paretoSet.has(e.index) ? 'pareto' : ''].filter(Boolean).join(', '),
+      `${excessCell(e.excess[e.worst]!)} ${slos[e.worst]!.text}`,
     ]);
   }
   const out: Doc = [
     `${r.model}: sizing against ${slos.map((s) => s.text).join(', ')}; ${plural(r.points.length, 'point')}, ` +
       `${r.replications} replications × ${duration(r.simulatedSeconds)} each (more for close points), seed ${r.seed}`,
-    `cost: ${r.prices.table} (${r.prices.arch}, ${r.prices.date}); ✓/✗ the 95% interval is within/beyond the limit, ✓?/✗? it straddles the limit`,
+    `cost: ${r.prices.table} (${r.prices.arch}, ${r.prices.date}); ✓/✗ the 95% interval is within/beyond the limit, ✓?/✗? it straddles the limit; ` +
+      'largest excess: the estimate beyond its limit relative to the limit, for the SLO or guard it is worst on (− is a margin)',
     '',
     { table: rows },
   ];
@@ -165,6 +198,8 @@ function pointJson(e: PointEval, sweep: Sweep, slos: readonly Slo[]) {
       e.verdicts.map((v, i) => [slos[i]!.text, { ...figure(v.estimate), meets: v.meets, certain: v.certain, pMeets: v.pMeets }]),
     ),
     rate502: figure(e.rate502),
+    // The distance to meeting every SLO: the largest relative excess (null: a limit of none missed, or nothing measured).
+    largestExcess: { slo: slos[e.worst]!.text, excess: Number.isFinite(e.excess[e.worst]!) ? e.excess[e.worst]! : null },
   };
 }
 
@@ -180,6 +215,7 @@ export function sizeJson(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: 
       guards: slos.filter((s) => s.guard).map((s) => s.text),
       prices: r.prices,
       best: o.best ? pointJson(o.best, sweep, slos) : null,
+      closest: o.closest ? pointJson(o.closest, sweep, slos) : null,
       pareto: o.pareto.map((e) => ({ point: sweep.points[e.index]!.values, costPerHour: e.costPerHour, containers: e.containers, workers: e.workers, rate502: figure(e.rate502) })),
       summary: sizeSentence(o, sweep, slos, r.prices.currency),
       reruns: o.reruns.map((x) => ({ round: x.round, points: x.points.map((i) => sweep.points[i]!.values), replications: x.replications })),

@@ -157,6 +157,16 @@ type Check = (ok: boolean, problem: string) => void;
 const dur = (name: string): Param => ({ name, type: 'duration' });
 const num = (name: string): Param => ({ name, type: 'number' });
 
+/**
+ * Weibull and Pareto draws are scale × U^(-1/shape)-like: below this shape the largest draws
+ * overflow to Infinity (a Pareto shape of 0.05 gives 2^1000 at U = 2^-50), so no time would ever
+ * be finite. No service time has a tail that heavy.
+ */
+const MIN_TAIL_SHAPE = 0.1;
+const TAIL_SHAPE_PROBLEM = `shape must be at least ${MIN_TAIL_SHAPE} (a heavier tail draws times that overflow)`;
+/** Plain numbers (shapes) above this are typos: a shape of 1000 is already a constant. */
+const MAX_SHAPE = 1000;
+
 const FAMILIES: Record<string, Family> = {
   const: {
     form: 'const(D) such as const(1s)',
@@ -229,19 +239,19 @@ const FAMILIES: Record<string, Family> = {
     },
   },
   weibull: {
-    form: 'weibull(shape=K, scale=D) such as weibull(shape=1.5, scale=10ms)',
+    form: 'weibull(shape=K, scale=D) such as weibull(shape=1.5, scale=10ms), 0.1 <= K <= 1000',
     sets: [[num('shape'), dur('scale')]],
     build: (v, _s, check) => {
-      check(v.shape! > 0, 'shape must be > 0');
+      check(v.shape! >= MIN_TAIL_SHAPE, TAIL_SHAPE_PROBLEM);
       check(v.scale! > 0, 'scale must be > 0');
       return { kind: 'weibull', shape: v.shape!, scale: v.scale! };
     },
   },
   pareto: {
-    form: 'pareto(shape=K, scale=D) such as pareto(shape=2.5, scale=5ms)',
+    form: 'pareto(shape=K, scale=D) such as pareto(shape=2.5, scale=5ms), 0.1 <= K <= 1000',
     sets: [[num('shape'), dur('scale')]],
     build: (v, _s, check) => {
-      check(v.shape! > 0, 'shape must be > 0');
+      check(v.shape! >= MIN_TAIL_SHAPE, TAIL_SHAPE_PROBLEM);
       check(v.scale! > 0, 'scale must be > 0');
       return { kind: 'pareto', shape: v.shape!, scale: v.scale! };
     },
@@ -250,7 +260,7 @@ const FAMILIES: Record<string, Family> = {
 
 const EMPIRICAL_FORM =
   'empirical(0: D, ..., 1: D) such as empirical(0: 1ms, 0.5: 4ms, 1: 80ms), probabilities rising strictly from 0 to 1, values non-decreasing';
-const MIX_FORM = 'mix(W: DIST, W: DIST, ...) such as mix(0.9: exp(5ms), 0.1: const(1s)), weights > 0';
+const MIX_FORM = 'mix(W: DIST, W: DIST, ...) such as mix(0.9: exp(5ms), 0.1: const(1s)), weights > 0 that sum to 1';
 
 const PLAIN_NUMBER_FORM = 'a plain number (no unit) such as 2.5';
 
@@ -322,6 +332,7 @@ function named(name: string, family: Family, expr: Expr & { type: 'call' }): Dis
     if (text.startsWith('-')) fail(`${p.name} must not be negative (${show(text)})`);
     try {
       values[p.name] = p.type === 'duration' ? parseDuration(text) : parseNumber(text);
+      if (p.type === 'number' && values[p.name]! > MAX_SHAPE) fail(`${p.name} ${text} is above ${MAX_SHAPE}`);
     } catch (e) {
       if (!(e instanceof UnitError)) throw e;
       fail(`${p.name}: ${e.problem ?? show(text)}`, p.type === 'duration' ? DURATION_FORM : PLAIN_NUMBER_FORM);
@@ -387,6 +398,12 @@ function mixture(expr: Expr & { type: 'call' }): DistSpec {
       throw new DistributionError(MIX_FORM, `mix(): weight ${key} must be > 0`);
     }
     total += key;
+  }
+  // Weights are probabilities: a sum other than 1 is a mistake (a part forgotten, a typo), never
+  // silently rescaled. The tolerance covers decimal fractions (0.1 + 0.2 + 0.7, thirds written to 7 digits).
+  if (Math.abs(total - 1) > 1e-6) {
+    const sum = Number(total.toPrecision(12));
+    throw new DistributionError(MIX_FORM, `mix(): the weights sum to ${sum} (${items.map(({ key }) => key).join(' + ')}), not 1`);
   }
   return {
     kind: 'mixture',

@@ -30,6 +30,13 @@ export interface ParsedYaml {
 
 /** Parse YAML text; syntax errors become a ModelError with the line. */
 export function parseYamlText(text: string, file: string): ParsedYaml {
+  // A binary file (an image, an archive, a compiled program) named by mistake: say so, without
+  // echoing its bytes. YAML never holds a NUL.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new ModelError({ file, line, expected: 'a YAML model file', reason: `not a text file: binary data (a NUL byte at character ${nul + 1}); expected a YAML model file` });
+  }
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(quoteDistributionCalls(text), { lineCounter, prettyErrors: false });
   const err = doc.errors[0];

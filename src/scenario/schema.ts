@@ -12,7 +12,7 @@ import { GENERIC_FORM, parseDistribution } from './distribution-syntax.js';
 import { DB_DEFAULTS, FLEET_DEFAULTS, balancerDefaults } from '../model/defaults.js';
 import { UWSGI } from '../facts/uwsgi.js';
 import { serverDefaults } from '../model/server/profiles.js';
-import { atLeast } from '../model/server/version.js';
+import { MODELLED_VERSIONS, atLeast, versionProblem } from '../model/server/version.js';
 import {
   BALANCER_KIND,
   RESPAWN_DEFAULT,
@@ -113,21 +113,25 @@ function rateLeaf(min: 'positive' | 'nonnegative'): z.ZodType<number, unknown> {
 
 const rate = rateLeaf('positive');
 
-function count(min: number): z.ZodType<number, unknown> {
-  const expected = `a whole number >= ${min}`;
+function count(min: number, max?: { value: number; why: string }): z.ZodType<number, unknown> {
+  const expected = max ? `a whole number from ${min} to ${max.value.toLocaleString('en-US')} (${max.why})` : `a whole number >= ${min}`;
   return leaf((v) => {
     if (!isText(v)) throw new UnitError(expected);
     let n: number;
     try {
       n = parseCount(v);
     } catch (e) {
-      if (e instanceof UnitError) throw new UnitError(expected);
+      // Say why only when the bounds are the reason (a typo such as 1e309): "got -2" speaks for itself.
+      if (e instanceof UnitError) throw new UnitError(expected, /finite|above the largest/.test(e.problem ?? '') ? e.problem : undefined);
       throw e;
     }
-    if (n < min) throw new UnitError(expected);
+    if (n < min || (max && n > max.value)) throw new UnitError(expected);
     return n;
   });
 }
+
+/** Each user and each request of a burst is an event pending in the kernel, which holds 2 million. */
+const PENDING_BOUND = { value: 1_000_000, why: 'each is an event pending at once; capsim holds 2 million' };
 
 const positiveNumber = leaf((v) => {
   const expected = 'a number > 0';
@@ -348,12 +352,12 @@ const profile: z.ZodType<RateProfile, unknown> = obj(
 });
 
 const users: z.ZodType<ClosedUsers, unknown> = obj(
-  { count: count(1), think: distribution },
+  { count: count(1, PENDING_BOUND), think: distribution },
   'closed users such as { count: 3000, think: exp(10s) }',
 );
 
 const bursts: z.ZodType<Bursts, unknown> = obj(
-  { every: distribution, size: count(1), over: duration('nonnegative').default(TRAFFIC_DEFAULTS.burstOver.value) },
+  { every: distribution, size: count(1, PENDING_BOUND), over: duration('nonnegative').default(TRAFFIC_DEFAULTS.burstOver.value) },
   'bursts such as { every: exp(10m), size: 200, over: 2s }',
 );
 
@@ -538,6 +542,10 @@ type ServerInput = z.output<typeof server>;
 function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number): Server {
   const kind = s.kind;
   const version = s.version ?? serverVersionDefault(kind).value;
+  const wrongVersion = versionProblem(kind, version);
+  if (wrongVersion !== undefined) {
+    return fail(ctx, ['server', 'version'], { expected: `${MODELLED_VERSIONS[kind].series}, such as ${MODELLED_VERSIONS[kind].example}`, problem: wrongVersion });
+  }
   const mode = s.mode ?? serverModeDefault(kind, version).value;
   const socket = s.socket ?? 'http-socket';
   if (s.socket !== undefined && kind !== 'uwsgi') {

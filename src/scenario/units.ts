@@ -61,12 +61,34 @@ const SIZE_UNITS: Record<string, number> = {
 const SUFFIX: Record<string, number> = { k: 1e3, M: 1e6 };
 
 const DURATION_UNIT_LIST = 'ns, us, ms, s, m, min, h, d';
+
+// Bounds far beyond any real setting, so that a typo (1e309s, 1e12/s) is an error here rather
+// than a run that never ends or a number that overflows: every value capsim reads is finite.
+/** The longest duration a model may give: 10,000 days (27 years; "1000d" is how models say "never"). */
+export const MAX_DURATION = 10_000 * 86400;
+/** The highest rate: 10 million requests per second (600 million per minute). */
+export const MAX_RATE = 1e7;
+/** The largest size: 1024 TiB. */
+export const MAX_SIZE = 1024 ** 5;
+/** The largest count: exact in a double. */
+export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+
+/** "1e309s" is not finite, "400d" is too large: say which, with the bound as the user writes it. */
+function bounded(value: number, input: unknown, max: number, maxText: string, expected: string): number {
+  if (!Number.isFinite(value)) throw new UnitError(expected, `${show(input)} is not a finite number`);
+  if (value > max) throw new UnitError(expected, `${show(input)} is above the largest capsim accepts (${maxText})`);
+  return value;
+}
 const RATE_UNIT_LIST = '/s, /min, /h, /d';
 const SIZE_UNIT_LIST = 'B, KB, MB, GB, TB, KiB, MiB, GiB, TiB';
 
 /** How a value looked in the input, for messages: strings quoted, the rest as JSON. */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  // Long input (a binary file read as YAML, a pasted blob) is cut: an error message stays one line.
+  if (typeof value === 'string') {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 60)}..." (${value.length.toLocaleString('en-US')} characters)` : s;
+  }
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (value === undefined) return 'nothing';
   try {
@@ -85,7 +107,9 @@ export function parseNumber(input: string | number, expected: string = NUMBER_FO
   }
   const text = input.trim();
   if (!NUMBER_RE.test(text)) throw new UnitError(expected, `${show(input)} is not a number`);
-  return Number(text);
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new UnitError(expected, `${show(input)} is not a finite number`);
+  return n;
 }
 
 /** Duration -> seconds. `0` alone needs no unit; any other number does. Never negative. */
@@ -109,7 +133,7 @@ export function parseDuration(input: string | number): number {
     throw new UnitError(DURATION_FORM, `unknown time unit ${show(unit)} (known: ${DURATION_UNIT_LIST})`);
   }
   if (value < 0) throw new UnitError(DURATION_FORM, `${show(input)} is negative`);
-  return value * factor;
+  return bounded(value * factor, input, MAX_DURATION, '10000d', DURATION_FORM);
 }
 
 /** Rate -> per second: "19k/min", "317/s", "2.5/sec", "1M/h". Never negative. */
@@ -128,7 +152,7 @@ export function parseRate(input: string | number): number {
   }
   const value = Number(m[1]) * (m[2] ? SUFFIX[m[2]]! : 1);
   if (value < 0) throw new UnitError(RATE_FORM, `${show(input)} is negative`);
-  return value / per;
+  return bounded(value / per, input, MAX_RATE, '10M/s', RATE_FORM);
 }
 
 /** Size -> bytes: binary (KiB, MiB, GiB, TiB), decimal (KB, MB, GB, TB), B, or bare bytes. */
@@ -149,6 +173,7 @@ export function parseSize(input: string | number): number {
     throw new UnitError(SIZE_FORM, `${show(input)} is not a size`);
   }
   if (!Number.isFinite(bytes) || bytes < 0) throw new UnitError(SIZE_FORM, `${show(input)} is negative or not finite`);
+  bounded(bytes, input, MAX_SIZE, '1024TiB', SIZE_FORM);
   if (!Number.isInteger(bytes)) throw new UnitError(SIZE_FORM, `${show(input)} is not a whole number of bytes`);
   return bytes;
 }
@@ -167,7 +192,9 @@ export function parseCount(input: string | number): number {
   } else {
     throw new UnitError(COUNT_FORM, `${show(input)} is not a count`);
   }
-  if (!Number.isFinite(n) || !Number.isInteger(n)) throw new UnitError(COUNT_FORM, `${show(input)} is not a whole number`);
+  if (!Number.isFinite(n)) throw new UnitError(COUNT_FORM, `${show(input)} is not a finite number`);
+  if (!Number.isInteger(n)) throw new UnitError(COUNT_FORM, `${show(input)} is not a whole number`);
   if (n < 0) throw new UnitError(COUNT_FORM, `${show(input)} is negative`);
+  if (n > MAX_COUNT) throw new UnitError(COUNT_FORM, `${show(input)} is above the largest whole number capsim counts exactly (2^53 - 1)`);
   return n;
 }

@@ -3,6 +3,8 @@
 // starts with these settings, so capsim simulates them as they are. Pure: no Node-only imports.
 import { UWSGI } from '../facts/uwsgi.js';
 import { connectionFate, honours } from '../model/server/profiles.js';
+import { MODELLED_VERSIONS, newerThanModelled } from '../model/server/version.js';
+import { heavyTailWarnings } from './heavy-tails.js';
 import { formatDuration, formatSize } from './format.js';
 import type { Model, ServerKind } from './model-types.js';
 import { userSet, type Provenance } from './provenance.js';
@@ -30,6 +32,11 @@ export function modelWarnings(model: Model, provenance?: Provenance): string[] {
   // Without provenance every non-zero value counts as given.
   const given = (key: string, value: number): boolean =>
     value !== 0 && (provenance === undefined || userSet(provenance, `fleet.server.${key}`));
+
+  if (newerThanModelled(s.kind, s.version)) {
+    out.push(`${who} is newer than the releases capsim's ${SERVER_NAME[s.kind]} defaults and mechanisms were read from (up to ${MODELLED_VERSIONS[s.kind].newest}): simulated with the behaviour of ${MODELLED_VERSIONS[s.kind].newest}; check its changelog`);
+  }
+  out.push(...heavyTailWarnings(model));
 
   // ---- settings this version ignores
   if (given('maxRequestsDelta', s.maxRequestsDelta) && !honours(s.kind, s.version, 'maxRequestsDelta', s.mode).ok) {

@@ -69,7 +69,11 @@ test('size: no point meets: best is null and the closest is named', () => {
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.best, null);
-  assert.match(j.summary, /^No point in the grid meets every SLO \(p99<=1ms; guards 5xx-rate<=1%, cpu<=90%, oom\/h<=0\)\. The closest, .* misses p99<=1ms/);
+  assert.match(j.summary, /^No point in the grid meets every SLO \(p99<=1ms; guards 5xx-rate<=1%, cpu<=90%, oom\/h<=0\)\. The closest \(its largest excess over an SLO or guard is the smallest\), .* misses p99<=1ms by [\d,.]+ times its limit \(/);
+  // The distance is stated for every point, and the closest has the smallest.
+  assert.equal(j.closest.largestExcess.slo, 'p99<=1ms');
+  for (const p of j.points) assert.ok(p.largestExcess.excess >= j.closest.largestExcess.excess, JSON.stringify(p.largestExcess));
+  assert.match(capsim('size', model, '--vary', 'fleet.server.workers=2,3', '--replications', '2', '--slo', 'p99<=1ms', '--out', path.join(tmp, 'd'), '--quiet').stdout, /largest excess[\s\S]*×[\d,.]+ p99<=1ms[\s\S]*← closest/);
 });
 
 test('size: malformed SLOs and missing ones exit 2 with one line', () => {

@@ -25,13 +25,22 @@ test('sweep: byte-identical files and table whatever --jobs; the CSV has the doc
   assert.equal(r1.stdout.replaceAll(a, ''), r2.stdout.replaceAll(b, ''));
   const csv = read(a, 'sweep.csv').trimEnd().split('\n');
   assert.equal(csv.length, 7);
-  assert.equal(
-    csv[0],
-    'fleet.server.workers,fleet.containers,replications,requests,2xx,500,502,503,504,502_per5min,502_per5min_lo,502_per5min_hi,' +
-      // the causes seen in this sweep (close-race: uWSGI http-socket behind a keep-alive balancer)
-      '5xx_rate,p50_ms,p95_ms,p99_ms,cost_per_hour,recycles,sigkills,sigkills_no-mercy,sigkills_harakiri,sigkills_timeout,sigkills_oom,sigkills_evil-reload,mercy_exits,zero_live_seconds,warnings,' +
-      '502_backlog-overflow,502_close-race',
-  );
+  const head = csv[0]!.split(',');
+  // Units in every name, and every estimated figure followed by its 95% interval.
+  const figures = [
+    'requests_per_5min', '2xx_per_5min', '500_per_5min', '502_per_5min', '503_per_5min', '504_per_5min', '5xx_per_5min', '5xx_percent',
+    'latency_mean_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'latency_max_ms', 'cpu_percent', 'memory_peak_percent',
+    'recycles_per_hour', 'sigkills_per_hour', 'sigkills_no-mercy_per_hour', 'sigkills_harakiri_per_hour', 'sigkills_timeout_per_hour', 'sigkills_oom_per_hour', 'sigkills_evil-reload_per_hour',
+    'mercy_exits_per_hour', 'zero_live_seconds_per_hour',
+    // the causes seen in this sweep (close-race: uWSGI http-socket behind a keep-alive balancer)
+    '502_backlog-overflow_per_5min', '502_close-race_per_5min',
+  ];
+  assert.deepEqual(head.slice(0, 3), ['fleet.server.workers', 'fleet.containers', 'replications']);
+  assert.deepEqual(head.filter((h) => !/_(lo|hi)$/.test(h)).slice(3), [...figures.slice(0, 15), 'cost_usd_per_hour', ...figures.slice(15, 24), 'warnings', ...figures.slice(24)]);
+  for (const f of figures) assert.deepEqual(head.slice(head.indexOf(f), head.indexOf(f) + 3), [f, `${f}_lo`, `${f}_hi`], f);
+  const row = csv[1]!.split(',');
+  const col = (name: string) => Number(row[head.indexOf(name)]);
+  for (const f of ['502_per_5min', 'p99_ms', '5xx_percent']) assert.ok(col(`${f}_lo`) <= col(f) && col(f) <= col(`${f}_hi`), f);
   assert.deepEqual(csv[1]!.split(',').slice(0, 3), ['3', '1', '3']);
   // Common random numbers: the same requests at every point.
   const requests = new Set(csv.slice(1).map((l) => l.split(',')[3]));

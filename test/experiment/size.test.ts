@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { costKey, paretoFront, pickBest } from '../../src/experiment/size.js';
+import { closestPoint, costKey, paretoFront, pickBest, relativeExcess } from '../../src/experiment/size.js';
+import { parseSlo } from '../../src/experiment/slo.js';
 
 const pt = (index: number, costPerHour: number, containers: number, workers: number, meets: boolean, rate = 0) => ({
   index,
@@ -47,4 +48,24 @@ test('Pareto front of cost against 502 rate', () => {
     pt(6, 0.25, 5, 8, true, NaN), // nothing measured: left out
   ];
   assert.deepEqual(paretoFront(pts).map((p) => p.index), [1, 3, 5]);
+});
+
+test('closest when nothing meets: the smallest largest relative excess, never the widest interval', () => {
+  const p99 = parseSlo('p99<=800ms');
+  const oom = parseSlo('oom/h<=0');
+  const v = (mean: number, lo: number, hi: number) => ({ slo: '', estimate: { mean, lo, hi, method: 'student-t' as const }, meets: false, certain: false, pMeets: 0 });
+  // 1,000 ms is 25% over 800 ms; 400 ms is 50% under; a limit of 0 missed is infinitely far; no measure at all too.
+  assert.equal(relativeExcess(v(1000, 900, 1100), p99), 0.25);
+  assert.equal(relativeExcess(v(400, 300, 500), p99), -0.5);
+  assert.equal(relativeExcess(v(0.5, 0, 2), oom), Infinity);
+  assert.equal(relativeExcess(v(0, 0, 0), oom), 0);
+  assert.equal(relativeExcess(v(NaN, NaN, NaN), p99), Infinity);
+  const at = (index: number, excess: number[], cost = 0.1) => ({ index, costPerHour: cost, containers: 1, workers: 2, excess });
+  // Point 0 is 10% over one SLO; point 1 is only 5% over but 30% over another: 0 is closer.
+  assert.equal(closestPoint([at(1, [0.05, 0.3]), at(0, [0.1, -0.2])])?.index, 0);
+  // A tie on the largest excess goes to the next largest, then to the cheaper point.
+  assert.equal(closestPoint([at(0, [0.2, 0.1]), at(1, [0.2, -0.4])])?.index, 1);
+  assert.equal(closestPoint([at(0, [0.2], 0.3), at(1, [0.2], 0.1)])?.index, 1);
+  // An OOM-killing point (excess ∞ on the guard) is never closer than one that only misses a latency.
+  assert.equal(closestPoint([at(0, [-0.9, Infinity]), at(1, [3, 0])])?.index, 1);
 });

@@ -64,7 +64,7 @@ const VARIANTS: Tree[] = [
   { balancer: { kind: 'alb', surgeQueue: 0 } },
   { fleet: { server: { kind: 'gunicorn', version: '20.1.0', maxRequestsJitter: 50, keepAlive: '2s' }, db: { driver: 'pymysql' } } },
   { fleet: { memory: '3GiB', server: { mode: 'sync', concurrency: 1, workers: 8 } } },
-  { fleet: { server: { kind: 'gunicorn', mode: 'threads', concurrency: 8, keepAlive: '2s' } } },
+  { fleet: { server: { kind: 'gunicorn', version: '20.1.0', mode: 'threads', concurrency: 8, keepAlive: '2s' } } },
   // nginx: retries on the next server, max_fails skipping servers, "no live upstreams"; with
   // upstream keep-alive to uWSGI's http-socket: close races, retried.
   { balancer: { kind: 'nginx', surgeQueue: 0, keepAlive: true, healthCheck: { enabled: false } } },

@@ -2,17 +2,16 @@
 // command line, writing the final files, Ctrl-C, and mapping the experiment layer's input errors
 // to exit code 2.
 import { modelWarnings } from '../../scenario/warnings.js';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExperimentInputError } from '../../experiment/errors.js';
-import { writeFileAtomic } from '../../experiment/files.js';
+import type { OutputSet } from '../../experiment/output-set.js';
 import { parseVary, type Vary } from '../../experiment/grid.js';
 import { defaultJobs } from '../../experiment/pool.js';
 import { loadPriceTable } from '../../experiment/price-file.js';
 import { checkArch } from '../../experiment/prices.js';
 import type { Sweep, SweepResult, SweepSpec } from '../../experiment/sweep.js';
 import { sweepCsv } from '../../report/csv.js';
-import { ModelError } from '../../scenario/errors.js';
+import { readModelFile } from '../../scenario/load-model.js';
 import { parseModelText } from '../../scenario/parse-model.js';
 import type { Model } from '../../scenario/model-types.js';
 import { reportAndExit, UsageError } from '../errors.js';
@@ -29,19 +28,18 @@ export function wholeNumber(option: string, text: string, min = 1): number {
   return n;
 }
 
+/** More worker threads than this only costs memory (each holds a simulation): a typo. */
+export const MAX_JOBS = 256;
+
 export function jobsOption(text: string | undefined): number {
-  return text === undefined ? defaultJobs() : wholeNumber('--jobs', text);
+  if (text === undefined) return defaultJobs();
+  const n = wholeNumber('--jobs', text);
+  if (n > MAX_JOBS) throw new UsageError(`--jobs ${text}: expected a whole number from 1 to ${MAX_JOBS} (worker threads; the default is the number of cores)`);
+  return n;
 }
 
-export function readModelText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? String(e);
-    throw new ModelError({ file, expected: 'a readable YAML model file', reason: `cannot read file (${why})` });
-  }
-}
+/** The model file's text (scenario/load-model.ts: missing, too large or binary files are exit 2). */
+export const readModelText = readModelFile;
 
 export interface GridOptions extends SimulationOptions {
   vary: string[];
@@ -99,11 +97,11 @@ export function warnCosts(sweep: Sweep, write: (text: string) => void = (t) => p
   }
 }
 
-/** DIR/sweep.json and DIR/sweep.csv, each written atomically; returns the JSON text. */
-export function writeSweepOutputs(dir: string, result: SweepResult): string {
+/** sweep.json and sweep.csv, staged in the run's outputs (committed with the report); returns the JSON text. */
+export function writeSweepOutputs(outputs: OutputSet, result: SweepResult): string {
   const json = `${JSON.stringify(result, null, 2)}\n`;
-  writeFileAtomic(path.join(dir, 'sweep.json'), json);
-  writeFileAtomic(path.join(dir, 'sweep.csv'), sweepCsv(result));
+  outputs.write('sweep.json', json);
+  outputs.write('sweep.csv', sweepCsv(result));
   return json;
 }
 

@@ -3,8 +3,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { gatherShards } from '../../experiment/merge.js';
+import { checkOutputDir, OutputSet } from '../../experiment/output-set.js';
 import { sweepResult } from '../../experiment/sweep.js';
-import { sweepTable } from '../../report/sweep-table.js';
+import { sweepReportHtml } from '../../report/html/reports.js';
+import { cliIo } from '../io.js';
+import { reportSettings } from './report-settings.js';
+import { sweepTable, sweepTableDoc } from '../../report/sweep-table.js';
 import { UsageError } from '../errors.js';
 import { fail, writeSweepOutputs } from './experiment-common.js';
 
@@ -20,16 +24,22 @@ export function registerMerge(program: Command): void {
     .argument('<dir...>', 'output directories of the shards (or one directory they all wrote to)')
     .option('--out <dir>', 'where to write sweep.csv, sweep.json and the merged points (default: the directory, when only one is given)')
     .option('--json', 'print sweep.json on stdout instead of the table')
-    .action((dirs: string[], opts: MergeOptions) => {
+    .action(async (dirs: string[], opts: MergeOptions) => {
       try {
         if (opts.out === undefined && dirs.length > 1) throw new UsageError('merging several directories: say where the result goes with --out DIR');
         const out = opts.out ?? dirs[0]!;
+        checkOutputDir(out);
         const { sweep } = gatherShards(dirs);
+        const outputs = new OutputSet(out);
         sweep.open(out, false);
         for (const p of sweep.points) sweep.save(p.index);
         const result = sweepResult(sweep);
-        const json = writeSweepOutputs(out, result);
-        process.stdout.write(opts.json ? json : `${sweepTable(result)}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+        const json = writeSweepOutputs(outputs, result);
+        // The report the unsharded sweep would have written, so that no older one stays beside the merged result.
+        const table = sweepTable(result);
+        outputs.write('report.html', await sweepReportHtml({ command: cliIo.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(sweep.spec), imagesDir: outputs.path('charts') }));
+        outputs.commit();
+        process.stdout.write(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
       } catch (err) {
         fail(err);
       }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { OutputSet } from '../../experiment/output-set.js';
 import { executeNotebook, NotebookBlockError } from '../../notebook/execute.js';
 import { writeNotebook } from '../../notebook/render.js';
 import { reportAndExit, UsageError } from '../errors.js';
@@ -24,13 +25,19 @@ export function registerNotebook(program: Command): void {
     .action(async (files: string[], opts: NotebookOptions) => {
       try {
         for (const file of files) {
+          // NAME.md and NAME.html are made from the file's name: a notebook is Markdown, never a model file named by mistake.
+          if (!/\.(md|markdown)$/i.test(file)) throw new UsageError(`${file}: not a notebook; expected a Markdown file (.md) with \`\`\`capsim blocks, such as notebooks/incident-postmortem.md`);
           let text: string;
           try {
             text = readFileSync(file, 'utf8');
           } catch {
             throw new UsageError(`${file}: cannot read the notebook`);
           }
-          const name = path.basename(file).replace(/\.md$/i, '');
+          if (!/^```+\s*capsim\b/m.test(text)) throw new UsageError(`${file}: no \`\`\`capsim block; expected a Markdown notebook with at least one, such as notebooks/incident-postmortem.md`);
+          const name = path.basename(file).replace(/\.(md|markdown)$/i, '');
+          // NAME.md, NAME.html and NAME.files/ of an earlier run go before any block runs; the new
+          // ones appear together at the end (the blocks' own runs in NAME.files/runs as they finish).
+          const outputs = new OutputSet(opts.out, [`${name}.md`, `${name}.html`, `${name}.files`], `${name}.html`);
           const nb = await executeNotebook(file, text, {
             quick: opts.quick ?? false,
             workDir: path.join(opts.out, `${name}.files`, 'runs'),
@@ -38,8 +45,9 @@ export function registerNotebook(program: Command): void {
               if (!opts.quiet) process.stderr.write(`capsim: ${file}:${line}: ${command}\n`);
             },
           });
-          const written = writeNotebook(nb, opts.out);
-          process.stdout.write(`wrote ${written.md} and ${written.html}\n`);
+          writeNotebook(nb, outputs.staging);
+          outputs.commit();
+          process.stdout.write(`wrote ${path.join(opts.out, `${name}.md`)} and ${path.join(opts.out, `${name}.html`)}\n`);
         }
       } catch (err) {
         if (err instanceof NotebookBlockError) {

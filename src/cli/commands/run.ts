@@ -1,7 +1,7 @@
 // capsim run MODEL: replications of one model, a table for people or JSON for tools.
-import path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../experiment/files.js';
+import { OutputSet } from '../../experiment/output-set.js';
+import { checkWork, runWork } from '../../experiment/work-estimate.js';
 import { metricName, metricUnit, parseMetricName, METRIC_FORMS, type MetricSpec } from '../../experiment/metrics.js';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, parsePrecision, type PrecisionOutcome } from '../../experiment/precision.js';
 import { runExperimentParallel, type ParallelRunOptions } from '../../experiment/run-experiment.js';
@@ -34,6 +34,7 @@ interface RunOptions extends SimulationOptions {
   out?: string;
   timeline?: string | boolean;
   accessLog?: string[];
+  force?: boolean;
 }
 
 export function registerRun(program: Command, io: CommandIo = cliIo): void {
@@ -55,6 +56,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--access-log <format-and-file...>', "also write replication 0's requests as an access log: FORMAT FILE, FORMAT one of alb, elb, nginx (streamed, atomically)")
     .option('--json', 'print one JSON object (the contract in DESIGN.md) instead of a table')
     .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
+    .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: RunOptions) => {
       try {
         const started = performance.now();
@@ -78,6 +80,8 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         }
         // Settings the named version ignores, or that contradict each other: say so before running.
         printModelWarnings(modelWarnings(model, provenance), io.err);
+        checkWork(runWork(model, file, precision ? precision.max! : model.simulation.replications, jobs, precision ? `--precision may stop before --max-replications ${precision.max!}` : undefined), opts.force ?? false, io.err);
+        const outputs = opts.out !== undefined ? new OutputSet(opts.out) : undefined;
         const progress = new ProgressReporter(process.stderr, !io.progress || !process.stderr.isTTY);
         let done = 0;
         const { result, replications } = await runExperimentParallel(model, {
@@ -95,13 +99,14 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         if (result.precision) parts.push(precisionLine(result.precision, precision!.metric), '');
         parts.push(runTable(result, model.simulation.warmup), '', analyticLines(result));
         const text = `${parts.join('\n')}\n`;
-        if (opts.out !== undefined) {
-          writeFileAtomic(path.join(opts.out, 'run.json'), json);
-          if (timeline) writeFileAtomic(path.join(opts.out, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
+        if (outputs) {
+          outputs.write('run.json', json);
+          if (timeline) outputs.write('timeline.json', `${JSON.stringify(timeline)}\n`);
           const settings = explainValues(model, provenance, file);
           const figures = [...(result.precision ? [precisionLine(result.precision, precision!.metric), ''] : []), ...runTableDoc(result, model.simulation.warmup), '', ...analyticDoc(result)];
-          const html = await runReportHtml({ file, command: io.commandLine(), result, figures, settings, timeline, imagesDir: path.join(opts.out, 'charts') });
-          writeFileAtomic(path.join(opts.out, 'report.html'), html);
+          const html = await runReportHtml({ file, command: io.commandLine(), result, figures, settings, timeline, imagesDir: outputs.path('charts') });
+          outputs.write('report.html', html);
+          outputs.commit();
         }
         io.emit?.({ kind: 'run', result, timeline, file });
         io.out(opts.json ? json : text);

@@ -2,7 +2,8 @@
 // every SLO, with close points rerun, the Pareto front of cost against 502 rate, in words.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../experiment/files.js';
+import { OutputSet } from '../../experiment/output-set.js';
+import { checkWork, sweepWork } from '../../experiment/work-estimate.js';
 import { ReplicationPool } from '../../experiment/pool.js';
 import { sizeFleet } from '../../experiment/size.js';
 import { implicitGuards, parseSlo } from '../../experiment/slo.js';
@@ -25,6 +26,7 @@ interface SizeOptions extends GridOptions {
   resume?: boolean;
   json?: boolean;
   quiet?: boolean;
+  force?: boolean;
 }
 
 export function registerSize(program: Command, io: CommandIo = cliIo): void {
@@ -47,6 +49,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
     .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
     .option('--json', 'print { best, pareto, summary, points, … } on stdout instead of the table')
     .option('--quiet', 'no progress on stderr')
+    .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: SizeOptions) => {
       try {
         const jobs = jobsOption(opts.jobs);
@@ -59,6 +62,8 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         const sweep = new Sweep(spec);
         warnCosts(sweep, io.err);
         const out = opts.out ?? defaultOut('size', base.name);
+        checkWork(sweepWork(sweep, spec.replications, jobs, null, max), opts.force ?? false, io.err);
+        const outputs = new OutputSet(out);
         sweep.open(out, opts.resume ?? false);
         const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let finished = 0;
@@ -84,13 +89,14 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         }
         const used = new Map(outcome.evals.map((e) => [e.index, e.replications]));
         const result = sweepResult(sweep, (i) => used.get(i)!);
-        writeSweepOutputs(out, result);
+        writeSweepOutputs(outputs, result);
         const json = sizeJson(outcome, sweep, slos, result);
-        writeFileAtomic(path.join(out, 'size.json'), json);
+        outputs.write('size.json', json);
         const table = sizeTable(outcome, sweep, slos, result);
         const size = JSON.parse(json) as SizeDoc & { summary: string };
-        const html = await sizeReportHtml({ command: io.commandLine(), result, figures: sizeTableDoc(outcome, sweep, slos, result), settings: reportSettings(spec), size, imagesDir: path.join(out, 'charts') });
-        writeFileAtomic(path.join(out, 'report.html'), html);
+        const html = await sizeReportHtml({ command: io.commandLine(), result, figures: sizeTableDoc(outcome, sweep, slos, result), settings: reportSettings(spec), size, imagesDir: outputs.path('charts') });
+        outputs.write('report.html', html);
+        outputs.commit();
         io.emit?.({ kind: 'size', size, sweep: result });
         io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'size.json')}, sweep.csv and sweep.json\n`);
       } catch (err) {

@@ -7,7 +7,8 @@ import { parseShard } from '../../experiment/shard.js';
 import { Sweep, sweepResult } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { sweepTable, sweepTableDoc } from '../../report/sweep-table.js';
-import { writeFileAtomic } from '../../experiment/files.js';
+import { checkOutputDir, OutputSet } from '../../experiment/output-set.js';
+import { checkWork, sweepWork } from '../../experiment/work-estimate.js';
 import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
@@ -21,6 +22,7 @@ interface SweepOptions extends GridOptions {
   shard?: string;
   json?: boolean;
   quiet?: boolean;
+  force?: boolean;
 }
 
 export function registerSweep(program: Command, io: CommandIo = cliIo): void {
@@ -42,6 +44,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
     .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
     .option('--json', 'print sweep.json on stdout instead of the table')
     .option('--quiet', 'no progress on stderr')
+    .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: SweepOptions) => {
       try {
         const jobs = jobsOption(opts.jobs);
@@ -50,6 +53,10 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         const sweep = new Sweep(spec, shard);
         warnCosts(sweep, io.err);
         const out = opts.out ?? defaultOut('sweep', base.name);
+        checkWork(sweepWork(sweep, spec.replications, jobs, shard), opts.force ?? false, io.err);
+        // A shard writes only its points; the unsharded run's outputs appear together at the end.
+        if (shard && shard.n > 1) checkOutputDir(out);
+        const outputs = shard && shard.n > 1 ? undefined : new OutputSet(out);
         sweep.open(out, opts.resume ?? false);
         if (sweep.stale > 0) io.err(`capsim: ${sweep.stale} point file${sweep.stale === 1 ? '' : 's'} in ${path.join(out, 'points')} did not match this sweep and will be recomputed\n`);
         const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
@@ -81,10 +88,11 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           return;
         }
         const result = sweepResult(sweep);
-        const json = writeSweepOutputs(out, result);
+        const json = writeSweepOutputs(outputs!, result);
         const table = sweepTable(result);
-        const html = await sweepReportHtml({ command: io.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(spec), imagesDir: path.join(out, 'charts') });
-        writeFileAtomic(path.join(out, 'report.html'), html);
+        const html = await sweepReportHtml({ command: io.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(spec), imagesDir: outputs!.path('charts') });
+        outputs!.write('report.html', html);
+        outputs!.commit();
         io.emit?.({ kind: 'sweep', result });
         io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
       } catch (err) {

@@ -82,14 +82,14 @@ test('empirical quantile tables', () => {
   assert.deepEqual(parseDistribution('empirical(0:1s,1:1s)'), { kind: 'empirical', probs: [0, 1], values: [1, 1] });
 });
 
-test('mixtures normalise their weights and nest any form', () => {
+test('mixtures take probabilities as weights and nest any form', () => {
   const d = parseDistribution('mix(0.9: exp(5ms), 0.1: lognormal(median=1s, p99=5s))');
   assert.equal(d.kind, 'mixture');
   if (d.kind !== 'mixture') return;
   assert.deepEqual(d.weights, [0.9, 0.1]);
   assert.deepEqual(d.parts[0], { kind: 'exp', mean: 0.005 });
   assert.equal(d.parts[1]!.kind, 'lognormal');
-  const w = parseDistribution('mix(3: 1s, 1: mix(1: exp(1s), 1: uniform(1s, 2s)))') as DistSpec & { kind: 'mixture' };
+  const w = parseDistribution('mix(0.75: 1s, 0.25: mix(0.5: exp(1s), 0.5: uniform(1s, 2s)))') as DistSpec & { kind: 'mixture' };
   assert.deepEqual(w.weights, [0.75, 0.25]);
   assert.deepEqual(w.parts[0], { kind: 'const', value: 1 });
   assert.deepEqual(w.parts[1], {
@@ -119,11 +119,31 @@ test('malformed distributions say what is wrong and the expected form', () => {
   bad('lognormal(median=4ms, p99=3ms)', /p99 must be > median/);
   bad('uniform(3s, 1s)', /min must be <= max/);
   bad('gamma(mean=6ms, sd=0)', /sd must be > 0/);
-  bad('weibull(shape=0, scale=1s)', /shape must be > 0/);
+  bad('weibull(shape=0, scale=1s)', /shape must be at least 0.1/);
   bad('pareto(shape=2ms, scale=1s)', /shape: "2ms" is not a number; expected a plain number/);
   bad('exp(mean=4ms, mean=5ms)', /given twice/);
   bad('mix(0: exp(1s), 1: exp(2s))', /weight 0 must be > 0/);
   bad('mix(exp(1s))', /needs the form P: VALUE/);
   bad('', /empty distribution/);
   bad('4', /has no unit/);
+});
+
+test('every parameter is finite and bounded: no draw can overflow, no typo runs forever', () => {
+  bad('exp(1e309ms)', /exp\(\): mean: "1e309ms" is not a finite number; expected a duration/);
+  bad('exp(20000d)', /exp\(\): mean: "20000d" is above the largest capsim accepts \(10000d\)/);
+  bad('const(1e300s)', /above the largest capsim accepts/);
+  bad('lognormal(median=1ms, p99=1e309s)', /p99: "1e309s" is not a finite number/);
+  bad('pareto(shape=0.05, scale=1ms)', /pareto\(\): shape must be at least 0.1 \(a heavier tail draws times that overflow\)/);
+  bad('weibull(shape=0.01, scale=1ms)', /shape must be at least 0.1/);
+  bad('gamma(shape=1e309, scale=1ms)', /shape: "1e309" is not a finite number/);
+  bad('gamma(shape=5000, scale=1ms)', /shape 5000 is above 1000/);
+});
+
+test('mixture weights are probabilities: a sum other than 1 is an error, never rescaled', () => {
+  bad('mix(0.5: exp(1ms), 0.3: exp(2ms))', /mix\(\): the weights sum to 0.8 \(0.5 \+ 0.3\), not 1; expected mix\(W: DIST/);
+  bad('mix(3: 1s, 1: 2s)', /the weights sum to 4 \(3 \+ 1\), not 1/);
+  // Decimal fractions that sum to 1 up to rounding are fine.
+  const d = parseDistribution('mix(0.1: 1ms, 0.2: 2ms, 0.7: 3ms)');
+  assert.equal(d.kind, 'mixture');
+  parseDistribution('mix(0.3333333: 1ms, 0.3333333: 2ms, 0.3333334: 3ms)');
 });
