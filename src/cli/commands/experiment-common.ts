@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../experiment/files.js';
 import { parseVary, type Vary } from '../../experiment/grid.js';
 import { defaultJobs } from '../../experiment/pool.js';
 import { checkArch, loadPriceTable } from '../../experiment/prices.js';
-import type { Sweep, SweepResult, SweepSpec } from '../../experiment/sweep.js';
+import type { Sweep, SweepProgress, SweepResult, SweepSpec } from '../../experiment/sweep.js';
 import { sweepCsv } from '../../report/csv.js';
 import { ModelError } from '../../scenario/errors.js';
 import { parseModelText } from '../../scenario/parse-model.js';
@@ -104,6 +104,12 @@ export function writeSweepOutputs(dir: string, result: SweepResult): string {
   writeFileAtomic(path.join(dir, 'sweep.json'), json);
   writeFileAtomic(path.join(dir, 'sweep.csv'), sweepCsv(result));
   return json;
+}
+
+/** "6 points: 5 reused from an earlier run, 3 replications run" (what `capsim: wrote …` adds). */
+export function workDone(p: SweepProgress): string {
+  const reused = p.pointsReused > 0 ? `${p.pointsReused} reused from an earlier run, ` : '';
+  return `${p.points} point${p.points === 1 ? '' : 's'}: ${reused}${p.total} replication${p.total === 1 ? '' : 's'} run`;
 }
 
 /** On Ctrl-C: say what was kept and how to go on, then exit 130. Returns a function that removes the handler. */

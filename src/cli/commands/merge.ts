@@ -6,6 +6,7 @@ import { gatherShards } from '../../experiment/merge.js';
 import { sweepResult } from '../../experiment/sweep.js';
 import { sweepTable } from '../../report/sweep-table.js';
 import { UsageError } from '../errors.js';
+import { wroteLine } from '../io.js';
 import { fail, writeSweepOutputs } from './experiment-common.js';
 
 interface MergeOptions {
@@ -29,7 +30,8 @@ export function registerMerge(program: Command): void {
         for (const p of sweep.points) sweep.save(p.index);
         const result = sweepResult(sweep);
         const json = writeSweepOutputs(out, result);
-        process.stdout.write(opts.json ? json : `${sweepTable(result)}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+        process.stdout.write(opts.json ? json : `${sweepTable(result)}\n`);
+        process.stderr.write(wroteLine(['sweep.csv', 'sweep.json', 'points/'].map((f) => path.join(out, f)), `${sweep.points.length} points merged from ${dirs.join(', ')}`));
       } catch (err) {
         fail(err);
       }

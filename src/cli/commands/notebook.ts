@@ -1,11 +1,14 @@
 // capsim notebook FILE… [--out DIR] [--quick]: execute capacity-planning notebooks (Markdown
 // with ```capsim blocks) and write DIR/NAME.md and DIR/NAME.html.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { executeNotebook, NotebookBlockError } from '../../notebook/execute.js';
 import { writeNotebook } from '../../notebook/render.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { reportAndExit, UsageError } from '../errors.js';
+import { wroteLine } from '../io.js';
+import { onInterrupt } from './experiment-common.js';
 
 interface NotebookOptions {
   out: string;
@@ -22,8 +25,17 @@ export function registerNotebook(program: Command): void {
     .option('--quick', 'short simulations (2 min, 2 replications) to check that every block runs')
     .option('--quiet', 'no progress on stderr')
     .action(async (files: string[], opts: NotebookOptions) => {
+      const progress = new ProgressReporter(process.stderr, opts.quiet ?? false);
+      const written: string[] = [];
+      let current = '';
+      const off = onInterrupt(
+        () =>
+          `${current} not written${written.length > 0 ? `; written before it: ${written.join(', ')}` : ''}; rerun the command (blocks are not resumed)`,
+        () => progress.end(),
+      );
       try {
         for (const file of files) {
+          current = file;
           let text: string;
           try {
             text = readFileSync(file, 'utf8');
@@ -31,17 +43,23 @@ export function registerNotebook(program: Command): void {
             throw new UsageError(`${file}: cannot read the notebook`);
           }
           const name = path.basename(file).replace(/\.md$/i, '');
+          const blocks = text.match(/^```capsim\s*$/gm)?.length ?? 0;
+          let block = 0;
           const nb = await executeNotebook(file, text, {
             quick: opts.quick ?? false,
             workDir: path.join(opts.out, `${name}.files`, 'runs'),
-            onBlock: (line, command) => {
-              if (!opts.quiet) process.stderr.write(`capsim: ${file}:${line}: ${command}\n`);
-            },
+            onBlock: (line, command) => progress.step(block++, blocks, `blocks; ${file}:${line}: ${command}`),
           });
-          const written = writeNotebook(nb, opts.out);
-          process.stdout.write(`wrote ${written.md} and ${written.html}\n`);
+          progress.end();
+          const out = writeNotebook(nb, opts.out);
+          written.push(out.md, out.html);
+          const filesDir = path.join(opts.out, `${name}.files`);
+          process.stderr.write(wroteLine([out.md, out.html, ...(existsSync(filesDir) ? [`${filesDir}/`] : [])]));
         }
+        off();
       } catch (err) {
+        progress.end();
+        off();
         if (err instanceof NotebookBlockError) {
           process.stderr.write(`capsim: ${err.message}\n`);
           if (process.env['CAPSIM_DEBUG'] && err.reason instanceof Error) process.stderr.write(`${err.reason.stack}\n`);

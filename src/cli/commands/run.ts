@@ -19,7 +19,7 @@ import { modelWarnings } from '../../scenario/warnings.js';
 import type { ReplicationResult } from '../../experiment/replication.js';
 import { UsageError } from '../errors.js';
 import { collect, simulationOverrides, type SimulationOptions } from '../options.js';
-import { jobsOption, wholeNumber } from './experiment-common.js';
+import { jobsOption, onInterrupt, wholeNumber } from './experiment-common.js';
 
 interface RunOptions extends SimulationOptions {
   json?: boolean;
@@ -30,6 +30,7 @@ interface RunOptions extends SimulationOptions {
   jobs?: string;
   out?: string;
   timeline?: string | boolean;
+  quiet?: boolean;
 }
 
 export function registerRun(program: Command, io: CommandIo = cliIo): void {
@@ -48,8 +49,9 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--jobs <n>', 'worker threads for the replications (default: the number of cores); the output does not depend on it')
     .option('--out <dir>', 'also write the JSON result to DIR/run.json and a report with charts to DIR/report.html (atomically)')
     .option('--timeline [interval]', "record replication 0's timeline (workers, accept queue, busy contexts per container; every failure) to DIR/timeline.json and draw it in the report; sampled every INTERVAL (default: the window / 4000, at least 1s)")
-    .option('--json', 'print one JSON object (the contract in DESIGN.md) instead of a table')
+    .option('--json', 'print one JSON object instead of the table (its keys: README, "JSON output")')
     .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
+    .option('--quiet', 'no progress on stderr')
     .action(async (file: string, opts: RunOptions) => {
       try {
         const started = performance.now();
@@ -72,14 +74,27 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         }
         // Settings the named version ignores, or that contradict each other: say so before running.
         printModelWarnings(modelWarnings(model, provenance), io.err);
-        const progress = new ProgressReporter(process.stderr, !io.progress || !process.stderr.isTTY);
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let done = 0;
-        const { result, replications } = await runExperimentParallel(model, {
-          jobs,
-          precision,
-          onReplication: () => progress.replications(++done, precision ? null : model.simulation.replications),
-        });
-        progress.end();
+        // A run keeps nothing until it ends: Ctrl-C says so. One replication runs on this thread,
+        // where a handler would only run once it ends: there Ctrl-C keeps its default, at once.
+        const single = !precision && model.simulation.replications === 1;
+        const off = single ? () => {} : onInterrupt(
+          () => `${done} replication${done === 1 ? '' : 's'} finished, nothing written (a run's files appear only when it completes); rerun it, shorter with --duration or --replications`,
+          () => progress.end(),
+        );
+        let experiment;
+        try {
+          experiment = await runExperimentParallel(model, {
+            jobs,
+            precision,
+            onReplication: () => progress.replications(++done, precision ? null : model.simulation.replications),
+          });
+        } finally {
+          progress.end();
+          off();
+        }
+        const { result, replications } = experiment;
         if (opts.profile) io.err(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
         // Replication 0 again, on this thread, with the trace: the run's figures are untouched.
         const timeline = timelineInterval !== undefined ? runReplication(model, 0, { timelineInterval }).timeline : undefined;
@@ -97,6 +112,10 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         }
         io.emit?.({ kind: 'run', result, timeline });
         io.out(opts.json ? json : text);
+        if (opts.out !== undefined) {
+          const files = ['run.json', ...(timeline ? ['timeline.json'] : []), 'report.html', 'charts/'];
+          io.wrote?.(files.map((f) => path.join(opts.out!, f)));
+        }
       } catch (err) {
         io.fail(err);
       }

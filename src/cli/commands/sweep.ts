@@ -12,7 +12,7 @@ import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SweepOptions extends GridOptions {
   jobs?: string;
@@ -59,8 +59,9 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           () => progress.end(),
         );
         const pool = new ReplicationPool(jobs);
+        let ran;
         try {
-          await sweep.ensure(
+          ran = await sweep.ensure(
             sweep.points.map((p) => ({ point: p.index, n: spec.replications })),
             pool,
             (p) => {
@@ -73,11 +74,10 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           await pool.close();
           off();
         }
+        const did = workDone(ran);
         if (shard && shard.n > 1) {
-          io.err(
-            `capsim: shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points is in ${path.join(out, 'points')}; ` +
-              `combine the shards with: capsim merge DIR… --out DIR\n`,
-          );
+          io.wrote?.([`${path.join(out, 'points')}/`], `shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points; ${did}`);
+          io.err(`capsim: combine the shards with: capsim merge DIR… --out DIR\n`);
           return;
         }
         const result = sweepResult(sweep);
@@ -86,7 +86,8 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         const html = await sweepReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec), imagesDir: path.join(out, 'charts') });
         writeFileAtomic(path.join(out, 'report.html'), html);
         io.emit?.({ kind: 'sweep', result });
-        io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+        io.out(opts.json ? json : `${table}\n`);
+        io.wrote?.(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), did);
       } catch (err) {
         io.fail(err);
       }
