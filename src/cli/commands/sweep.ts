@@ -74,9 +74,8 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           await pool.close();
           off();
         }
-        const did = workDone(ran);
         if (shard && shard.n > 1) {
-          io.wrote?.([`${path.join(out, 'points')}/`], `shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points; ${did}`);
+          io.wrote?.([`${path.join(out, 'points')}/`], `shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points; ${ran.total} replications run`);
           io.err(`capsim: combine the shards with: capsim merge DIR… --out DIR\n`);
           return;
         }
@@ -87,7 +86,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         writeFileAtomic(path.join(out, 'report.html'), html);
         io.emit?.({ kind: 'sweep', result });
         io.out(opts.json ? json : `${table}\n`);
-        io.wrote?.(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), did);
+        io.wrote?.(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), workDone(ran));
       } catch (err) {
         io.fail(err);
       }
