@@ -88,10 +88,36 @@ export const EXAMPLES: Record<string, Example[]> = {
   ],
 };
 
+/** Widest example line in --help; longer commands continue on the next line (shell style). */
+const WIDTH = 96;
+
+/**
+ * An example as --help shows it, ready to paste into a shell: `&&` ends a line, and a long command
+ * breaks before an option with a backslash.
+ */
+export function shownExample(line: string): string {
+  return line
+    .split(' && ')
+    .map((command, i) => {
+      const lines: string[] = [];
+      let cur = i === 0 ? '$ ' : '  ';
+      for (const part of command.split(/ (?=--)/)) {
+        if (cur.trim() !== '$' && cur.trim() !== '' && cur.length + 1 + part.length > WIDTH) {
+          lines.push(`${cur} \\`);
+          cur = '      ';
+        }
+        cur += cur.endsWith(' ') ? part : ` ${part}`;
+      }
+      lines.push(cur);
+      return lines.join('\n  ');
+    })
+    .join(' &&\n  ');
+}
+
 export function examplesText(name: string): string {
   const list = EXAMPLES[name];
   if (!list) throw new Error(`no --help examples for ${name}`);
-  return ['', 'Examples (from the repository root):', ...list.flatMap((e) => ['', `  # ${e.what}`, `  $ ${e.line}`])].join('\n');
+  return ['', 'Examples (from the repository root):', ...list.flatMap((e) => ['', `  # ${e.what}`, `  ${shownExample(e.line)}`])].join('\n');
 }
 
 /** Append the examples of `name` to a command's --help. */
