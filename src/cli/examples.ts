@@ -77,6 +77,13 @@ export const EXAMPLES: Record<string, Example[]> = {
     { what: 'the incident post-mortem, executed: out/notebooks/incident-postmortem.md and .html', line: 'capsim notebook notebooks/incident-postmortem.md' },
     { what: 'a fast check that every block runs (short simulations), into another directory', line: 'capsim notebook notebooks/sizing-a-new-service.md --quick --out out/notebook-check' },
   ],
+  page: [
+    { what: 'the incident as a what-if page: sliders, figures with intervals, charts, offline', line: `capsim page ${INCIDENT} --out out/pages/incident` },
+    {
+      what: 'a page that also offers 2, 4 or 8 workers, starting from 10 simulated minutes',
+      line: `capsim page ${GUNICORN} --vary fleet.server.workers=2,4,8 --duration 10m --out out/pages/gunicorn`,
+    },
+  ],
   schema: [
     { what: 'the model file\'s JSON Schema, for an editor or a validator', line: 'capsim schema > capsim-model.schema.json' },
     { what: 'the same, written atomically to a file', line: 'capsim schema --out out/capsim-model.schema.json' },

@@ -9,9 +9,11 @@ import type { SizeDoc } from '../report/charts/size-pareto.js';
 import { fail } from './commands/experiment-common.js';
 
 export type Artifact =
-  | { kind: 'run'; result: RunResult; timeline?: TimelineData }
+  | { kind: 'run'; result: RunResult; timeline?: TimelineData; file?: string }
   | { kind: 'sweep'; result: SweepResult }
-  | { kind: 'size'; size: SizeDoc & { summary: string }; sweep: SweepResult };
+  | { kind: 'size'; size: SizeDoc & { summary: string }; sweep: SweepResult }
+  /** `capsim page`: the what-if page written (DIR/index.html). */
+  | { kind: 'page'; file: string; model: string };
 
 export interface CommandIo {
   out(text: string): void;

@@ -5,6 +5,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerInit } from './commands/init.js';
 import { registerMerge } from './commands/merge.js';
 import { registerNotebook } from './commands/notebook.js';
+import { registerPage } from './commands/page.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSize } from './commands/size.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSize(program);
   registerMerge(program);
   registerNotebook(program);
+  registerPage(program);
   registerSchema(program);
   registerInit(program);
   for (const c of program.commands) withExamples(c, c.name());

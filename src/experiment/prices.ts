@@ -3,9 +3,7 @@
 // Each container is one task, billed for what it is given. The table says what its "GB" is
 // (memoryUnit: GiB = 2^30 bytes, as AWS Fargate means it; or GB = 10^9 bytes); model memory is in
 // bytes. The table's valid task sizes let capsim warn about a vcpu/memory pair Fargate would refuse.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Pure (the page computes cost in the browser); reading a table from disk is price-file.ts.
 import { parse as parseYaml } from 'yaml';
 import type { Model } from '../scenario/model-types.js';
 import { formatSize } from '../scenario/format.js';
@@ -28,31 +26,6 @@ export interface PriceTable {
   architectures: Record<string, ArchPrices>;
   /** Valid task sizes: vCPU and the memory sizes (in the table's GB) allowed with it. */
   sizes: { vcpu: number; memory: number[] }[];
-}
-
-export const DEFAULT_PRICE_FILE = 'models/prices/fargate-us-east-1.yaml';
-
-/** Find the bundled default table from wherever this module runs (bundle or tsc output). */
-export function defaultPriceFile(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const f = path.join(dir, DEFAULT_PRICE_FILE);
-    if (existsSync(f)) return f;
-    dir = path.dirname(dir);
-  }
-  throw new ExperimentInputError(`cannot find the default price table ${DEFAULT_PRICE_FILE}; give one with --prices FILE`);
-}
-
-export function loadPriceTable(file?: string): PriceTable {
-  const f = file ?? defaultPriceFile();
-  let text: string;
-  try {
-    text = readFileSync(f, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ExperimentInputError(`${f}: cannot read the price table (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
-  }
-  return parsePriceTable(text, file ?? DEFAULT_PRICE_FILE);
 }
 
 const FORM = 'a price table such as models/prices/fargate-us-east-1.yaml';

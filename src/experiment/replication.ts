@@ -49,9 +49,14 @@ export interface Mechanisms {
   /** Accept-queue length: time average per container, and the largest seen. */
   backlogMean: number;
   backlogMax: number;
-  /** SYNs dropped by a full accept queue; handshakes whose final ACK overflowed it. */
+  /**
+   * SYNs dropped by a full accept queue; handshakes whose completing segment (the final ACK, or
+   * the first data under TCP_DEFER_ACCEPT) overflowed it; SYNs answered with a cookie because
+   * the SYN queue was full. Their sum is what Linux counts as ListenOverflows, less the cookies.
+   */
   synDrops: number;
   ackOverflows: number;
+  synCookies: number;
   /** Largest Classic ELB surge queue. */
   surgeQueueMax: number;
   /** Kept-alive connections reused safely (no race). */
@@ -159,6 +164,7 @@ export function runReplication(model: Model, replication: number, options: Repli
       backlogMax,
       synDrops: w.listener.synDrops,
       ackOverflows: w.listener.ackOverflows,
+      synCookies: w.listener.synCookies,
       surgeQueueMax: w.balancer.surgeMax,
       keepaliveReuses: w.balancer.pools.reduce((a, p) => a + p.reuses, 0),
       keepaliveRaces: w.balancer.pools.reduce((a, p) => a + p.races, 0),

@@ -110,7 +110,42 @@ const sensitivityTable: FigureBlock = {
   },
 };
 
-export const BLOCKS: FigureBlock[] = [incidentTable, sensitivityTable];
+/** The real-stack overload checks (models/checks): capsim's side of docs/model.md's table. */
+export const OVERLOAD_CHECKS: [string, string, string[]][] = [
+  ['overload-uwsgi-gevent', 'uWSGI gevent ×100, 2 workers', []],
+  ['overload-uwsgi-sync-harakiri', 'uWSGI sync, 2 workers, harakiri 1 s', []],
+  ['overload-gunicorn-sync', 'gunicorn sync, 2 workers', []],
+  ['overload-uwsgi-gevent', 'uWSGI gevent, SYNs retransmitted at exact RFC 6298 times instead (synRetransmit: rfc6298, the ALB assumption)', ['balancer.synRetransmit=rfc6298']],
+];
+
+const overloadCheck: FigureBlock = {
+  id: 'overload-check',
+  files: ['docs/model.md'],
+  async compute(jobs) {
+    const rows = [['configuration', '502 reset', '502 worker-killed', '504', 'SYNs dropped', 'overflows at completion', 'SYN cookies', 'p50 ms', 'p99 ms']];
+    let spec = '';
+    for (const [name, what, sets] of OVERLOAD_CHECKS) {
+      const r = await run(`models/checks/${name}.yaml`, sets, jobs);
+      spec = `${r.replications} replications of ${r.simulatedSeconds} s, seed ${r.seed}`;
+      const c502 = r.causes['502'] ?? {};
+      const mech = r.mechanisms as Record<string, Figure>;
+      rows.push([
+        what,
+        figure(c502['backlog-overflow']!),
+        figure(c502['worker-killed']!),
+        figure(r.status['504']!),
+        figure(mech.synDrops!),
+        figure(mech.ackOverflows!),
+        figure(mech.synCookies!),
+        num(r.latencyMs.p50.mean),
+        num(r.latencyMs.p99.mean),
+      ]);
+    }
+    return `capsim on the same configurations (\`capsim run models/checks/NAME.yaml\`, ${spec}; per run, 95% intervals over replications):\n\n${mdTable(rows)}`;
+  },
+};
+
+export const BLOCKS: FigureBlock[] = [incidentTable, sensitivityTable, overloadCheck];
 
 const START = (id: string) => `<!-- figures:${id} -->`;
 const END = '<!-- /figures -->';

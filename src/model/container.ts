@@ -11,17 +11,19 @@ export class Container {
   readonly acceptQueue: Fifo;
   /** Connections the queue can hold: the effective backlog (+1 under Linux semantics). */
   readonly queueCap: number;
-  /** Handshakes under way (first ACK not yet in), lazy or simulated. */
+  /** Handshakes under way (the segment completing them not yet in), lazy or simulated. */
   handshakes = 0;
   /**
-   * Handshakes whose final ACK cannot find the queue full, in SYN order (= ACK order): they
-   * join the queue at SYN + rtt without an event of their own (see Listener.settle).
+   * Handshakes whose completing segment cannot find the queue full, in SYN order (= arrival
+   * order): they join the queue without an event of their own (see Listener.settle).
    */
   readonly landing: Fifo;
   /** Is an event scheduled to land the first of them for a worker waiting in accept()? */
   wakePending = false;
-  /** Connections whose final ACK overflowed and whose SYN-ACK the kernel retransmits. */
+  /** Connections whose completing segment overflowed and that will try again (request sockets). */
   retransmitting = 0;
+  /** SYN-cookie connections not yet in the queue (the SYN queue was full: no request socket). */
+  cookies = 0;
   /** Processes blocked in accept(), in the order they became idle. */
   readonly idle: Fifo;
   readonly procs: WorkerProcess[] = [];

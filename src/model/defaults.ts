@@ -1,5 +1,6 @@
 // Defaults of the balancer, the container and the database, with their sources.
 import type { DistSpec } from '../kernel/distribution-spec.js';
+import { LINUX } from '../facts/linux.js';
 import { NGINX } from '../facts/nginx.js';
 import type { BalancerKind, ReuseOrder } from '../scenario/model-types.js';
 
@@ -33,6 +34,8 @@ export function balancerDefaults(kind: BalancerKind) {
     failTimeout: { value: 10, source: 'nginx only' },
     surgeQueue: { value: elb ? 1024 : 0, source: elb ? 'Classic ELB surge queue maximum' : 'ALB has no surge queue' },
     rtt: { value: 0.0005, source: 'capsim assumption: 0.5 ms between balancer and targets in one region' },
+    sendDelay: { value: 0, source: 'capsim assumption: the balancer writes its request as soon as its connection is up' },
+    synRetransmit: { value: 'rfc6298' as 'linux' | 'rfc6298', source: `capsim assumption: AWS documents neither the ${elb ? 'Classic ELB' : 'ALB'}'s SYN retransmission nor its timers; RFC 6298's 1 s, doubling` },
     failOpen: { value: !elb, source: elb ? 'Classic ELB: no healthy instance -> 503' : 'ALB fails open when every target is unhealthy' },
     healthCheck: {
       enabled: { value: true, source: 'health checks are always on for a target group / Classic ELB' },
@@ -59,6 +62,8 @@ function nginxDefaults() {
     failTimeout: NGINX.failTimeout,
     surgeQueue: NGINX.surgeQueue,
     rtt: { value: 0.0005, source: 'capsim assumption: 0.5 ms between proxy and targets' },
+    sendDelay: { value: 0, source: 'capsim assumption: nginx on its own host writes its request as soon as the connection is up (a loaded shared host does not: docs/model.md)' },
+    synRetransmit: { value: 'linux' as 'linux' | 'rfc6298', source: 'nginx runs on Linux: its kernel retransmits SYNs (src/facts/linux.ts: 6.6+ linear timeouts, 250 Hz timer wheel, tcp_syn_retries 6)' },
     failOpen: NGINX.failOpen,
     healthCheck: {
       enabled: NGINX.healthChecks,
@@ -75,10 +80,10 @@ export const FLEET_DEFAULTS = {
   containers: { value: 1, source: 'capsim default' },
   vcpu: { value: 1, source: 'capsim default' },
   memory: { value: 2 * 1024 ** 3, source: 'capsim default: 2 GiB (the smallest Fargate task with 1 vCPU)' },
-  somaxconn: { value: 4096, source: 'Linux >= 5.4 net.core.somaxconn (128 before)' },
-  overflow: { value: 'linux' as const, source: 'what the Linux kernel does with a full accept queue' },
-  tcpAbortOnOverflow: { value: false, source: 'Linux default net.ipv4.tcp_abort_on_overflow = 0' },
-  synackRetries: { value: 5, source: 'Linux default net.ipv4.tcp_synack_retries' },
+  somaxconn: LINUX.somaxconn,
+  overflow: { value: 'linux' as const, source: 'what the Linux kernel does with a full accept queue (src/facts/linux.ts)' },
+  tcpAbortOnOverflow: LINUX.tcpAbortOnOverflow,
+  synackRetries: LINUX.synackRetries,
 };
 
 export const DB_DEFAULTS = {

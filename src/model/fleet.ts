@@ -1,6 +1,7 @@
 // The fleet for one replication: traffic -> balancer -> containers' listen sockets -> app
 // servers' workers -> database, wired together on one clock. Each part lives in its own file;
 // this one only builds them and opens and closes the measured window.
+import { LINUX } from '../facts/linux.js';
 import { PsCpu } from '../kernel/ps-cpu.js';
 import type { RandomStreams } from '../kernel/random-streams.js';
 import type { Simulation } from '../kernel/simulation.js';
@@ -36,7 +37,7 @@ export class Fleet {
     const containers: Container[] = [];
     const procs: WorkerProcess[] = [];
     // Linux's accept queue holds backlog + 1 connections, the backlog capped by somaxconn.
-    const queueCap = fleet.overflow === 'linux' ? Math.min(server.backlog, fleet.somaxconn) + 1 : server.backlog;
+    const queueCap = fleet.overflow === 'linux' ? Math.min(server.backlog, fleet.somaxconn) + LINUX.acceptQueueExtra : server.backlog;
     const w: World = {
       sim,
       model,

@@ -3,16 +3,20 @@
 //
 // overflow: refuse — a connection that finds the queue full is refused at once: 502
 //   backlog-overflow. N workers and a backlog B then make the loss system M/M/N/(N+B).
-// overflow: linux (the default) — the queue holds min(backlog, somaxconn) + 1 connections.
+// overflow: linux (the default) — the queue holds min(backlog, somaxconn) + 1 connections
+// (every rule and constant: src/facts/linux.ts).
 //   * A SYN that arrives while it is full is dropped; the balancer retransmits it 1 s later,
 //     then after 2 s, 4 s… (RFC 6298), until its connect timeout: 504 connect-timeout.
 //     Meanwhile a Classic ELB holds the request in its surge queue.
-//   * A SYN that gets in completes its handshake one RTT later. If the queue filled up in
-//     between, the final ACK overflows: with tcp_abort_on_overflow the kernel resets the
-//     connection (502 backlog-overflow); without (the default) it drops the ACK and
-//     retransmits its SYN-ACK after 1, 3, 7… s (tcp_synack_retries times), each answered by a
-//     new ACK; when the retries run out the connection is gone and the balancer's request
-//     meets a reset: 502 backlog-overflow.
+//   * A SYN that gets in enters the queue when the segment completing its handshake arrives:
+//     the final ACK one RTT later, or, on a TCP_DEFER_ACCEPT socket (uWSGI's default), the
+//     request's first data segment, which the balancer sends `sendDelay` after that (the
+//     kernel drops the bare ACK). If the queue filled up in between, that segment overflows:
+//     with tcp_abort_on_overflow the kernel resets the connection (502 backlog-overflow);
+//     without (the default) it drops the segment, and the connection tries again each time the
+//     balancer retransmits its request (RTO rtt + 200 ms, doubling) or answers a retransmitted
+//     SYN-ACK; when the request socket expires (63 s) the next retransmission meets a reset:
+//     502 backlog-overflow (usually the balancer's own timeout has answered 504 by then).
 // Connections in the queue belong to the listening socket (the master's), so they survive a
 // worker's death and wait for the next worker to accept them.
 //
@@ -23,6 +27,8 @@
 // worker waiting in accept() needs the ACK on time; then one event lands it exactly. Loaded
 // containers (a queue that is never empty) thus save an event per connection.
 import type { Container } from './container.js';
+import { LINUX, cookieRetries, deferAcceptRetrans, linuxSynRto, overflowRetries, wheelExpiry } from '../facts/linux.js';
+import { UWSGI_SOCKET_TIMEOUT } from './server/profiles.js';
 import { Cause } from './outcome.js';
 import type { World } from './world.js';
 
@@ -32,19 +38,44 @@ export class Listener {
   private readonly linux: boolean;
   /** SYNs dropped because the accept queue was full, in the measured window. */
   synDrops = 0;
-  /** Handshakes whose final ACK found the queue full. */
+  /** Handshakes whose completing segment (final ACK, or first data under TCP_DEFER_ACCEPT) found the queue full. */
   ackOverflows = 0;
+  /** SYNs answered with a cookie because the SYN queue (request sockets) was full. */
+  synCookies = 0;
   private readonly synRetryHandler = (slot: number) => this.syn(slot);
   private readonly ackHandler = (slot: number) => this.ack(slot);
   private readonly connectTimeoutHandler = (slot: number) => this.connectTimedOut(slot);
+  private readonly connectFailedHandler = (slot: number) => this.connectFailed(slot);
   private readonly synackGiveUpHandler = (slot: number) => this.synackGiveUp(slot);
   private readonly wakeHandler = (c: number) => this.wake(c);
-  private readonly rtt: number;
+  /** From the SYN to the segment that completes the handshake and can enter the accept queue. */
+  private readonly entry: number;
+  /** Later tries of an overflowed handshake (offsets from its SYN), and its reset. */
+  private readonly retries: readonly number[];
+  private readonly resetAt: number;
+  /** A SYN cookie's connection: the bare ACK completes it (no defer), its retries, its end. */
+  private readonly cookieEntry: number;
+  private readonly cookieTries: readonly number[];
+  /** Request sockets the SYN queue holds: min(backlog, somaxconn) (inet_csk_reqsk_queue_is_full). */
+  private readonly synQueueCap: number;
+  private readonly linuxClient: boolean;
+  private readonly halfRtt: number;
   private readonly lazy = Listener.lazyHandshakes;
 
   constructor(private readonly w: World) {
-    this.linux = w.model.fleet.overflow === 'linux';
-    this.rtt = w.model.balancer.rtt;
+    const { balancer, fleet } = w.model;
+    this.linux = fleet.overflow === 'linux';
+    const defer = fleet.server.deferAccept;
+    this.entry = balancer.rtt + (defer ? balancer.sendDelay : 0);
+    const dataAt = balancer.rtt + balancer.sendDelay;
+    const r = overflowRetries(this.entry, dataAt, balancer.rtt, fleet.synackRetries, defer ? deferAcceptRetrans(UWSGI_SOCKET_TIMEOUT) : 0);
+    this.retries = r.tries;
+    this.resetAt = r.reset;
+    this.cookieEntry = balancer.rtt;
+    this.cookieTries = cookieRetries(dataAt, balancer.rtt);
+    this.synQueueCap = Math.min(fleet.server.backlog, fleet.somaxconn);
+    this.linuxClient = balancer.synRetransmit === 'linux';
+    this.halfRtt = balancer.rtt / 2;
   }
 
   /**
@@ -59,7 +90,7 @@ export class Listener {
     const now = w.sim.now;
     while (landing.length > 0) {
       const slot = landing.peek();
-      const t = table.tContainer[slot]! + this.rtt;
+      const t = table.tContainer[slot]! + this.entry;
       if (t > now) break;
       landing.shift();
       container.handshakes--;
@@ -74,12 +105,25 @@ export class Listener {
     }
   }
 
+  /**
+   * A cookie's connection can enter the queue before handshakes that were sure to fit without
+   * it: simulate those from now on, each at its own time.
+   */
+  private simulateLanding(container: Container): void {
+    const landing = container.landing;
+    const table = this.w.table;
+    while (landing.length > 0) {
+      const slot = landing.shift();
+      this.w.sim.at(table.tContainer[slot]! + this.entry, this.ackHandler, slot);
+    }
+  }
+
   /** A worker of the container now waits in accept(): land the next handshake for it on time. */
   workerWaiting(container: Container): void {
     if (container.landing.length === 0 || container.wakePending) return;
     container.wakePending = true;
     const slot = container.landing.peek();
-    this.w.sim.at(Math.max(this.w.table.tContainer[slot]! + this.rtt, this.w.sim.now), this.wakeHandler, container.index);
+    this.w.sim.at(Math.max(this.w.table.tContainer[slot]! + this.entry, this.w.sim.now), this.wakeHandler, container.index);
   }
 
   private wake(c: number): void {
@@ -131,16 +175,22 @@ export class Listener {
       const k = table.attempt[slot]!;
       if (k === 0 && w.model.balancer.surgeQueue > 0) w.balancer.surgeEnter();
       table.attempt[slot] = k + 1;
-      // Retransmissions at 1, 3, 7, 15 … s after the first SYN.
-      const t0 = table.tContainer[slot]!;
-      const next = t0 + 2 ** (k + 1) - 1;
-      const giveUp = t0 + w.model.balancer.connectTimeout;
-      if (next < giveUp) w.sim.at(next, this.synRetryHandler, slot);
-      else w.sim.at(giveUp, this.connectTimeoutHandler, slot);
+      this.retransmitSyn(slot, k);
       return;
     }
     this.leaveSurge(slot);
     table.attempt[slot] = 0;
+    if (container.handshakes + container.retransmitting >= this.synQueueCap) {
+      // The SYN queue is full: tcp_syncookies (1, the default) answers with a cookie and keeps
+      // no request socket; the bare ACK completes the handshake (no deferring).
+      this.synCookies++;
+      table.cookie[slot] = 1;
+      container.cookies++;
+      this.simulateLanding(container);
+      table.tContainer[slot] = w.sim.now;
+      w.sim.schedule(this.cookieEntry, this.ackHandler, slot);
+      return;
+    }
     // The handshake completes one RTT later. With an empty queue and no other handshake under
     // way, nothing decided within that RTT could differ: take the outcome now and save an event.
     // Otherwise simulate the wait, so that SYNs arriving meanwhile see the queue as Linux does
@@ -156,12 +206,12 @@ export class Listener {
     // The ACK finds at most the queue plus the handshakes ahead of it (nothing else can get in
     // first): below capacity, it cannot overflow, and it lands without an event.
     const ahead = container.handshakes++;
-    if (this.lazy && container.retransmitting === 0 && container.acceptQueue.length + ahead < container.queueCap) {
+    if (this.lazy && container.retransmitting === 0 && container.cookies === 0 && container.acceptQueue.length + ahead < container.queueCap) {
       container.landing.push(slot);
       if (container.idle.length > 0) this.workerWaiting(container);
       return;
     }
-    w.sim.schedule(this.rtt, this.ackHandler, slot);
+    w.sim.schedule(this.entry, this.ackHandler, slot);
   }
 
   /** The handshake's final ACK reaches the container. */
@@ -171,38 +221,90 @@ export class Listener {
     const c = table.container[slot]!;
     const container = w.containers[c]!;
     this.settle(container);
-    // A retransmitted SYN-ACK's ACK: the connection leaves retransmission, unless it overflows again.
-    if (table.attempt[slot]! > 0) container.retransmitting--;
+    const cookie = table.cookie[slot] === 1;
+    // A retry: the connection leaves retransmission, unless it overflows again.
+    if (cookie) container.cookies--;
+    else if (table.attempt[slot]! > 0) container.retransmitting--;
     else container.handshakes--;
     if (!table.clientWaiting[slot]) {
+      table.cookie[slot] = 0;
       table.serverDone(slot);
       return;
     }
-    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) return;
+    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) {
+      table.cookie[slot] = 0;
+      return;
+    }
     if (container.acceptQueue.length < container.queueCap) {
+      table.cookie[slot] = 0;
       this.enqueue(c, slot);
       return;
     }
     this.ackOverflows++;
+    const k = table.attempt[slot]!;
+    const t0 = table.tContainer[slot]!;
+    if (cookie) {
+      // tcp_get_cookie_sock: no child, the segment is dropped, never a reset.
+      container.cookies++;
+      table.attempt[slot] = k + 1;
+      if (k < this.cookieTries.length) w.sim.at(t0 + this.cookieTries[k]!, this.ackHandler, slot);
+      else w.sim.at(t0 + LINUX.cookieValid, this.synackGiveUpHandler, slot);
+      return;
+    }
     if (w.model.fleet.tcpAbortOnOverflow) {
       this.fail(slot, Cause.BacklogOverflow);
       return;
     }
     container.retransmitting++;
-    const k = table.attempt[slot]!;
     table.attempt[slot] = k + 1;
-    const t0 = table.tContainer[slot]!;
-    // The k-th SYN-ACK retransmission goes out 2^k − 1 s after the first; after the last one the
-    // timer runs once more before the request socket is dropped (1+2+4+8+16+32 = 63 s by default).
-    const next = t0 + 2 ** (k + 1) - 1;
-    if (k < w.model.fleet.synackRetries) w.sim.at(next + w.model.balancer.rtt, this.ackHandler, slot);
-    else w.sim.at(next, this.synackGiveUpHandler, slot);
+    if (k < this.retries.length) w.sim.at(t0 + this.retries[k]!, this.ackHandler, slot);
+    else w.sim.at(t0 + this.resetAt, this.synackGiveUpHandler, slot);
   }
 
-  /** The SYN-ACK retransmissions ran out: the balancer's data then meets a reset. */
+  /**
+   * SYN number k+1 (k retransmissions so far) was dropped: when does the balancer send the
+   * next one, or give up? Linux clients on the timer wheel; otherwise RFC 6298 at exact times.
+   */
+  private retransmitSyn(slot: number, k: number): void {
+    const w = this.w;
+    const t0 = w.table.tContainer[slot]!;
+    const giveUp = t0 + w.model.balancer.connectTimeout;
+    const sent = w.sim.now - this.halfRtt;
+    let next: number;
+    if (this.linuxClient) {
+      const fires = wheelExpiry(sent, linuxSynRto(k));
+      if (k >= LINUX.synRetries) {
+        // The kernel's last timeout: connect() fails with ETIMEDOUT.
+        if (fires < giveUp) w.sim.at(fires, this.connectFailedHandler, slot);
+        else w.sim.at(giveUp, this.connectTimeoutHandler, slot);
+        return;
+      }
+      next = fires + this.halfRtt;
+    } else {
+      next = t0 + 2 ** (k + 1) - 1;
+    }
+    if (next < giveUp) w.sim.at(next, this.synRetryHandler, slot);
+    else w.sim.at(giveUp, this.connectTimeoutHandler, slot);
+  }
+
+  /** The request socket (or the cookie) expired: the balancer's next retransmission meets a reset. */
   private synackGiveUp(slot: number): void {
-    this.w.containers[this.w.table.container[slot]!]!.retransmitting--;
+    const table = this.w.table;
+    const container = this.w.containers[table.container[slot]!]!;
+    if (table.cookie[slot] === 1) container.cookies--;
+    else container.retransmitting--;
+    table.cookie[slot] = 0;
+    if (!table.clientWaiting[slot]) {
+      table.serverDone(slot);
+      return;
+    }
     this.fail(slot, Cause.BacklogOverflow);
+  }
+
+  /** The balancer's kernel gave up on its SYNs before the balancer's own connect timeout. */
+  private connectFailed(slot: number): void {
+    this.leaveSurge(slot);
+    this.fail(slot, Cause.ConnectFailed);
   }
 
   private enqueue(c: number, slot: number): void {
@@ -236,5 +338,6 @@ export class Listener {
   startWindow(): void {
     this.synDrops = 0;
     this.ackOverflows = 0;
+    this.synCookies = 0;
   }
 }

@@ -90,7 +90,20 @@ export class Metrics {
     if (cause === 0) this.latency.add(rt);
   }
 
-  killed(reason: KillReason): void {
+  // Worker events: counted, and placed on the timeline when one is recorded (rare events: one
+  // null check each, nothing on the request path).
+  recycled(container: number): void {
+    this.recycles++;
+    this.timeline?.workerEvent('recycle', container);
+  }
+
+  mercyExit(container: number): void {
+    this.mercyExits++;
+    this.timeline?.workerEvent('mercy-exit', container);
+  }
+
+  killed(reason: KillReason, container = -1): void {
     this.sigkills[KILL_REASONS.indexOf(reason)]++;
+    this.timeline?.workerEvent(`SIGKILL ${reason}`, container);
   }
 }

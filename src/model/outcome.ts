@@ -42,6 +42,10 @@ export const CAUSES = [
   // nginx: every server is tried already or skipped after max_fails failures within fail_timeout:
   // "no live upstreams", 502 (src/http/ngx_http_upstream.c ngx_http_upstream_connect)
   { name: 'no-live-upstream', status: Status.BadGateway },
+  // the balancer's own kernel gave up on its SYNs (Linux tcp_syn_retries: connect() fails with
+  // ETIMEDOUT after ~11 s on Linux >= 6.6) before its connect timeout: nginx "connect() failed
+  // (110: Connection timed out)", NGX_HTTP_UPSTREAM_FT_ERROR, 502
+  { name: 'connect-failed', status: Status.BadGateway },
 ] as const;
 
 export type CauseName = (typeof CAUSES)[number]['name'];
@@ -60,6 +64,7 @@ export const enum Cause {
   ReloadMercy = 10,
   CloseRace = 11,
   NoLiveUpstream = 12,
+  ConnectFailed = 13,
 }
 
 /**

@@ -36,6 +36,8 @@ export class RequestTable {
   serverHeld: Uint8Array;
   /** 1 while the request holds a DB connection. */
   dbConn: Uint8Array;
+  /** 1 while its connection's handshake is a SYN cookie's (the SYN queue was full): no request socket. */
+  cookie: Uint8Array;
   /** Reuse generation of the slot, to recognise stale references. */
   gen: Uint32Array;
   /** Work per phase: slot * maxPhases + phase. */
@@ -66,6 +68,7 @@ export class RequestTable {
     this.clientWaiting = new Uint8Array(initial);
     this.serverHeld = new Uint8Array(initial);
     this.dbConn = new Uint8Array(initial);
+    this.cookie = new Uint8Array(initial);
     this.gen = new Uint32Array(initial);
     this.work = new Float64Array(initial * maxPhases);
     this.free = new Int32Array(initial);
@@ -86,6 +89,7 @@ export class RequestTable {
     this.clientWaiting[slot] = 1;
     this.serverHeld[slot] = 0;
     this.dbConn[slot] = 0;
+    this.cookie[slot] = 0;
     return slot;
   }
 
@@ -150,6 +154,7 @@ export class RequestTable {
     this.clientWaiting = u8(this.clientWaiting);
     this.serverHeld = u8(this.serverHeld);
     this.dbConn = u8(this.dbConn);
+    this.cookie = u8(this.cookie);
     const g = new Uint32Array(cap);
     g.set(this.gen);
     this.gen = g;

@@ -1,6 +1,7 @@
 // An optional, bounded trace of one replication: the state of each container sampled at a fixed
 // interval (workers accepting, draining, down; accept-queue length; requests being served) and
-// every failure with its time and cause (up to a cap). Built only when asked for: a run without
+// every failure with its time, cause and status, and every worker event (recycle, mercy exit,
+// SIGKILL with its reason) with its time and container (each up to a cap). Built only when asked for: a run without
 // it pays one null check per failed request, nothing per event.
 import type { Simulation } from '../kernel/simulation.js';
 import type { Container } from './container.js';
@@ -23,6 +24,15 @@ export interface TimelineData {
   failures: { t: number[]; cause: string[]; status: string[]; container: number[] };
   /** Failures not listed because the cap was reached. */
   failuresOmitted: number;
+  /** Worker events: kind is `recycle`, `mercy-exit` or `SIGKILL REASON` (outcome.ts KILL_REASONS). */
+  events: { t: number[]; kind: string[]; container: number[] };
+  /** Worker events not listed because the cap was reached. */
+  eventsOmitted: number;
+}
+
+/** The sampling interval when none is asked for: the window / 4000, at least 1 s. */
+export function defaultTimelineInterval(windowSeconds: number): number {
+  return Math.max(1, windowSeconds / 4000);
 }
 
 export class Timeline {
@@ -44,6 +54,8 @@ export class Timeline {
       containers: containers.map(() => ({ accepting: [], draining: [], down: [], backlog: [], busy: [] })),
       failures: { t: [], cause: [], status: [], container: [] },
       failuresOmitted: 0,
+      events: { t: [], kind: [], container: [] },
+      eventsOmitted: 0,
     };
   }
 
@@ -54,6 +66,9 @@ export class Timeline {
     const f = this.data.failures;
     f.t.length = f.cause.length = f.status.length = f.container.length = 0;
     this.data.failuresOmitted = 0;
+    const e = this.data.events;
+    e.t.length = e.kind.length = e.container.length = 0;
+    this.data.eventsOmitted = 0;
     this.sample();
   }
 
@@ -67,6 +82,17 @@ export class Timeline {
     f.cause.push(CAUSES[cause]!.name);
     f.status.push(STATUSES[status]!);
     f.container.push(container);
+  }
+
+  workerEvent(kind: string, container: number): void {
+    const e = this.data.events;
+    if (e.t.length >= this.maxFailures) {
+      this.data.eventsOmitted++;
+      return;
+    }
+    e.t.push(this.sim.now);
+    e.kind.push(kind);
+    e.container.push(container);
   }
 
   result(): TimelineData {

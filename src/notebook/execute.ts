@@ -2,6 +2,7 @@
 // the command line (commander parses each block), and collect each block's output and charts.
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerPage } from '../cli/commands/page.js';
 import { registerRun } from '../cli/commands/run.js';
 import { registerSize } from '../cli/commands/size.js';
 import { registerSweep } from '../cli/commands/sweep.js';
@@ -21,7 +22,7 @@ export interface RenderedChart {
 
 export type Executed =
   | { kind: 'prose'; text: string }
-  | { kind: 'block'; line: number; command: string; source: string; output: string; charts: RenderedChart[] };
+  | { kind: 'block'; line: number; command: string; source: string; output: string; charts: RenderedChart[]; page?: { file: string; model: string } };
 
 export interface NotebookRun {
   name: string;
@@ -49,7 +50,7 @@ export interface ExecuteOptions {
   onBlock?: (line: number, command: string) => void;
 }
 
-const COMMANDS = new Set(['run', 'sweep', 'size', 'chart']);
+const COMMANDS = new Set(['run', 'sweep', 'size', 'chart', 'page']);
 
 export async function executeNotebook(file: string, text: string, o: ExecuteOptions): Promise<NotebookRun> {
   const name = path.basename(file).replace(/\.md$/i, '');
@@ -72,16 +73,18 @@ export async function executeNotebook(file: string, text: string, o: ExecuteOpti
       let args = splitArgs(s.command);
       if (args[0] === 'capsim') args = args.slice(1);
       const cmd = args[0] ?? '';
-      if (!COMMANDS.has(cmd)) throw new UsageError(`expected a run, sweep, size or chart command; found "${cmd}"`);
+      if (!COMMANDS.has(cmd)) throw new UsageError(`expected a run, sweep, size, chart or page command; found "${cmd}"`);
       if (cmd === 'chart') {
         const chart = chartFromBlock(args.slice(1), artifacts);
         out.push({ ...s, output: '', charts: [{ chart, svg: await renderSvg(chart.spec) }] });
         continue;
       }
-      if ((cmd === 'sweep' || cmd === 'size') && !args.includes('--out')) args.push('--out', path.join(o.workDir, `block-${s.line}`));
+      if ((cmd === 'sweep' || cmd === 'size' || cmd === 'page') && !args.includes('--out')) args.push('--out', path.join(o.workDir, `block-${s.line}`));
       if (o.quick) args = quickArgs(cmd, args);
-      const output = await runCommand(args, s.command, (a) => artifacts.push(a));
-      out.push({ ...s, output, charts: [] });
+      let page: { file: string; model: string } | undefined;
+      const output = await runCommand(args, s.command, (a) => (a.kind === 'page' ? (page = { file: a.file, model: a.model }) : artifacts.push(a)));
+      // A page block shows as a link to the page (its one line of output says no more).
+      out.push(page ? { ...s, output: '', charts: [], page } : { ...s, output, charts: [] });
     } catch (e) {
       const input = e instanceof UsageError || e instanceof ModelError || e instanceof ChartBlockError || e instanceof CommanderError || (e instanceof Error && e.message.startsWith('unclosed'));
       throw new NotebookBlockError(file, s.line, e, input ? 2 : 1);
@@ -90,7 +93,7 @@ export async function executeNotebook(file: string, text: string, o: ExecuteOpti
   return { name, file, segments: out };
 }
 
-/** One run/sweep/size command, parsed by the CLI's own definitions; returns what it printed. */
+/** One run/sweep/size/page command, parsed by the CLI's own definitions; returns what it printed. */
 async function runCommand(args: string[], line: string, emit: (a: Artifact) => void): Promise<string> {
   let printed = '';
   let errors = '';
@@ -111,6 +114,7 @@ async function runCommand(args: string[], line: string, emit: (a: Artifact) => v
   registerRun(program, io);
   registerSweep(program, io);
   registerSize(program, io);
+  registerPage(program, io);
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {

@@ -12,7 +12,10 @@ const fence = (lang: string, text: string) => {
   return `${ticks}${lang}\n${text}\n${ticks}`;
 };
 
-export function notebookMarkdown(nb: NotebookRun, chartDir: string): string {
+/** A page block's link, relative to the notebook's output directory. */
+const pageHref = (file: string, dir: string) => path.relative(dir, file).split(path.sep).join('/');
+
+export function notebookMarkdown(nb: NotebookRun, chartDir: string, dir = '.'): string {
   const parts: string[] = [];
   for (const s of nb.segments) {
     if (s.kind === 'prose') {
@@ -22,6 +25,7 @@ export function notebookMarkdown(nb: NotebookRun, chartDir: string): string {
     parts.push(fence('capsim', s.source));
     if (s.output) parts.push('', fence('text', s.output));
     for (const c of s.charts) parts.push('', `![${c.chart.title}](${chartDir}/${chartFile(s.line, c.chart.id)})`);
+    if (s.page) parts.push('', `[What-if page: ${s.page.model}](${pageHref(s.page.file, dir)}) (opens offline; the simulator runs in it)`);
     parts.push('');
   }
   return `${parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
@@ -31,7 +35,7 @@ export function chartFile(line: number, id: string): string {
   return `line-${line}-${id}.svg`;
 }
 
-export function notebookHtml(nb: NotebookRun): string {
+export function notebookHtml(nb: NotebookRun, dir = '.'): string {
   const blocks: Block[] = [];
   let title = nb.name;
   for (const s of nb.segments) {
@@ -49,6 +53,10 @@ export function notebookHtml(nb: NotebookRun): string {
     blocks.push({ kind: 'html', html: `<pre class="command">${escapeHtml(`capsim ${s.command}`.replace(/^capsim capsim /, 'capsim '))}</pre>` });
     if (s.output) blocks.push({ kind: 'pre', text: s.output });
     for (const c of s.charts) blocks.push({ kind: 'chart', id: `${s.line}-${c.chart.id}`, title: c.chart.title, svg: c.svg });
+    if (s.page) {
+      const href = escapeHtml(pageHref(s.page.file, dir));
+      blocks.push({ kind: 'html', html: `<p><a class="page-link" href="${href}">What-if page: ${escapeHtml(s.page.model)}</a> (opens offline; the simulator runs in it)</p>` });
+    }
   }
   return htmlPage(title, `executed from ${nb.file}`, blocks);
 }
@@ -62,7 +70,7 @@ export function writeNotebook(nb: NotebookRun, dir: string): { md: string; html:
   }
   const md = path.join(dir, `${nb.name}.md`);
   const html = path.join(dir, `${nb.name}.html`);
-  writeFileAtomic(md, notebookMarkdown(nb, filesDir));
-  writeFileAtomic(html, notebookHtml(nb));
+  writeFileAtomic(md, notebookMarkdown(nb, filesDir, dir));
+  writeFileAtomic(html, notebookHtml(nb, dir));
   return { md, html };
 }

@@ -34,6 +34,8 @@ const DURATION_KEYS = new Set([
   'idleTimeout',
   'connectTimeout',
   'rtt',
+  'sendDelay',
+  'closeLag',
   'interval',
   'timeout',
   'minWorkerLifetime',

@@ -2,10 +2,17 @@
 // behind each failure, latency, queue wait, and what the workers went through.
 import type { RunResult } from '../experiment/run-experiment.js';
 import { STATUSES } from '../model/outcome.js';
-import { duration, figure, pct, table } from './format.js';
+import { answerLine } from './answer-line.js';
+import { docText, type Doc } from './doc.js';
+import { duration, figure, pct } from './format.js';
 
 export function runTable(r: RunResult, warmup: number): string {
-  const out: string[] = [];
+  return docText(runTableDoc(r, warmup));
+}
+
+/** The same, as parts: report.html draws the tables as HTML. */
+export function runTableDoc(r: RunResult, warmup: number): Doc {
+  const out: Doc = [answerLine(r)];
   out.push(
     `${r.model}: ${r.replications} replication${r.replications === 1 ? '' : 's'} × ${duration(r.simulatedSeconds)}` +
       (warmup > 0 ? ` (after ${duration(warmup)} warmup)` : '') +
@@ -16,7 +23,7 @@ export function runTable(r: RunResult, warmup: number): string {
   out.push('');
   const rows: string[][] = [['status', 'per replication', 'per 5 min']];
   for (const key of STATUSES) rows.push([key, figure(r.status[key]!), figure(r.per5min[key]!)]);
-  out.push(table(rows));
+  out.push({ table: rows });
 
   const causeRows: string[][] = [];
   for (const status of STATUSES.slice(1)) {
@@ -26,39 +33,39 @@ export function runTable(r: RunResult, warmup: number): string {
   }
   out.push('');
   if (causeRows.length > 0) {
-    out.push(table([['failures by cause', 'per replication'], ...causeRows]));
+    out.push({ table: [['failures by cause', 'per replication'], ...causeRows] });
   } else {
     out.push('failures by cause: none seen');
   }
 
   out.push('');
   const l = r.latencyMs;
-  out.push(
-    table([
+  out.push({
+    table: [
       ['(ms)', 'mean', 'p50', 'p95', 'p99', 'max'],
       ['latency of 2xx', figure(l.mean), figure(l.p50), figure(l.p95), figure(l.p99), figure(l.max)],
       ['queue wait', figure(r.queueWaitMs.mean), '', figure(r.queueWaitMs.p95), '', ''],
-    ]),
-  );
+    ],
+  });
   out.push('');
   const w = r.workers;
   const kills = Object.entries(w.sigkills)
     .filter(([k, f]) => k !== 'total' && f.mean !== null && f.mean > 0)
     .map(([k, f]) => `${k} ${figure(f)}`);
-  out.push(
-    table([
+  out.push({
+    table: [
       ['workers', 'per replication'],
       ['recycles', figure(w.recycles)],
       ['respawns', figure(w.respawns)],
       ['SIGKILLs', figure(w.sigkills['total']!) + (kills.length > 0 ? `  (${kills.join(', ')})` : '')],
       ['mercy exits (requests lost, no SIGKILL)', figure(w.mercyExits)],
       ['seconds with no live worker', figure(w.zeroLiveSeconds)],
-    ]),
-  );
+    ],
+  });
   out.push('');
   out.push(
     `utilization: CPU ${pct(r.utilization.cpu)}, worker contexts ${pct(r.utilization.workers)}` +
       (r.utilization.memory.mean === null ? '' : `, task memory ${pct(r.utilization.memory)} on average (peak ${pct(r.mechanisms['memoryPeak']!)})`),
   );
-  return out.join('\n');
+  return out;
 }

@@ -4,7 +4,8 @@ import type { Estimate } from '../experiment/metrics.js';
 import type { Slo, SloVerdict } from '../experiment/slo.js';
 import type { PointEval, SizeOutcome } from '../experiment/size.js';
 import type { Sweep, SweepResult } from '../experiment/sweep.js';
-import { duration, num, table } from './format.js';
+import { docText, type Doc } from './doc.js';
+import { duration, num } from './format.js';
 import { perHour, perMonth } from './money.js';
 import { shortPaths } from './sweep-table.js';
 
@@ -106,6 +107,11 @@ function excludedSentence(cut: readonly PointEval[], cheapest: PointEval, sweep:
 }
 
 export function sizeTable(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: SweepResult): string {
+  return docText(sizeTableDoc(o, sweep, slos, r));
+}
+
+/** The same, as parts: report.html draws the table as HTML. */
+export function sizeTableDoc(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: SweepResult): Doc {
   const paths = r.vary.map((v) => v.path);
   const heads = shortPaths(paths);
   const paretoSet = new Set(o.pareto.map((e) => e.index));
@@ -121,12 +127,12 @@ export function sizeTable(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r:
       [o.best?.index === e.index ? '← best' : '', paretoSet.has(e.index) ? 'pareto' : ''].filter(Boolean).join(', '),
     ]);
   }
-  const out = [
+  const out: Doc = [
     `${r.model}: sizing against ${slos.map((s) => s.text).join(', ')}; ${plural(r.points.length, 'point')}, ` +
       `${r.replications} replications × ${duration(r.simulatedSeconds)} each (more for close points), seed ${r.seed}`,
     `cost: ${r.prices.table} (${r.prices.arch}, ${r.prices.date}); ✓/✗ the 95% interval is within/beyond the limit, ✓?/✗? it straddles the limit`,
     '',
-    table(rows),
+    { table: rows },
   ];
   if (o.reruns.length > 0) {
     out.push('', `close points rerun: ${o.reruns.map((x) => `round ${x.round}: ${plural(x.points.length, 'point')} to ${[...new Set(x.replications)].join('/')} replications`).join('; ')}`);
@@ -136,7 +142,7 @@ export function sizeTable(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r:
   const guards = guardList(slos);
   if (guards) out.push('', `guards (always applied, so that overload never "meets" an SLO; give the same metric as an --slo to change one): ${guards}`);
   out.push('', sizeSentence(o, sweep, slos, r.prices.currency));
-  return out.join('\n');
+  return out;
 }
 
 const figure = (e: Estimate) => {

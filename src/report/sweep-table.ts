@@ -1,7 +1,9 @@
 // The table `capsim sweep` prints: one row per point.
 import type { SweepPointResult, SweepResult } from '../experiment/sweep.js';
 import { STATUSES } from '../model/outcome.js';
-import { duration, figure, num, table } from './format.js';
+import { docText, type Doc } from './doc.js';
+import { dominantCause } from './dominant-cause.js';
+import { duration, figure, num } from './format.js';
 import { perHour } from './money.js';
 
 /** Column headers for varied paths: the last segment, or more when two would look the same. */
@@ -18,19 +20,10 @@ export function shortPaths(paths: readonly string[]): string[] {
   return out;
 }
 
-/** The failure cause with the most requests per replication at a point: "502 backlog-overflow 3.1". */
+/** The failure cause with the most requests per replication at a point: "502 backlog-overflow". */
 export function mainCause(p: SweepPointResult): string {
-  let best = '';
-  let most = 0;
-  for (const status of STATUSES.slice(1)) {
-    for (const [name, f] of Object.entries(p.result.causes[status] ?? {})) {
-      if (f.mean && f.mean > most) {
-        most = f.mean;
-        best = `${status} ${name}`;
-      }
-    }
-  }
-  return best || '—';
+  const d = dominantCause(p.result);
+  return d ? `${d.status} ${d.cause}` : '—';
 }
 
 /** SIGKILLs per replication, with the reasons that occurred: "31 (oom 31)"; a point that kills never looks healthy. */
@@ -51,6 +44,11 @@ export function rate(x: number | null): string {
 }
 
 export function sweepTable(r: SweepResult): string {
+  return docText(sweepTableDoc(r));
+}
+
+/** The same, as parts: report.html draws the table as HTML. */
+export function sweepTableDoc(r: SweepResult): Doc {
   const paths = r.vary.map((v) => v.path);
   const heads = shortPaths(paths);
   const rows: string[][] = [[...heads, 'reps', 'cost', '502 per 5 min', '5xx rate', 'p99 ms', 'mean ms', 'analytic ms', 'SIGKILLs', 'main cause']];
@@ -71,18 +69,18 @@ export function sweepTable(r: SweepResult): string {
       mainCause(p),
     ]);
   }
-  const out = [
+  const out: Doc = [
     `${r.model}: ${r.points.length} point${r.points.length === 1 ? '' : 's'} × ${r.replications} replication${r.replications === 1 ? '' : 's'} × ${duration(r.simulatedSeconds)}` +
       (r.warmupSeconds > 0 ? ` (after ${duration(r.warmupSeconds)} warmup)` : '') +
       `, seed ${r.seed}; common random numbers across points; intervals are 95% CIs`,
     `cost: ${r.prices.table} (${r.prices.arch}, ${r.prices.date}) per container-task: vCPU × ${r.prices.vcpuHour}/h + memory ${r.prices.memoryUnit === 'GiB' ? 'GiB' : 'GB'} × ${r.prices.gbHour}/h`,
     '',
-    table(rows),
+    { table: rows },
   ];
   if (r.points.some((p) => p.validSize === false || p.costNote)) {
     const notes = [...new Set(r.points.map((p) => p.costNote).filter((n): n is string => n !== null))];
     out.push('', ...notes.map((n) => `* ${n}`));
   }
   out.push('', 'analytic ms: closed-form mean latency (Erlang C / M/M/c/K / Allen-Cunneen, see docs/experiments.md); — where none applies');
-  return out.join('\n');
+  return out;
 }

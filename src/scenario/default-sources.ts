@@ -26,6 +26,7 @@ export const TRAFFIC_DEFAULTS = {
   /** traffic.phases without traffic.endpoints: one endpoint with this name. */
   endpointName: { value: 'default', source: 'traffic.phases: a single endpoint named "default"' },
   period: { value: 86400, source: 'capsim default: the rate profile repeats every day' },
+  scale: { value: 1, source: 'capsim default: the profile\'s rates as written' },
   burstOver: { value: 0, source: 'capsim default: a burst arrives all at once' },
 };
 
@@ -75,6 +76,7 @@ export function defaultFor(model: Model, path: readonly PathSegment[]): Sourced<
         if (fourth === 'name') return TRAFFIC_DEFAULTS.endpointName;
       }
       if (second === 'profile' && third === 'period') return TRAFFIC_DEFAULTS.period;
+      if (second === 'profile' && third === 'scale') return TRAFFIC_DEFAULTS.scale;
       if (second === 'bursts' && third === 'over') return TRAFFIC_DEFAULTS.burstOver;
       return undefined;
     case 'balancer': {

@@ -38,6 +38,8 @@ export interface RateProfile {
   points: { at: number; rate: number }[];
   /** The profile repeats with this period (s); after the last point the rate goes linearly back to the first point's. */
   period: number;
+  /** Every point's rate is multiplied by this ("what if traffic grew by 30%": 1.3). */
+  scale: number;
 }
 
 export interface ClosedUsers {
@@ -95,6 +97,18 @@ export interface Balancer {
   surgeQueue: number;
   /** Round-trip time between balancer and targets, s. */
   rtt: number;
+  /**
+   * Time from the balancer's connection being up (the SYN-ACK in) to its request's first byte
+   * leaving: its own event-loop latency. Under TCP_DEFER_ACCEPT (uWSGI) the connection enters
+   * the accept queue only when that byte arrives, so this widens the handshake's overflow window.
+   */
+  sendDelay: number; // s
+  /**
+   * How the balancer's TCP stack retransmits a SYN that a full accept queue dropped: `linux`
+   * (6.6+: 1 s linear ×4, then doubling, on the 250 Hz timer wheel, so drops come back in
+   * bursts; connect() fails after tcp_syn_retries) or `rfc6298` (1 s doubling, at exact times).
+   */
+  synRetransmit: 'linux' | 'rfc6298';
   healthCheck: HealthCheck;
   /** ALB: when every target is unhealthy, route to all of them. */
   failOpen: boolean;
@@ -159,6 +173,11 @@ export interface Server {
   connectionClose: boolean;
   /** Time from a response's last write to the FIN of the close that follows it (capsim assumption). */
   closeLag: number; // s
+  /**
+   * TCP_DEFER_ACCEPT on the listen socket (uWSGI's default): the kernel drops the handshake's bare
+   * final ACK and queues the connection when its first data segment arrives.
+   */
+  deferAccept: boolean;
   /** Overrides the whole exit-to-accepting gap with a distribution (null: modelled from its parts). */
   respawn: DistSpec | null;
   /** uWSGI master loop period: an exited worker is noticed on its next turn. 0 for gunicorn (SIGCHLD). */

@@ -330,7 +330,11 @@ const POINTS_FORM = 'a non-empty list of points such as [ { at: 0h, rate: 5k/min
 const profilePoint = obj({ at: duration('nonnegative'), rate: rateLeaf('nonnegative') }, 'a profile point such as { at: 12h, rate: 19k/min }');
 
 const profile: z.ZodType<RateProfile, unknown> = obj(
-  { period: duration('positive').default(TRAFFIC_DEFAULTS.period.value), points: list(profilePoint, POINTS_FORM) },
+  {
+    period: duration('positive').default(TRAFFIC_DEFAULTS.period.value),
+    points: list(profilePoint, POINTS_FORM),
+    scale: positiveNumber.default(TRAFFIC_DEFAULTS.scale.value),
+  },
   PROFILE_FORM,
 ).transform((p, ctx): RateProfile => {
   const pts = p.points;
@@ -352,7 +356,7 @@ const profile: z.ZodType<RateProfile, unknown> = obj(
   if (!pts.some((q) => q.rate > 0)) {
     return fail(ctx, ['points'], { expected: `${POINTS_FORM}, at least one with a rate > 0`, problem: 'every rate is 0' });
   }
-  return { points: pts.map((q) => ({ at: q.at, rate: q.rate })), period: p.period };
+  return { points: pts.map((q) => ({ at: q.at, rate: q.rate })), period: p.period, scale: p.scale };
 });
 
 const users: z.ZodType<ClosedUsers, unknown> = obj(
@@ -444,6 +448,8 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
   failTimeout: duration('nonnegative').optional(),
   surgeQueue: count(0).optional(),
   rtt: duration('nonnegative').optional(),
+  sendDelay: duration('nonnegative').optional(),
+  synRetransmit: oneOf(['linux', 'rfc6298']).optional(),
   healthCheck,
   failOpen: boolean.optional(),
 })
@@ -481,6 +487,8 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
       failTimeout: b.failTimeout ?? d.failTimeout.value,
       surgeQueue: b.surgeQueue ?? d.surgeQueue.value,
       rtt: b.rtt ?? d.rtt.value,
+      sendDelay: b.sendDelay ?? d.sendDelay.value,
+      synRetransmit: b.synRetransmit ?? d.synRetransmit.value,
       healthCheck: hc,
       failOpen: b.failOpen ?? d.failOpen.value,
     };
@@ -503,6 +511,7 @@ const server = obj({
   socket: oneOf(['http-socket', 'http11-socket']).optional(),
   connectionClose: boolean.optional(),
   closeLag: duration('nonnegative').optional(),
+  deferAccept: boolean.optional(),
   respawn: distribution.optional(),
   masterCycle: duration('nonnegative').optional(),
   fork: distribution.optional(),
@@ -543,6 +552,12 @@ function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number):
     });
   }
   const d = serverDefaults(kind, version, mode, socket);
+  if (s.deferAccept === true && kind !== 'uwsgi') {
+    return fail(ctx, ['server', 'deferAccept'], {
+      expected: 'false or no value with kind gunicorn',
+      problem: 'gunicorn has no option that sets TCP_DEFER_ACCEPT on its listen socket',
+    });
+  }
   if (mode === 'sync' && s.concurrency !== undefined && s.concurrency !== 1) {
     return fail(ctx, ['server', 'concurrency'], {
       expected: '1 with mode sync (or mode gevent or threads)',
@@ -577,6 +592,7 @@ function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number):
     socket,
     connectionClose: s.connectionClose ?? d.connectionClose.value,
     closeLag: s.closeLag ?? d.closeLag.value,
+    deferAccept: s.deferAccept ?? d.deferAccept.value,
     respawn: s.respawn ?? RESPAWN_DEFAULT.value,
     masterCycle: s.masterCycle ?? d.masterCycle.value,
     fork: s.fork ?? d.fork.value,

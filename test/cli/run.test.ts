@@ -52,6 +52,14 @@ test('the table shows statuses, causes and intervals', () => {
   assert.match(r.stdout, /95% CIs/);
 });
 
+test('the table opens with the one-line answer: 502 per 5 min and as a share, all 5xx, p99, the main cause, kills', () => {
+  const r = capsim('run', 'models/textbook/mmc.yaml', ...quick);
+  const first = r.stdout.split('\n')[0]!;
+  assert.match(first, /^502: \S+ \[\S+, \S+\] per 5 min = [\d.]+% of requests; 5xx [\d.]+%; p99 \S+ \[\S+, \S+\] ms; mostly 502 [a-z-]+ \(\d+%\)$/);
+  const killed = capsim('run', 'models/checks/overload-uwsgi-sync-harakiri.yaml', '--replications', '2');
+  assert.match(killed.stdout.split('\n')[0]!, /; SIGKILLs per replication: harakiri \S+/);
+});
+
 test('bad input exits 2 with one line naming the problem, never a stack trace', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'capsim-'));
   const bad = path.join(dir, 'bad.yaml');

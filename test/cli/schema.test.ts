@@ -16,7 +16,9 @@ import { capsim, root } from '../experiment/cli-helper.js';
 const checkedIn = readFileSync(path.join(root, SCHEMA_FILE), 'utf8');
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(checkedIn));
 
-const bundled = ['models/incident', 'models/examples', 'models/textbook', 'bench'].flatMap((d) =>
+// Every model directory (the price tables are not models) and the benchmark's model.
+const modelDirs = readdirSync(path.join(root, 'models')).filter((d) => d !== 'prices').map((d) => `models/${d}`);
+const bundled = [...modelDirs, 'bench'].flatMap((d) =>
   readdirSync(path.join(root, d))
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => `${d}/${f}`),

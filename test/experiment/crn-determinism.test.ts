@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ReplicationPool } from '../../src/experiment/pool.js';
 import { runReplication } from '../../src/experiment/replication.js';
 import { Sweep, type SweepSpec } from '../../src/experiment/sweep.js';
-import { loadPriceTable } from '../../src/experiment/prices.js';
+import { loadPriceTable } from '../../src/experiment/price-file.js';
 import { SMALL_MODEL, smallModel } from './fixtures.js';
 
 const spec = (vary: { path: string; texts: string[] }[], replications = 3): SweepSpec => ({

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExperimentInputError } from '../../src/experiment/errors.js';
-import { checkArch, fleetCost, loadPriceTable, parsePriceTable } from '../../src/experiment/prices.js';
+import { loadPriceTable } from '../../src/experiment/price-file.js';
+import { checkArch, fleetCost, parsePriceTable } from '../../src/experiment/prices.js';
 import { smallModel } from './fixtures.js';
 
 const table = loadPriceTable();

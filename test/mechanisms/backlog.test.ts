@@ -93,12 +93,15 @@ test('uWSGI refuses to start with a listen backlog above somaxconn (no silent cl
 
 test('linux: a queue freed before the 3 s retransmission lets the dropped SYN in (latency 3 s + service, no failure)', () => {
   // backlog 0 -> queue of 1. Service 1.4 s. #1 served 0–1.4 s, #2 queued then served 1.4–2.8 s.
-  // #3's SYN is dropped at 0 s and at 1 s (#2 still queued); at 3 s it gets in: 3–4.4 s.
+  // #3's SYN is dropped at 0 s and at 1 s (#2 still queued); at 3 s it gets in: 3–4.4 s. With
+  // listen(0) the SYN queue holds no request socket, so every admitted SYN gets a cookie and
+  // its connection is established by the bare ACK, one RTT (0.5 ms) after the SYN.
   const x = run(burstOn(3, { backlog: 0 }, { overflow: 'linux' }, 'const(1.4s)'));
   assert.deepEqual(failures(x), {});
   assert.equal(x.cause.ok, 3);
   assert.equal(x.r.mechanisms.synDrops, 2);
-  near(x.r.latencyMs.max, 4400, 1e-6, 'max latency (ms)');
+  assert.equal(x.r.mechanisms.synCookies, 3, 'every admitted SYN');
+  near(x.r.latencyMs.max, 4400.5, 1e-6, 'max latency (ms)');
   near(sojournSum(x), 1.4 + 2.8 + 4.4, 0.02, "sum of latencies (the 2 ms spacing shifts it by a few ms)");
 });
 
@@ -108,7 +111,7 @@ test('linux: retransmission at 1 s gets in when the queue has room then', () => 
   const x = run(burstOn(4, { backlog: 0 }, { overflow: 'linux' }, 'const(0.6s)'));
   assert.deepEqual(failures(x), {});
   assert.equal(x.r.mechanisms.synDrops, 3);
-  near(x.r.latencyMs.max, 3600, 1e-6, 'max latency (ms)');
+  near(x.r.latencyMs.max, 3600.5, 1e-6, 'max latency (ms): + the cookie handshake\'s RTT');
   near(sojournSum(x), 0.6 + 1.2 + 1.8 + 3.6, 0.02, "sum of latencies (the 2 ms spacing shifts it by a few ms)");
 });
 
@@ -120,35 +123,70 @@ test('linux vs refuse: the same burst is refused (502) under refuse, times out (
   assert.deepEqual(failures(linux), { 'connect-timeout': 6 });
 });
 
-// ---------------------------------------------------------------- linux: the final ACK overflows
+// ---------------------------------------------------------------- linux: the completing segment overflows
 
-// Three requests 0.067 ms apart (a burst of 3 over 0.2 ms), RTT 0.5 ms, 1 worker busy 30 s,
-// backlog 0 -> an accept queue of 1. #1 is accepted at once. #2's SYN finds the queue empty
-// (passes); #3's SYN, 0.067 ms later, also finds it empty, because #2's final ACK only arrives
-// one RTT after its SYN. #2's ACK (0.57 ms) fills the queue; #3's ACK (0.63 ms) overflows it:
-//   tcp_abort_on_overflow = 1: the kernel resets #3: 502 backlog-overflow at once.
-//   tcp_abort_on_overflow = 0: the ACK is dropped; SYN-ACKs are retransmitted 1, 3, 7, 15,
-//     31 s after; at 31 s the queue has room again (#2 was accepted at 30 s): #3 gets in and
-//     is served 60–90 s. No failure.
-const ackRace = (abort: boolean): Tree =>
-  burstOn(3, { backlog: 0 }, { overflow: 'linux', tcpAbortOnOverflow: abort }, 'const(30s)', {
-    traffic: { ...burst(3, 100, '0.2ms'), phases: [{ wait: 'const(30s)' }] },
+// Five requests 2 ms apart, one uWSGI sync worker busy 15 s each, backlog 2 -> an accept queue of 3
+// and a SYN queue of 2 request sockets; the balancer writes its request 10 ms after its
+// connection is up (sendDelay), and uWSGI's TCP_DEFER_ACCEPT queues a connection only when
+// that request arrives (entry at SYN + 0.5 + 10 ms). #1 is accepted at once; #2 finds the
+// queue empty and no handshake under way (queued); #3 (4 ms) and #4 (6 ms) pass the SYN check
+// (queue 1 of 3) and wait for their data as request sockets; #5 (8 ms) finds the SYN queue
+// full: a cookie, established by its bare ACK at 8.5 ms (queue 2). #3's data at 14.5 ms fills
+// the queue; #4's at 16.5 ms overflows it:
+//   tcp_abort_on_overflow = 1: the kernel resets #4: 502 backlog-overflow.
+//   tcp_abort_on_overflow = 0: the data is dropped; #4 tries again with every retransmission of
+//     its request (RTO 200.5 ms, doubling) and, from the request socket's timer run at 7 s on,
+//     every SYN-ACK; when #1 ends at 15 s #2 is accepted and the SYN-ACK of 15 s gets #4 in.
+const deferRace = (abort: boolean, server: Tree = {}): Tree =>
+  burstOn(5, { backlog: 2, ...server }, { overflow: 'linux', tcpAbortOnOverflow: abort }, 'const(15s)', {
+    balancer: { idleTimeout: '1000s', sendDelay: '10ms' },
   });
 
-test('linux: tcpAbortOnOverflow resets a handshake whose final ACK finds the queue full: 502 backlog-overflow', () => {
-  const x = run(ackRace(true));
-  assert.equal(x.r.mechanisms.synDrops, 0, 'both SYNs found the queue empty');
+test('linux: tcpAbortOnOverflow resets a handshake whose request (TCP_DEFER_ACCEPT) finds the queue full: 502 backlog-overflow', () => {
+  const x = run(deferRace(true));
+  assert.equal(x.r.mechanisms.synDrops, 0, 'every SYN found the queue below capacity');
+  assert.equal(x.r.mechanisms.synCookies, 1, '#5 found the SYN queue full');
   assert.equal(x.r.mechanisms.ackOverflows, 1);
   assert.deepEqual(failures(x), { 'backlog-overflow': 1 });
-  assert.equal(x.cause.ok, 2);
+  assert.equal(x.cause.ok, 4);
 });
 
-test('linux: without tcpAbortOnOverflow the overflowing ACK is retried via SYN-ACK retransmissions: no failure', () => {
-  const x = run(ackRace(false));
-  assert.equal(x.r.mechanisms.synDrops, 0, 'both SYNs found the queue empty');
-  assert.equal(x.r.mechanisms.ackOverflows, 5, 'ACKs at 0, 1, 3, 7, 15 s overflow; at 31 s there is room');
+test('linux, negative: without TCP_DEFER_ACCEPT the bare ACK queues each connection within the RTT: no overflow', () => {
+  // gunicorn sets no TCP_DEFER_ACCEPT: #3 is queued at 4.5 ms, #4 at 6.5 ms (queue full), #5's
+  // SYN is dropped, and so are its retransmissions (1, 3, 7 s) while #1 holds the worker (15 s):
+  // 504 at the connect timeout (10 s).
+  const x = run(deferRace(true, { kind: 'gunicorn', version: '20.1.0' }));
+  assert.equal(x.r.mechanisms.ackOverflows, 0);
+  assert.equal(x.r.mechanisms.synCookies, 0);
+  assert.equal(x.r.mechanisms.synDrops, 4);
+  assert.deepEqual(failures(x), { 'connect-timeout': 1 });
+});
+
+test('linux: without tcpAbortOnOverflow the overflowed request is retried until the queue has room: no failure', () => {
+  const x = run(deferRace(false));
+  assert.equal(x.r.mechanisms.synDrops, 0);
+  // Tries: data at 16.5 ms, retransmissions at +0.2005·(2^j − 1) s (0.22, 0.62, 1.42, 3.02, 6.24,
+  // 12.65 s) and the SYN-ACK at 7 s: eight overflows; the SYN-ACK of 15 s (+ RTT) finds room.
+  assert.equal(x.r.mechanisms.ackOverflows, 8);
   assert.deepEqual(failures(x), {});
-  assert.equal(x.cause.ok, 3);
+  assert.equal(x.cause.ok, 5);
+  // #4 enters at 15.0005 s, behind #5 (8.5 ms) and #3 (14.5 ms): served 60–75 s after the burst.
+  near(x.r.latencyMs.max, 75_000 - 6, 1e-6, 'max latency (ms)');
+});
+
+test('linux: a SYN cookie\'s connection that overflows is dropped silently, never reset, even with tcpAbortOnOverflow', () => {
+  // Burst of 5 within 0.2 ms, backlog 2, no send delay: #3 and #4 are request sockets (queued
+  // at SYN + 0.5 ms), #5 a cookie whose ACK finds the queue full: dropped (tcp_get_cookie_sock),
+  // retried with the balancer's retransmissions of its request until there is room.
+  const x = run(
+    burstOn(5, { backlog: 2 }, { overflow: 'linux', tcpAbortOnOverflow: true }, 'const(15s)', {
+      traffic: { ...burst(5, 100, '0.2ms'), phases: [{ wait: 'const(15s)' }] },
+      }),
+  );
+  assert.equal(x.r.mechanisms.synCookies, 1);
+  assert.ok(x.r.mechanisms.ackOverflows >= 1);
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.cause.ok, 5);
 });
 
 test('linux: SYN-ACK retries exhausted while the queue stays full: the balancer times out (504 idle) before the reset', () => {

@@ -68,6 +68,9 @@ const VARIANTS: Tree[] = [
   // nginx: retries on the next server, max_fails skipping servers, "no live upstreams"; with
   // upstream keep-alive to uWSGI's http-socket: close races, retried.
   { balancer: { kind: 'nginx', surgeQueue: 0, keepAlive: true, healthCheck: { enabled: false } } },
+  // nginx without keep-alive: a new connection per request; SYNs dropped for 11 s end in the
+  // kernel's ETIMEDOUT (connect-failed) before proxy_connect_timeout.
+  { balancer: { kind: 'nginx', surgeQueue: 0, healthCheck: { enabled: false } }, fleet: { server: { mode: 'sync', concurrency: 1 } } },
   // ALB, a short mercy and frequent recycles: gevent workers exit at the mercy with requests in them.
   { balancer: { kind: 'alb', surgeQueue: 0 }, fleet: { server: { reloadMercy: '2s', maxRequests: 150 } } },
 ];

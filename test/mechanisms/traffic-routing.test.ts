@@ -17,6 +17,18 @@ test('profile: arrivals follow the piecewise-linear rate (triangle 0 → 100/s �
   assert.ok(Math.abs(x.r.arrivals - 50_000) < 1000, `arrivals ${x.r.arrivals}`);
 });
 
+test('profile: scale multiplies every rate (the same triangle × 1.5: 75,000 expected)', () => {
+  const x = run(
+    base({
+      simulation: { duration: '1000s' },
+      traffic: { profile: { period: '1000s', scale: 1.5, points: [{ at: '0s', rate: '0/s' }, { at: '500s', rate: '100/s' }] }, ...quick },
+      fleet: { overflow: 'refuse', server: { workers: 30, backlog: 'unlimited' } },
+    }),
+  );
+  // sd = sqrt(75,000) ≈ 274; a scale ignored (50,000) or applied twice (112,500) is far outside.
+  assert.ok(Math.abs(x.r.arrivals - 75_000) < 1200, `arrivals ${x.r.arrivals}`);
+});
+
 test('profile: the second half of a symmetric triangle gets as many arrivals as the first', () => {
   const m = (from: string, dur: string) =>
     run(

@@ -9,9 +9,11 @@ import { capsim, root } from '../experiment/cli-helper.js';
 
 const notebooks = readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.md'));
 
-test('the shipped notebooks include the incident postmortem and the sizing guide', () => {
+test('the shipped notebooks include the incident postmortem and the sizing guide; the postmortem has a page for each step', () => {
   assert.ok(notebooks.includes('incident-postmortem.md'));
   assert.ok(notebooks.includes('sizing-a-new-service.md'));
+  const pm = readFileSync(path.join(root, 'notebooks', 'incident-postmortem.md'), 'utf8');
+  for (const m of readdirSync(path.join(root, 'models', 'incident'))) assert.match(pm, new RegExp(`^page models/incident/${m.replace('.', '\\.')}`, 'm'), m);
 });
 
 test('every notebook executes with --quick and writes NAME.md and NAME.html', () => {
@@ -30,7 +32,15 @@ test('every notebook executes with --quick and writes NAME.md and NAME.html', ()
     assert.equal(images.length, charts, `${n}: one SVG per chart block`);
     for (const img of images) assert.ok(existsSync(path.join(out, img)), img);
     assert.equal(html.match(/<figure class="chart"/g)?.length, charts, `${n}: charts inlined`);
-    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(html, /<script/i, 'the notebook itself has no script (its what-if pages do)');
+    // Each page block links its what-if page, relative to the notebook, and the page is there.
+    const pages = src.match(/^page /gm)?.length ?? 0;
+    const links = [...md.matchAll(/\[What-if page: [^\]]+\]\(([^)]+\/index\.html)\)/g)].map((m) => m[1]!);
+    assert.equal(links.length, pages, `${n}: one link per page block`);
+    for (const l of links) {
+      assert.ok(readFileSync(path.join(out, l), 'utf8').includes('id="capsim-engine"'), l);
+      assert.ok(html.includes(`href="${l}"`), `${n}: ${l} linked in the HTML`);
+    }
   }
 });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runReplication } from '../../src/experiment/replication.js';
 import { summarize } from '../../src/experiment/run-experiment.js';
-import { failuresByCauseChart, latencyPercentilesChart, renderPng, renderSvg, timelineChart } from '../../src/report/charts/index.js';
+import { failuresByCauseChart, latencyPercentilesChart, renderPng, renderSvg, runOrigin, timelineChart } from '../../src/report/charts/index.js';
 import { loadModelWithProvenance } from '../../src/scenario/load-model.js';
 import { capsim } from '../experiment/cli-helper.js';
 
@@ -16,7 +16,8 @@ test('timeline, failures and latency charts render to SVG deterministically, and
   const { model } = loadModelWithProvenance('models/incident/01-uwsgi-2-workers.yaml', ['simulation.duration=2m', 'simulation.warmup=30s']);
   const rep = runReplication(model, 0, { timelineInterval: 1 });
   const result = summarize(model, [rep, runReplication(model, 1)]);
-  const tl = timelineChart(rep.timeline!, model.name);
+  const origin = runOrigin(result, 'models/incident/01-uwsgi-2-workers.yaml');
+  const tl = timelineChart(rep.timeline!, origin);
   const a = await renderSvg(tl.spec);
   const b = await renderSvg(tl.spec);
   // Clip-path ids count up through the process (so SVGs inlined in one page never share one);
@@ -28,7 +29,7 @@ test('timeline, failures and latency charts render to SVG deterministically, and
   assert.match(a, /workers accepting/);
   // the failures are marked by their cause's name
   assert.ok(CAUSES.slice(1).some((c) => a.includes(c.name)), 'a failure cause named');
-  for (const c of [failuresByCauseChart([{ label: 'x', result }]), latencyPercentilesChart([{ label: 'x', result }])]) {
+  for (const c of [failuresByCauseChart([{ label: 'x', result }], origin), latencyPercentilesChart([{ label: 'x', result }], origin)]) {
     const svg = await renderSvg(c.spec);
     assert.match(svg, /<path|<rect/, c.id);
   }

@@ -1,6 +1,9 @@
-// report.html from `capsim run`, `sweep` and `size`, opened in headless Chromium: every chart
-// rendered (an <svg> with drawn content, of a visible size), no console errors, nothing fetched.
-// Screenshots are kept in out/report-screenshots/.
+// report.html from `capsim run`, `sweep` and `size`, opened in headless Chromium and measured as
+// a reader sees it: every chart drawn at its own size (not shrunk), titled, with the run it came
+// from (model file, seed, replications) and a unit on every continuous axis and gradient; no
+// two texts overlapping, none cut by the edge of the chart or the window; the figures as HTML
+// tables; nothing wider than the window (commands wrap); no console error, no request.
+// Screenshots of each page and each chart are kept in out/report-screenshots/ for a reviewer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -12,14 +15,17 @@ import { checkPage } from './browser.js';
 const shots = path.join(root, 'out', 'report-screenshots');
 const quick = ['--duration', '3m', '--warmup', '30s', '--replications', '2', '--jobs', '2'];
 
-async function check(report: string, name: string, expected: string[]) {
+async function check(report: string, name: string, expected: string[], source: string) {
   const html = readFileSync(report, 'utf8');
   assert.doesNotMatch(html, /<script/i, 'no scripts');
   assert.doesNotMatch(html, /(src|href)="https?:/i, 'nothing fetched from the network');
   mkdirSync(shots, { recursive: true });
-  const r = await checkPage(report, path.join(shots, `${name}.png`));
+  const r = await checkPage(report, shots, name);
   assert.deepEqual(r.errors, [], 'no console errors');
   assert.deepEqual(r.requests, [], 'no requests');
+  assert.equal(r.overflowX, false, 'nothing wider than the window: commands and tables wrap or scroll in their box');
+  assert.ok(r.figureTables >= 1, 'the figures are HTML tables');
+  assert.equal(r.tablesCut, 0, 'every table of figures fits the page (no column behind a scroll bar)');
   assert.deepEqual(
     r.charts.map((c) => c.id),
     expected,
@@ -27,10 +33,20 @@ async function check(report: string, name: string, expected: string[]) {
   for (const c of r.charts) {
     assert.ok(c.elements > 10, `chart ${c.id} has content (${c.elements} elements)`);
     assert.ok(c.width > 100 && c.height > 100, `chart ${c.id} is visible (${c.width}×${c.height})`);
+    assert.ok(c.width >= c.naturalWidth - 1, `chart ${c.id} fits the page at its own size (${c.naturalWidth} px wide, shown ${c.width})`);
+    assert.ok(c.title.length > 10, `chart ${c.id} has a title`);
+    assert.ok(c.subtitle.some((l) => l.endsWith('?')), `chart ${c.id} says which question it answers: ${c.subtitle.join(' / ')}`);
+    const from = c.subtitle.join(' ');
+    assert.ok(from.includes(source) && /seed \d+/.test(from) && /\d+ replications?/.test(from), `chart ${c.id} names its run: ${from}`);
+    assert.deepEqual(c.overlaps, [], `chart ${c.id}: no text overlaps another`);
+    assert.deepEqual(c.cut, [], `chart ${c.id}: no text cut by the chart's or the window's edge`);
+    assert.ok(c.scales.length > 0, `chart ${c.id} has a continuous axis or scale`);
+    for (const s of c.scales) assert.ok(s.unit, `chart ${c.id}: "${s.title}" (${s.label}) names its unit`);
   }
+  return r;
 }
 
-test('capsim run --timeline --out: report.html with the timeline, failures by cause, the latency distribution and percentiles', async () => {
+test('capsim run --timeline --out: report.html with the timeline, the worst minute, failures by cause and the latency tail', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'capsim-report-'));
   const r = capsim('run', 'models/incident/01-uwsgi-2-workers.yaml', ...quick, '--timeline', '--out', dir);
   assert.equal(r.code, 0, r.stderr);
@@ -38,22 +54,31 @@ test('capsim run --timeline --out: report.html with the timeline, failures by ca
   assert.equal(tl.interval, 1);
   assert.equal(tl.t.length, 181);
   assert.ok(tl.failures.t.length > 0, 'the incident model fails in 3 minutes');
-  await check(path.join(dir, 'report.html'), 'run', ['timeline', 'failures-by-cause', 'latency-cdf', 'latency-percentiles']);
+  assert.ok(tl.events.kind.includes('recycle'), 'and recycles its workers (max-requests)');
+  const page = await check(path.join(dir, 'report.html'), 'run', ['timeline', 'timeline-zoom', 'failures-by-cause', 'latency-cdf'], 'models/incident/01-uwsgi-2-workers.yaml');
+  const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+  assert.match(html, /<pre class="command">/, 'the command in a wrapping box');
+  assert.match(html, /<th scope="col">per 5 min<\/th>/, 'the status table as HTML');
+  const zoom = page.charts.find((c) => c.id === 'timeline-zoom')!;
+  assert.match(zoom.title, /worst minute, \d+ s to \d+ s/);
 });
 
-test('capsim sweep --out: report.html with 502 and p99 lines and a heatmap', async () => {
+test('capsim sweep --out: report.html with 502 and p99 on an ordinal axis of the values run, and a heatmap', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'capsim-report-'));
   const r = capsim('sweep', 'models/textbook/mmc.yaml', '--vary', 'fleet.server.workers=4,5,6', '--vary', 'fleet.containers=1,2', ...quick, '--out', dir, '--quiet');
   assert.equal(r.code, 0, r.stderr);
-  await check(path.join(dir, 'report.html'), 'sweep', ['sweep-502-5min', 'sweep-p99', 'heatmap-502-5min']);
+  await check(path.join(dir, 'report.html'), 'sweep', ['sweep-502-5min', 'sweep-p99', 'heatmap-502-5min'], 'models/textbook/mmc.yaml');
+  // The x axis holds the values run, no others (no 4.5 workers).
+  const svg = readFileSync(path.join(dir, 'charts', 'sweep-502-5min.svg'), 'utf8');
+  assert.match(svg, /X-axis titled 'fleet.server.workers \(values run\)' for a discrete scale with 3 values: 4, 5, 6/);
 });
 
-test('capsim size --out: report.html with the Pareto chart and the answer', async () => {
+test('capsim size --out: report.html with the Pareto chart (labels clear of each other) and the answer', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'capsim-report-'));
-  const r = capsim('size', 'models/textbook/mmc.yaml', '--vary', 'fleet.server.workers=4,6', '--vary', 'fleet.containers=1,2', '--slo', '502/5min<=1', ...quick, '--max-replications', '2', '--out', dir, '--quiet');
+  const r = capsim('size', 'models/textbook/mmc.yaml', '--vary', 'fleet.server.workers=4,5,6', '--vary', 'fleet.containers=1,2,3', '--slo', '502/5min<=1', ...quick, '--max-replications', '2', '--out', dir, '--quiet');
   assert.equal(r.code, 0, r.stderr);
   const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
   const size = JSON.parse(readFileSync(path.join(dir, 'size.json'), 'utf8'));
   assert.ok(html.includes(size.summary.replace(/&/g, '&amp;').slice(0, 40)), 'the answer in words');
-  await check(path.join(dir, 'report.html'), 'size', ['size-pareto', 'sweep-502-5min', 'sweep-p99', 'heatmap-502-5min']);
+  await check(path.join(dir, 'report.html'), 'size', ['size-pareto', 'sweep-502-5min', 'sweep-p99', 'heatmap-502-5min'], 'models/textbook/mmc.yaml');
 });

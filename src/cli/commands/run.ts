@@ -5,14 +5,15 @@ import { writeFileAtomic } from '../../experiment/files.js';
 import { metricName, metricUnit, parseMetricName, METRIC_FORMS, type MetricSpec } from '../../experiment/metrics.js';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, parsePrecision, type PrecisionOutcome } from '../../experiment/precision.js';
 import { runExperimentParallel, type ParallelRunOptions } from '../../experiment/run-experiment.js';
-import { analyticLines } from '../../report/analytic-lines.js';
+import { analyticDoc, analyticLines } from '../../report/analytic-lines.js';
 import { num } from '../../report/format.js';
 import { ProgressReporter } from '../../report/progress.js';
-import { runTable } from '../../report/run-table.js';
+import { runTable, runTableDoc } from '../../report/run-table.js';
 import { explainValues, printModelWarnings } from '../../report/explain.js';
 import { runReportHtml } from '../../report/html/reports.js';
 import { parseDuration } from '../../scenario/units.js';
 import { runReplication } from '../../experiment/replication.js';
+import { defaultTimelineInterval } from '../../model/timeline.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { loadModelWithProvenance } from '../../scenario/load-model.js';
 import { modelWarnings } from '../../scenario/warnings.js';
@@ -107,10 +108,11 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
           writeFileAtomic(path.join(opts.out, 'run.json'), json);
           if (timeline) writeFileAtomic(path.join(opts.out, 'timeline.json'), `${JSON.stringify(timeline)}\n`);
           const settings = explainValues(model, provenance, file);
-          const html = await runReportHtml({ file, command: io.commandLine(), result, table: text, settings, timeline, imagesDir: path.join(opts.out, 'charts') });
+          const figures = [...(result.precision ? [precisionLine(result.precision, precision!.metric), ''] : []), ...runTableDoc(result, model.simulation.warmup), '', ...analyticDoc(result)];
+          const html = await runReportHtml({ file, command: io.commandLine(), result, figures, settings, timeline, imagesDir: path.join(opts.out, 'charts') });
           writeFileAtomic(path.join(opts.out, 'report.html'), html);
         }
-        io.emit?.({ kind: 'run', result, timeline });
+        io.emit?.({ kind: 'run', result, timeline, file });
         io.out(opts.json ? json : text);
         if (opts.out !== undefined) {
           const files = ['run.json', ...(timeline ? ['timeline.json'] : []), 'report.html', 'charts/'];
@@ -163,7 +165,7 @@ export function timelineOption(v: string | boolean | undefined, duration: number
   if (v === undefined || v === false) return undefined;
   let interval: number;
   if (v === true) {
-    interval = Math.max(1, duration / 4000);
+    interval = defaultTimelineInterval(duration);
   } else {
     try {
       interval = parseDuration(v);

@@ -8,7 +8,7 @@ import { sizeFleet } from '../../experiment/size.js';
 import { implicitGuards, parseSlo } from '../../experiment/slo.js';
 import { Sweep, sweepResult, type SweepProgress } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
-import { sizeJson, sizeTable } from '../../report/size-table.js';
+import { sizeJson, sizeTable, sizeTableDoc } from '../../report/size-table.js';
 import { sizeReportHtml } from '../../report/html/reports.js';
 import type { SizeDoc } from '../../report/charts/size-pareto.js';
 import { UsageError } from '../errors.js';
@@ -95,7 +95,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         writeFileAtomic(path.join(out, 'size.json'), json);
         const table = sizeTable(outcome, sweep, slos, result);
         const size = JSON.parse(json) as SizeDoc & { summary: string };
-        const html = await sizeReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec), size, imagesDir: path.join(out, 'charts') });
+        const html = await sizeReportHtml({ command: io.commandLine(), result, figures: sizeTableDoc(outcome, sweep, slos, result), settings: reportSettings(spec), size, imagesDir: path.join(out, 'charts') });
         writeFileAtomic(path.join(out, 'report.html'), html);
         io.emit?.({ kind: 'size', size, sweep: result });
         io.out(opts.json ? json : `${table}\n`);

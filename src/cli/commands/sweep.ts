@@ -6,7 +6,7 @@ import { ReplicationPool } from '../../experiment/pool.js';
 import { parseShard } from '../../experiment/shard.js';
 import { Sweep, sweepResult } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
-import { sweepTable } from '../../report/sweep-table.js';
+import { sweepTable, sweepTableDoc } from '../../report/sweep-table.js';
 import { writeFileAtomic } from '../../experiment/files.js';
 import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
@@ -82,7 +82,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         const result = sweepResult(sweep);
         const json = writeSweepOutputs(out, result);
         const table = sweepTable(result);
-        const html = await sweepReportHtml({ command: io.commandLine(), result, table, settings: reportSettings(spec), imagesDir: path.join(out, 'charts') });
+        const html = await sweepReportHtml({ command: io.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(spec), imagesDir: path.join(out, 'charts') });
         writeFileAtomic(path.join(out, 'report.html'), html);
         io.emit?.({ kind: 'sweep', result });
         io.out(opts.json ? json : `${table}\n`);

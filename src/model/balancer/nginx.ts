@@ -120,6 +120,7 @@ export class NginxUpstream {
       case Cause.ReloadMercy:
       case Cause.CloseRace:
       case Cause.KeepaliveRace:
+      case Cause.ConnectFailed:
         ft = FT_ERROR;
         break;
       case Cause.ConnectTimeout:

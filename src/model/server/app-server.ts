@@ -203,7 +203,9 @@ export class AppServer {
     w.metrics.busyContexts.add(w.sim.now, 1);
     w.ctxReq[ctx] = slot;
     const s = w.model.fleet.server;
-    if (s.harakiri > 0) proc.harakiriAt = w.sim.now + s.harakiri;
+    // uWSGI keeps the deadline in whole seconds (core/utils.c set_harakiri: uwsgi_now() + sec) and
+    // the master kills once it is strictly past (core/master_checks.c: harakiri < current_time).
+    if (s.harakiri > 0) proc.harakiriAt = this.uwsgi ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
     // gunicorn counts a request as it starts (self.nr += 1 in handle_request).
     if (!this.uwsgi && ++proc.served >= proc.threshold && !proc.retiring) this.retire(proc);
     const held = s.memory.perInFlight;
@@ -404,7 +406,7 @@ export class AppServer {
     const s = w.model.fleet.server;
     proc.state = ProcState.Draining;
     proc.recycledAt = w.sim.now;
-    w.metrics.recycles++;
+    w.metrics.recycled(proc.container);
     this.leaveLive(proc);
     // gunicorn gevent: graceful_timeout of 1 s checks, then server.stop(timeout=1) after the last
     // sleep: the handlers still running are killed graceful_timeout + 2 s after the drain began.
@@ -471,14 +473,14 @@ export class AppServer {
     }
     this.drainKills++;
     if (this.gevent || !this.uwsgi) {
-      if (proc.busy > 0 || proc.pending.length > 0) w.metrics.mercyExits++;
+      if (proc.busy > 0 || proc.pending.length > 0) w.metrics.mercyExit(proc.container);
       this.die(proc, Cause.ReloadMercy);
     } else this.kill(proc, 'no-mercy');
   }
 
   /** SIGKILL: every request still in the process fails. */
   kill(proc: WorkerProcess, reason: KillReason): void {
-    this.w.metrics.killed(reason);
+    this.w.metrics.killed(reason, proc.container);
     this.die(proc, Cause.WorkerKilled);
   }
 

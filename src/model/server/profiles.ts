@@ -14,6 +14,9 @@ export interface Default<T> {
 const MiB = 1024 * 1024;
 const c = (value: number): DistSpec => ({ kind: 'const', value });
 
+/** uWSGI socket-timeout (core/init.c: 4 s), which bind_to_tcp also gives TCP_DEFER_ACCEPT. */
+export const UWSGI_SOCKET_TIMEOUT = 4;
+
 export const DEFAULT_VERSION: Record<ServerKind, string> = { uwsgi: '2.0.15', gunicorn: '20.1.0' };
 
 /** The defaults of every server setting capsim models, for this kind, version and mode. */
@@ -27,6 +30,7 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
       socket: { value: 'http-socket' as const, source: `capsim default: ${v} --http-socket (the write-up's and the testbed's setup)` },
       connectionClose,
       closeLag,
+      deferAccept: { value: true, source: `${v} core/socket.c bind_to_tcp: TCP_DEFER_ACCEPT (socket-timeout, 4 s) on every TCP socket unless --no-defer-accept` },
       backlog: { value: 100, source: `${v} default listen (core/init.c)` },
       concurrency: {
         value: mode === 'gevent' ? 100 : 1,
@@ -71,6 +75,7 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
     socket: { value: 'http-socket' as const, source: 'uWSGI only' },
     connectionClose,
     closeLag,
+    deferAccept: { value: false, source: `${v} gunicorn/sock.py sets no TCP_DEFER_ACCEPT` },
     backlog: { value: 2048, source: `${v} default backlog` },
     concurrency: {
       value: mode === 'gevent' ? 1000 : 1,

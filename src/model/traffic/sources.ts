@@ -59,8 +59,8 @@ export class ProfileSource implements TrafficSource {
     // Close the cycle: after the last point the rate returns linearly to the first one's.
     const pts = [...profile.points, { at: profile.period, rate: profile.points[0]!.rate }];
     this.at = Float64Array.from(pts, (p) => p.at);
-    this.rate = Float64Array.from(pts, (p) => p.rate);
-    this.peak = Math.max(...pts.map((p) => p.rate));
+    this.rate = Float64Array.from(pts, (p) => p.rate * profile.scale);
+    this.peak = Math.max(...this.rate);
   }
 
   /** The rate at time t (per second). */

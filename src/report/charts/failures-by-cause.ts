@@ -1,42 +1,72 @@
-// Failures by cause as stacked bars: one bar per status (500, 502, 503, 504) and run, the
-// causes stacked in it, per 5 minutes.
+// Failures by balancer status and cause, per 5 minutes, with their 95% intervals: one bar per
+// cause (and per run when runs are compared). It answers "what fails, and why?".
 import type { RunResult } from '../../experiment/run-experiment.js';
-import { CONFIG, SCHEMA, finite, type Chart } from './spec.js';
+import { num } from '../format.js';
+import { CONFIG, SCHEMA, STATUS_COLOURS, chartTitle, finite, type Chart, type Origin } from './spec.js';
 
 export interface LabelledRun {
   label: string;
   result: RunResult;
 }
 
-export function failuresByCauseChart(runs: readonly LabelledRun[]): Chart {
+export function failuresByCauseChart(runs: readonly LabelledRun[], origin: Origin): Chart {
   const rows = runs.flatMap(({ label, result }) => {
     const per5 = 300 / result.simulatedSeconds;
     return Object.entries(result.causes).flatMap(([status, byCause]) =>
       Object.entries(byCause)
         .filter(([, f]) => finite(f.mean) && f.mean > 0)
-        .map(([cause, f]) => ({ run: label, status, cause: `${status} ${cause}`, per5min: f.mean! * per5 })),
+        .map(([cause, f]) => ({
+          run: label,
+          status,
+          cause: `${status} ${cause}`,
+          per5min: f.mean! * per5,
+          lo: (finite(f.ci95[0]) ? Math.max(0, f.ci95[0]) : f.mean!) * per5,
+          hi: (finite(f.ci95[1]) ? f.ci95[1] : f.mean!) * per5,
+          text: num(f.mean! * per5),
+        })),
     );
   });
-  // Every run appears, even one without failures (an empty bar says "none").
-  for (const { label } of runs) if (!rows.some((r) => r.run === label)) rows.push({ run: label, status: '502', cause: 'none', per5min: 0 });
-  const title = runs.length === 1 ? 'Failures by cause' : 'Failures by cause, per run';
+  // Nothing failed: per status, none seen, with the 95% upper bound the replications allow (rare
+  // events get intervals, never a bare zero).
+  if (rows.length === 0) {
+    for (const { label, result } of runs) {
+      for (const [status, f] of Object.entries(result.per5min)) {
+        if (status === '2xx') continue;
+        const hi = finite(f.ci95[1]) ? f.ci95[1] : 0;
+        rows.push({ run: label, status, cause: `${status}: none seen`, per5min: 0, lo: 0, hi, text: `0 (at most ${num(hi)})` });
+      }
+    }
+  }
+  const quiet = runs.filter(({ label }) => !rows.some((r) => r.run === label && r.per5min > 0)).map((r) => r.label);
+  const causes = [...new Set(rows.map((r) => r.cause))].sort((a, b) => a.localeCompare(b));
+  const many = runs.length > 1;
+  const title = 'Failures per 5 minutes, by balancer status and cause';
+  const y = { field: 'cause', type: 'nominal' as const, title: null, sort: causes, axis: { labelLimit: 220 }, scale: { paddingInner: 0.25, paddingOuter: 0.1 } };
+  // Room right of the longest whisker for its value.
+  const top = Math.max(1, ...rows.map((r) => r.hi)) * 1.22;
+  const x = { type: 'quantitative' as const, title: 'failures (per 5 minutes)', scale: { domain: [0, top], nice: false }, axis: { tickCount: 6 } };
+  const statuses = [...new Set(rows.map((r) => r.status))].sort();
+  const colour = many
+    ? { field: 'run', type: 'nominal' as const, title: null, sort: runs.map((r) => r.label), legend: { orient: 'bottom' as const, labelLimit: 260, columns: 1 } }
+    : { field: 'status', type: 'nominal' as const, title: 'status', scale: { domain: statuses, range: statuses.map((s) => STATUS_COLOURS[s] ?? '#888') } };
+  const offset = many ? { yOffset: { field: 'run', type: 'nominal' as const, sort: runs.map((r) => r.label) } } : {};
+  const none = quiet.length ? `no failures in ${quiet.join(', ')}` : '';
   return {
     id: 'failures-by-cause',
     title,
     spec: {
       $schema: SCHEMA,
       config: CONFIG,
-      title: { text: title, subtitle: 'means per 5 minutes over the replications' },
-      width: Math.max(200, Math.min(640, 90 * runs.length)),
-      height: 260,
+      title: chartTitle(title, 'What fails, and why?', origin, 'bars: means over the replications; whiskers: 95% intervals', none),
+      width: 480,
+      height: { step: many ? 12 * runs.length + 8 : 22 },
       data: { values: rows },
-      mark: 'bar',
-      encoding: {
-        x: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.label), axis: { labelAngle: runs.length > 3 ? -30 : 0, labelLimit: 220 } },
-        y: { field: 'per5min', type: 'quantitative', title: 'failures per 5 minutes', stack: 'zero' },
-        color: { field: 'cause', type: 'nominal', title: 'status and cause', scale: { scheme: 'set1' } },
-        tooltip: [{ field: 'cause' }, { field: 'per5min', format: '.3g' }],
-      },
-    },
+      encoding: { y, ...offset },
+      layer: [
+        { mark: { type: 'bar', height: { band: 0.8 } }, encoding: { x: { field: 'per5min', ...x }, color: colour } },
+        { mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'lo', ...x }, x2: { field: 'hi' } } },
+        { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#333' }, encoding: { x: { field: 'hi', ...x }, text: { field: 'text' } } },
+      ],
+    } as Chart['spec'],
   };
 }

@@ -4,16 +4,35 @@ import type { SweepResult } from '../../experiment/sweep.js';
 import type { TimelineData } from '../../model/timeline.js';
 import { failuresByCauseChart } from './failures-by-cause.js';
 import { latencyCdfChart } from './latency-cdf.js';
-import { latencyPercentilesChart } from './latency-percentiles.js';
 import { sizeParetoChart, type SizeDoc } from './size-pareto.js';
-import type { Chart } from './spec.js';
+import type { Chart, Origin } from './spec.js';
 import { sweepHeatmapChart } from './sweep-heatmap.js';
 import { sweepLinesChart } from './sweep-lines.js';
+import { sweepOrigin } from './sweep-origin.js';
 import { timelineChart } from './timeline.js';
+import { timelineZoomChart } from './timeline-zoom.js';
 
-export function runCharts(r: RunResult, timeline?: TimelineData): Chart[] {
+/** Where a run's charts come from. */
+export function runOrigin(r: RunResult, file?: string): Origin {
+  return { source: file ?? r.model, seed: r.seed, replications: r.replications, seconds: r.simulatedSeconds };
+}
+
+/** Where a chart comparing several runs comes from (notebooks: every run so far). */
+export function runsOrigin(results: readonly RunResult[], where = 'runs', file?: string): Origin {
+  if (results.length === 1) return runOrigin(results[0]!, file);
+  const seeds = [...new Set(results.map((r) => r.seed))];
+  const reps = [...new Set(results.map((r) => r.replications))];
+  return {
+    source: `${results.length} ${where}`,
+    seed: seeds.length === 1 ? seeds[0]! : seeds.join('/'),
+    replications: reps.length === 1 ? `${reps[0]} replication${reps[0] === 1 ? '' : 's'} each` : `${reps.join('/')} replications`,
+  };
+}
+
+export function runCharts(r: RunResult, origin: Origin, timeline?: TimelineData): Chart[] {
   const runs = [{ label: r.model, result: r }];
-  return [...(timeline ? [timelineChart(timeline, r.model)] : []), failuresByCauseChart(runs), latencyCdfChart(runs), latencyPercentilesChart(runs)];
+  const zoom = timeline ? timelineZoomChart(timeline, origin) : null;
+  return [...(timeline ? [timelineChart(timeline, origin)] : []), ...(zoom ? [zoom] : []), failuresByCauseChart(runs, origin), latencyCdfChart(runs, origin)];
 }
 
 export function sweepCharts(r: SweepResult): Chart[] {
@@ -21,5 +40,5 @@ export function sweepCharts(r: SweepResult): Chart[] {
 }
 
 export function sizeCharts(s: SizeDoc, r: SweepResult): Chart[] {
-  return [sizeParetoChart(s), ...sweepCharts(r)];
+  return [sizeParetoChart(s, sweepOrigin(r)), ...sweepCharts(r)];
 }

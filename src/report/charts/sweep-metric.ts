@@ -26,6 +26,13 @@ export function metricTitle(m: SweepMetric): string {
   return `${m} latency of 2xx (ms)`;
 }
 
+/** An axis or legend title with its unit. */
+export function metricAxis(m: SweepMetric): string {
+  if (m === '502/5min') return '502s (per 5 minutes)';
+  if (m === '5xx/5min') return '5xx responses (per 5 minutes)';
+  return `${m} latency of 2xx (ms)`;
+}
+
 export function isLatency(m: SweepMetric): boolean {
   return m.startsWith('p');
 }

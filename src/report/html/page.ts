@@ -1,5 +1,6 @@
 // A self-contained HTML document: inline CSS, charts as inline SVG, no script and nothing
 // fetched, so the file opens anywhere, offline, and can be mailed or attached to a ticket.
+import type { Doc } from '../doc.js';
 import type { ExplainValue } from '../explain.js';
 import { escapeHtml } from './escape.js';
 
@@ -9,6 +10,10 @@ export type Block =
   /** Already-safe HTML (rendered Markdown, for notebooks). */
   | { kind: 'html'; html: string }
   | { kind: 'pre'; text: string; caption?: string }
+  /** A command line: wrapped, never clipped. */
+  | { kind: 'command'; text: string }
+  /** Figures: lines as paragraphs, tables as HTML tables. */
+  | { kind: 'doc'; doc: Doc }
   | { kind: 'chart'; id: string; title: string; svg: string }
   | { kind: 'settings'; values: readonly ExplainValue[] };
 
@@ -16,7 +21,17 @@ const STYLE = `
 body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; } h3 { margin-top: 1.4em; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; line-height: 1.3; }
-pre.command { background: #eef3fb; border-left: 3px solid #4c78a8; }
+pre.command { background: #eef3fb; border-left: 3px solid #4c78a8; white-space: pre-wrap; overflow-wrap: anywhere; }
+div.figures { overflow-x: auto; margin: 0.6em 0 1em; }
+table.figures { border-collapse: collapse; font-size: 0.8em; font-variant-numeric: tabular-nums; }
+table.figures th, table.figures td { padding: 3px 7px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+table.figures th { background: #f4f4f4; font-weight: 600; border-bottom: 1px solid #bbb; }
+table.figures th:first-child, table.figures td:first-child { text-align: left; }
+table.figures tbody th { font-weight: normal; background: none; border-bottom: 1px solid #e4e4e4; }
+table.figures .ci { color: #777; white-space: nowrap; display: inline-block; }
+table.figures thead th { white-space: nowrap; }
+p.figures { margin: 0.3em 0; }
+h2 + p.figures { font-weight: 600; } /* the answer (or the summary) first */
 figure.chart { margin: 1.2em 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
 table.settings { border-collapse: collapse; font-size: 0.85em; } table.settings td { padding: 2px 10px 2px 0; vertical-align: top; }
 table.settings td.path { font-family: monospace; } table.settings td.source { color: #777; }
@@ -41,6 +56,10 @@ function block(b: Block): string {
       return b.html;
     case 'pre':
       return `${b.caption ? `<p class="meta">${escapeHtml(b.caption)}</p>` : ''}<pre>${escapeHtml(b.text)}</pre>`;
+    case 'command':
+      return `<p class="meta">command</p><pre class="command">${escapeHtml(b.text)}</pre>`;
+    case 'doc':
+      return docHtml(b.doc);
     case 'chart':
       return `<figure class="chart" id="chart-${escapeHtml(b.id)}" data-chart="${escapeHtml(b.id)}">${inlineSvg(b.svg, b.title)}</figure>`;
     case 'settings': {
@@ -50,6 +69,25 @@ function block(b: Block): string {
       return `<table class="settings"><tbody>${rows.join('')}</tbody></table>`;
     }
   }
+}
+
+/** A figure cell: "12.3 [10.1, 14.6]" keeps its interval, greyed, on one line. */
+function cell(text: string): string {
+  const m = /^(.*?)\s*(\[[^\]]*\].*)$/.exec(text);
+  return m && m[1] ? `${escapeHtml(m[1])} <span class="ci">${escapeHtml(m[2]!)}</span>` : escapeHtml(text);
+}
+
+function docHtml(doc: Doc): string {
+  return doc
+    .map((p) => {
+      if (typeof p === 'string') return p.trim() ? `<p class="figures">${escapeHtml(p.trim())}</p>` : '';
+      const [head, ...rows] = p.table;
+      const th = (head ?? []).map((c) => `<th scope="col">${escapeHtml(c.trim())}</th>`).join('');
+      const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c.trim())}</th>` : `<td>${cell(c)}</td>`)).join('')}</tr>`).join('');
+      return `<div class="figures"><table class="figures"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+    })
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function htmlPage(title: string, subtitle: string, blocks: readonly Block[]): string {

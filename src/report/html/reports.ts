@@ -1,14 +1,16 @@
-// DIR/report.html for `capsim run`, `sweep` and `size`: the model, the settings that matter, the
-// figures with their intervals (the same tables the command prints), and the charts.
+// DIR/report.html for `capsim run`, `sweep` and `size`: the command, the charts (each answering
+// one question), the figures with their intervals as HTML tables (the same the command prints),
+// and the settings that matter.
 import type { RunResult } from '../../experiment/run-experiment.js';
 import type { SweepResult } from '../../experiment/sweep.js';
 import type { TimelineData } from '../../model/timeline.js';
-import { runCharts, sizeCharts, sweepCharts } from '../charts/for-results.js';
+import { runCharts, runOrigin, sizeCharts, sweepCharts } from '../charts/for-results.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../../experiment/files.js';
 import { renderPng, renderSvg } from '../charts/render.js';
 import type { SizeDoc } from '../charts/size-pareto.js';
 import type { Chart } from '../charts/spec.js';
+import type { Doc } from '../doc.js';
 import type { ExplainValue } from '../explain.js';
 import { htmlPage, settingsThatMatter, type Block } from './page.js';
 
@@ -41,7 +43,8 @@ export interface RunReportInput {
   file: string;
   command: string;
   result: RunResult;
-  table: string;
+  /** The figures the command prints, as parts (run-table.ts runTableDoc). */
+  figures: Doc;
   settings: readonly ExplainValue[];
   timeline?: TimelineData;
   /** Also write every chart there as SVG and PNG. */
@@ -51,11 +54,11 @@ export interface RunReportInput {
 export async function runReportHtml(i: RunReportInput): Promise<string> {
   const r = i.result;
   return htmlPage(`capsim run: ${r.model}`, `${i.file}; ${r.replications} replications, seed ${r.seed}; intervals are 95%`, [
-    { kind: 'pre', text: i.command, caption: 'command' },
+    { kind: 'command', text: i.command },
     { kind: 'heading', text: 'Charts' },
-    ...(await chartBlocks(runCharts(r, i.timeline), i.imagesDir)),
+    ...(await chartBlocks(runCharts(r, runOrigin(r, i.file), i.timeline), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
-    { kind: 'pre', text: i.table },
+    { kind: 'doc', doc: i.figures },
     ...settingsBlocks(i.settings),
   ]);
 }
@@ -63,7 +66,8 @@ export async function runReportHtml(i: RunReportInput): Promise<string> {
 export interface SweepReportInput {
   command: string;
   result: SweepResult;
-  table: string;
+  /** The figures the command prints, as parts (sweep-table.ts sweepTableDoc). */
+  figures: Doc;
   settings: readonly ExplainValue[];
   /** Also write every chart there as SVG and PNG. */
   imagesDir?: string;
@@ -72,11 +76,11 @@ export interface SweepReportInput {
 export async function sweepReportHtml(i: SweepReportInput): Promise<string> {
   const r = i.result;
   return htmlPage(`capsim sweep: ${r.model}`, `${r.file}; ${r.points.length} points × ${r.replications} replications, seed ${r.seed}; intervals are 95%`, [
-    { kind: 'pre', text: i.command, caption: 'command' },
+    { kind: 'command', text: i.command },
     { kind: 'heading', text: 'Charts' },
     ...(await chartBlocks(sweepCharts(r), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
-    { kind: 'pre', text: i.table },
+    { kind: 'doc', doc: i.figures },
     ...settingsBlocks(i.settings),
   ]);
 }
@@ -88,13 +92,13 @@ export interface SizeReportInput extends SweepReportInput {
 export async function sizeReportHtml(i: SizeReportInput): Promise<string> {
   const r = i.result;
   return htmlPage(`capsim size: ${r.model}`, `${r.file}; ${r.points.length} points, seed ${r.seed}; intervals are 95%`, [
-    { kind: 'pre', text: i.command, caption: 'command' },
+    { kind: 'command', text: i.command },
     { kind: 'heading', text: 'Answer' },
     { kind: 'paragraph', text: i.size.summary },
     { kind: 'heading', text: 'Charts' },
     ...(await chartBlocks(sizeCharts(i.size, r), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
-    { kind: 'pre', text: i.table },
+    { kind: 'doc', doc: i.figures },
     ...settingsBlocks(i.settings),
   ]);
 }

@@ -54,6 +54,8 @@ balancer:
   keepAlive: false
   surgeQueue: 0
   rtt: 1ms
+  sendDelay: 2ms
+  synRetransmit: linux
   failOpen: false
   healthCheck: { enabled: true, interval: 10s, timeout: 2s, unhealthyThreshold: 3, healthyThreshold: 2, work: exp(3ms) }
 fleet:
@@ -78,6 +80,7 @@ fleet:
     reloadMercy: 20s
     harakiri: 45s
     keepAlive: 0s
+    deferAccept: false
     respawn: lognormal(mean=1.5s, sd=0.5s)
     masterCycle: 500ms
     fork: uniform(1ms, 3ms)

@@ -24,7 +24,10 @@ test('every key of the full model parses to its value', () => {
       { at: 43200, rate: 19000 / 60 },
       { at: 72000, rate: 0 },
     ],
+    scale: 1,
   });
+  assert.equal(parseModelText(FULL, FILE, ['traffic.profile.scale=1.3']).traffic.profile!.scale, 1.3);
+  assert.throws(() => parseModelText(FULL, FILE, ['traffic.profile.scale=0']), /traffic\.profile\.scale: got 0, expected a number > 0/);
   assert.equal(m.traffic.rate, undefined);
   assert.equal(m.traffic.users, undefined);
   assert.deepEqual(m.traffic.bursts, { every: { kind: 'exp', mean: 600 }, size: 200, over: 2 });
@@ -42,6 +45,8 @@ test('every key of the full model parses to its value', () => {
     failTimeout: 10,
     surgeQueue: 0,
     rtt: 0.001,
+    sendDelay: 0.002,
+    synRetransmit: 'linux',
     healthCheck: { enabled: true, interval: 10, timeout: 2, unhealthyThreshold: 3, healthyThreshold: 2, work: { kind: 'exp', mean: 0.003 } },
     failOpen: false,
   });
@@ -73,6 +78,7 @@ test('every key of the full model parses to its value', () => {
     socket: 'http-socket',
     connectionClose: false,
     closeLag: 0.00012,
+    deferAccept: false,
     masterCycle: 0.5,
     fork: { kind: 'uniform', min: 0.001, max: 0.003 },
     preload: false,

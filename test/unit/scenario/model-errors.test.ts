@@ -37,7 +37,7 @@ test('an unknown key is named, with a suggestion and the known keys', () => {
   const e = modelError(() => parseModelText(edit('maxRequests: 0', 'maxRequest: 0'), FILE));
   assert.equal(
     e.message,
-    'models/x.yaml:23: fleet.server.maxRequest: unknown key "maxRequest" (did you mean "maxRequests"? known keys: kind, version, workers, mode, concurrency, backlog, maxRequests, maxRequestsDelta, maxRequestsJitter, minWorkerLifetime, reloadMercy, harakiri, keepAlive, socket, connectionClose, closeLag, respawn, masterCycle, fork, appImport, exitDelay, preload, startFresh, forkbombDelay, reloadOnRss, evilReloadOnRss, memory, acceptOrder)',
+    'models/x.yaml:23: fleet.server.maxRequest: unknown key "maxRequest" (did you mean "maxRequests"? known keys: kind, version, workers, mode, concurrency, backlog, maxRequests, maxRequestsDelta, maxRequestsJitter, minWorkerLifetime, reloadMercy, harakiri, keepAlive, socket, connectionClose, closeLag, deferAccept, respawn, masterCycle, fork, appImport, exitDelay, preload, startFresh, forkbombDelay, reloadOnRss, evilReloadOnRss, memory, acceptOrder)',
   );
   assert.equal(e.keyPath, 'fleet.server.maxRequest');
   assert.match(e.expected, /^one of the known keys: kind, version, workers/);

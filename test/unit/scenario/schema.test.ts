@@ -21,6 +21,8 @@ const ELB_DEFAULTS: Model['balancer'] = {
   failTimeout: 10,
   surgeQueue: 1024,
   rtt: 0.0005,
+  sendDelay: 0,
+  synRetransmit: 'rfc6298',
   healthCheck: { enabled: true, interval: 30, timeout: 5, unhealthyThreshold: 2, healthyThreshold: 10, work: { kind: 'const', value: 0.002 } },
   failOpen: false,
 };
@@ -36,6 +38,7 @@ const uwsgiDefaults = {
   socket: 'http-socket' as const,
   connectionClose: false,
   closeLag: 0.00012,
+  deferAccept: true,
   masterCycle: 1,
   fork: { kind: 'const', value: 0.005 },
   appImport: { kind: 'lognormal', mu: Math.log(1.5), sigma: Math.log(4 / 1.5) / 2.326347874 },

@@ -1,0 +1,58 @@
+// The Linux rules capsim's listener uses (src/facts/linux.ts), checked against hand computations
+// from the kernel source they cite.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cookieRetries, deferAcceptRetrans, linuxSynRto, overflowRetries, wheelExpiry } from '../../../src/facts/linux.js';
+
+const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
+
+test('SYN RTOs of a Linux 6.6+ client: 1, 1, 1, 1, 1, 2, 4 s (tcp_syn_linear_timeouts 4)', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map(linuxSynRto), [1, 1, 1, 1, 1, 2, 4]);
+});
+
+test('timer wheel at 250 Hz: a 1 s timer fires on the next 32 ms boundary; timers armed within one bucket fire together', () => {
+  // 100.004 s = jiffy 25001; + 250 = 25251 -> level 1 (granularity 8): (25251 >> 3) + 1 = 3157 -> jiffy 25256.
+  close(wheelExpiry(100.004, 1), 25256 / 250, '1 s from 100.004 s');
+  assert.equal(wheelExpiry(100.004, 1), wheelExpiry(100.0159, 1), 'same bucket');
+  assert.notEqual(wheelExpiry(100.004, 1), wheelExpiry(100.040, 1), 'next bucket');
+  // Never early, at most one granularity late.
+  for (const t of [0, 0.001, 3.3, 17.77, 1234.5678]) {
+    const f = wheelExpiry(t, 1);
+    assert.ok(f >= t + 1 && f <= t + 1 + 0.032 + 0.004 + 1e-9, `1 s timer at ${t} fired at ${f}`);
+  }
+  // A 4 s timer (1000 jiffies) is on level 2: 256 ms granularity.
+  const f4 = wheelExpiry(10, 4);
+  assert.ok(f4 > 14 && f4 <= 14.256 + 1e-9 && Math.abs((f4 * 250) % 64) < 1e-6, `4 s timer fired at ${f4}`);
+  // 200 ms (50 jiffies) is on level 0: the next jiffy.
+  close(wheelExpiry(10, 0.2), 10.204, '200 ms timer');
+});
+
+test('TCP_DEFER_ACCEPT of 4 s (uWSGI socket-timeout) is kept as 3 SYN-ACK timer periods (secs_to_retrans)', () => {
+  assert.equal(deferAcceptRetrans(4), 3);
+  assert.equal(deferAcceptRetrans(1), 1);
+  assert.equal(deferAcceptRetrans(3), 2);
+  assert.equal(deferAcceptRetrans(0), 0);
+});
+
+test('an overflowed handshake tries again with each retransmission of the request and each SYN-ACK, until 63 s', () => {
+  const rtt = 0.0005;
+  // Without TCP_DEFER_ACCEPT, ACK at rtt, data 10 ms later: SYN-ACK tries at 1, 3, 7, 15, 31 s (+ rtt).
+  const plain = overflowRetries(rtt, rtt + 0.01, rtt, 5, 0);
+  const synacks = plain.tries.filter((t) => Math.abs(t - Math.round(t) - rtt) < 1e-12).map((t) => Math.round(t));
+  assert.deepEqual(synacks, [1, 3, 7, 15, 31]);
+  close(plain.tries[0]!, rtt + 0.01, 'the data segment is a try of its own');
+  close(plain.tries[1]!, rtt + 0.01 + (rtt + 0.2), 'first retransmission: RTO = rtt + 200 ms');
+  assert.ok(plain.reset >= 63, 'the reset follows the request socket expiry (63 s)');
+  for (let i = 1; i < plain.tries.length; i++) assert.ok(plain.tries[i]! > plain.tries[i - 1]!, 'in time order');
+  // Under TCP_DEFER_ACCEPT (3 periods) the SYN-ACK is resent only from the timer run of 7 s on.
+  const deferred = overflowRetries(rtt + 0.01, rtt + 0.01, rtt, 5, 3);
+  const dsyn = deferred.tries.filter((t) => Math.abs(t - Math.round(t) - rtt) < 1e-12).map((t) => Math.round(t));
+  assert.deepEqual(dsyn, [7, 15, 31]);
+});
+
+test('a SYN cookie connection retries only with the request retransmissions, for the cookie lifetime (120 s)', () => {
+  const tries = cookieRetries(0.0005, 0.0005);
+  assert.ok(tries.every((t) => t < 120));
+  assert.ok(tries.length >= 8 && tries.length <= 10, `${tries.length} tries`);
+  close(tries[0]!, 0.0005 + 0.2005, 'first retry after one RTO');
+});
