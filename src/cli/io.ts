@@ -25,6 +25,8 @@ export interface CommandIo {
   commandLine(): string;
   /** Results for an in-process caller; absent on the command line. */
   emit?(a: Artifact): void;
+  /** Say what was written (the command line: one line on stderr; notebooks keep their own files quiet). */
+  wrote?(paths: string[], note?: string): void;
 }
 
 const quote = (a: string) => (/^[A-Za-z0-9_./:=,%@+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
@@ -35,4 +37,10 @@ export const cliIo: CommandIo = {
   progress: true,
   fail,
   commandLine: () => ['capsim', ...process.argv.slice(2)].map(quote).join(' '),
+  wrote: (paths, note) => process.stderr.write(wroteLine(paths, note)),
 };
+
+/** "capsim: wrote a, b (note)". */
+export function wroteLine(paths: string[], note?: string): string {
+  return `capsim: wrote ${paths.join(', ')}${note ? ` (${note})` : ''}\n`;
+}

@@ -264,7 +264,8 @@ const MIX_FORM = 'mix(W: DIST, W: DIST, ...) such as mix(0.9: exp(5ms), 0.1: con
 
 const PLAIN_NUMBER_FORM = 'a plain number (no unit) such as 2.5';
 
-const NAMES = [...Object.keys(FAMILIES), 'empirical', 'mix'];
+/** Every distribution name the syntax knows (the JSON Schema lists them too). */
+export const NAMES = [...Object.keys(FAMILIES), 'empirical', 'mix'];
 
 // ---------------------------------------------------------------- evaluation
 

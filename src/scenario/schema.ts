@@ -24,6 +24,20 @@ import {
   serverWorkersDefault,
 } from './default-sources.js';
 import { formatDuration } from './format.js';
+import {
+  backlogJson,
+  booleanJson,
+  countJson,
+  distributionJson,
+  durationJson,
+  enumJson,
+  numberJson,
+  rateJson,
+  sizeJson,
+  textJson,
+  versionJson,
+  type JsonFragment,
+} from './json-schema-forms.js';
 import type {
   Balancer,
   Bursts,
@@ -63,8 +77,8 @@ export interface IssueParams {
 // ---------------------------------------------------------------- leaves
 
 /** A leaf: `parse` returns the value or throws UnitError (missing values arrive as undefined). */
-function leaf<T>(parse: (v: unknown) => T): z.ZodType<T, unknown> {
-  return z.unknown().transform((v, ctx) => {
+function leaf<T>(parse: (v: unknown) => T, json: JsonFragment): z.ZodType<T, unknown> {
+  return z.unknown().meta(json).transform((v, ctx) => {
     try {
       return parse(v);
     } catch (e) {
@@ -92,7 +106,7 @@ function duration(min: 'positive' | 'nonnegative'): z.ZodType<number, unknown> {
     }
     if (min === 'positive' && !(s > 0)) throw new UnitError(expected, 'must be > 0');
     return s;
-  });
+  }, durationJson(expected));
 }
 
 function rateLeaf(min: 'positive' | 'nonnegative'): z.ZodType<number, unknown> {
@@ -108,7 +122,7 @@ function rateLeaf(min: 'positive' | 'nonnegative'): z.ZodType<number, unknown> {
     }
     if (min === 'positive' && !(r > 0)) throw new UnitError(expected, 'must be > 0');
     return r;
-  });
+  }, rateJson(expected));
 }
 
 const rate = rateLeaf('positive');
@@ -127,7 +141,7 @@ function count(min: number, max?: { value: number; why: string }): z.ZodType<num
     }
     if (n < min || (max && n > max.value)) throw new UnitError(expected);
     return n;
-  });
+  }, countJson(expected, min));
 }
 
 /** Each user and each request of a burst is an event pending in the kernel, which holds 2 million. */
@@ -145,7 +159,7 @@ const positiveNumber = leaf((v) => {
   }
   if (!(n > 0)) throw new UnitError(expected);
   return n;
-});
+}, numberJson('a number > 0'));
 
 function oneOf<const T extends string>(values: readonly T[], note = ''): z.ZodType<T, unknown> {
   const expected =
@@ -155,13 +169,13 @@ function oneOf<const T extends string>(values: readonly T[], note = ''): z.ZodTy
   return leaf((v) => {
     if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T;
     throw new UnitError(expected);
-  });
+  }, enumJson(expected, values));
 }
 
 const boolean = leaf((v) => {
   if (typeof v === 'boolean') return v;
   throw new UnitError('true or false');
-});
+}, booleanJson());
 
 /** A size in bytes; `min` 'positive' refuses 0. `unlimited`: also accept "unlimited" (Infinity). */
 function size(min: 'positive' | 'nonnegative', unlimited = false): z.ZodType<number, unknown> {
@@ -179,21 +193,21 @@ function size(min: 'positive' | 'nonnegative', unlimited = false): z.ZodType<num
     }
     if (min === 'positive' && !(b > 0)) throw new UnitError(expected, 'must be > 0');
     return b;
-  });
+  }, sizeJson(expected, unlimited));
 }
 
 const text = (what: string) =>
   leaf((v) => {
     if (typeof v === 'string' && v.trim() !== '') return v;
     throw new UnitError(what);
-  });
+  }, textJson(what));
 
 /** A version: a string, or a YAML number (2.0) taken as its text. */
 const version = leaf((v) => {
   if (typeof v === 'string' && v.trim() !== '') return v.trim();
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   throw new UnitError('a version string such as "2.0.15"');
-});
+}, versionJson('a version string such as "2.0.15"'));
 
 const backlog = leaf((v) => {
   const expected = 'a whole number >= 0 or "unlimited"';
@@ -205,13 +219,13 @@ const backlog = leaf((v) => {
     if (e instanceof UnitError) throw new UnitError(expected);
     throw e;
   }
-});
+}, backlogJson('a whole number >= 0 or "unlimited"'));
 
 const distribution = leaf<DistSpec>((v) => {
   if (typeof v === 'number') return parseDistribution(String(v));
   if (typeof v !== 'string') throw new UnitError(GENERIC_FORM);
   return parseDistribution(v);
-});
+}, distributionJson(GENERIC_FORM));
 
 // ---------------------------------------------------------------- objects and lists
 
@@ -630,8 +644,17 @@ const poolObject = obj(
   POOL_FORM,
 );
 
+// Its JSON Schema is made only when asked for (a getter): parsing a model never pays for it.
+const poolJson = {
+  description: POOL_FORM,
+  get anyOf() {
+    const { $schema: _, ...mapping } = z.toJSONSchema(poolObject, { io: 'input', unrepresentable: 'any' });
+    return [{ const: 'none' }, { type: 'null' }, mapping];
+  },
+};
+
 /** `none` (or YAML null, dropped before validation) -> null; a mapping -> the pool with its defaults. */
-const pool = z.unknown().transform((v, ctx): Db['pool'] => {
+const pool = z.unknown().meta(poolJson).transform((v, ctx): Db['pool'] => {
   if (v === 'none') return null;
   const r = poolObject.safeParse(v);
   if (r.success) return r.data;

@@ -50,6 +50,7 @@ export function registerBacktest(program: Command, io: CommandIo = cliIo): void 
           writeFileAtomic(path.join(opts.out, 'backtest.json'), json);
         }
         io.out(opts.json ? json : backtestReport(b));
+        if (opts.out !== undefined) io.wrote?.(['backtest.json', 'charts/'].map((f) => path.join(opts.out!, f)));
       } catch (err) {
         io.fail(err);
       }

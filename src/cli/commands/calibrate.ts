@@ -47,6 +47,7 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
           const checked = opts.check ? `\n${checkLines(check).join('\n')}\n` : '';
           io.out(`${calibrationReport(read, cal, top)}${checked}${opts.out !== undefined ? `model: ${opts.out}\n` : 'model: not written (give --out model.yaml)\n'}`);
         }
+        if (opts.out !== undefined) io.wrote?.([opts.out]);
       } catch (err) {
         io.fail(err);
       }

@@ -9,7 +9,7 @@ import { parseVary, type Vary } from '../../experiment/grid.js';
 import { defaultJobs } from '../../experiment/pool.js';
 import { loadPriceTable } from '../../experiment/price-file.js';
 import { checkArch } from '../../experiment/prices.js';
-import type { Sweep, SweepResult, SweepSpec } from '../../experiment/sweep.js';
+import type { Sweep, SweepProgress, SweepResult, SweepSpec } from '../../experiment/sweep.js';
 import { sweepCsv } from '../../report/csv.js';
 import { readModelFile } from '../../scenario/load-model.js';
 import { parseModelText } from '../../scenario/parse-model.js';
@@ -103,6 +103,12 @@ export function writeSweepOutputs(outputs: OutputSet, result: SweepResult): stri
   outputs.write('sweep.json', json);
   outputs.write('sweep.csv', sweepCsv(result));
   return json;
+}
+
+/** "6 points: 5 reused from an earlier run, 3 replications run" (what `capsim: wrote …` adds). */
+export function workDone(p: SweepProgress): string {
+  const reused = p.pointsReused > 0 ? `${p.pointsReused} reused from an earlier run, ` : '';
+  return `${p.points} point${p.points === 1 ? '' : 's'}: ${reused}${p.total} replication${p.total === 1 ? '' : 's'} run`;
 }
 
 /** On Ctrl-C: say what was kept and how to go on, then exit 130. Returns a function that removes the handler. */

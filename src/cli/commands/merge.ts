@@ -6,7 +6,7 @@ import { gatherShards } from '../../experiment/merge.js';
 import { checkOutputDir, OutputSet } from '../../experiment/output-set.js';
 import { sweepResult } from '../../experiment/sweep.js';
 import { sweepReportHtml } from '../../report/html/reports.js';
-import { cliIo } from '../io.js';
+import { cliIo, wroteLine } from '../io.js';
 import { reportSettings } from './report-settings.js';
 import { sweepTable, sweepTableDoc } from '../../report/sweep-table.js';
 import { UsageError } from '../errors.js';
@@ -36,10 +36,10 @@ export function registerMerge(program: Command): void {
         const result = sweepResult(sweep);
         const json = writeSweepOutputs(outputs, result);
         // The report the unsharded sweep would have written, so that no older one stays beside the merged result.
-        const table = sweepTable(result);
         outputs.write('report.html', await sweepReportHtml({ command: cliIo.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(sweep.spec), imagesDir: outputs.path('charts') }));
         outputs.commit();
-        process.stdout.write(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+        process.stdout.write(opts.json ? json : `${sweepTable(result)}\n`);
+        process.stderr.write(wroteLine(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), `${sweep.points.length} points merged from ${dirs.join(', ')}`));
       } catch (err) {
         fail(err);
       }

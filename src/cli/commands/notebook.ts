@@ -1,12 +1,15 @@
 // capsim notebook FILE… [--out DIR] [--quick]: execute capacity-planning notebooks (Markdown
 // with ```capsim blocks) and write DIR/NAME.md and DIR/NAME.html.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { OutputSet } from '../../experiment/output-set.js';
 import { executeNotebook, NotebookBlockError } from '../../notebook/execute.js';
 import { writeNotebook } from '../../notebook/render.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { reportAndExit, UsageError } from '../errors.js';
+import { wroteLine } from '../io.js';
+import { onInterrupt } from './experiment-common.js';
 
 interface NotebookOptions {
   out: string;
@@ -23,8 +26,17 @@ export function registerNotebook(program: Command): void {
     .option('--quick', 'short simulations (2 min, 2 replications) to check that every block runs')
     .option('--quiet', 'no progress on stderr')
     .action(async (files: string[], opts: NotebookOptions) => {
+      const progress = new ProgressReporter(process.stderr, opts.quiet ?? false);
+      const written: string[] = [];
+      let current = '';
+      const off = onInterrupt(
+        () =>
+          `${current} not written${written.length > 0 ? `; written before it: ${written.join(', ')}` : ''}; rerun the command (blocks are not resumed)`,
+        () => progress.end(),
+      );
       try {
         for (const file of files) {
+          current = file;
           // NAME.md and NAME.html are made from the file's name: a notebook is Markdown, never a model file named by mistake.
           if (!/\.(md|markdown)$/i.test(file)) throw new UsageError(`${file}: not a notebook; expected a Markdown file (.md) with \`\`\`capsim blocks, such as notebooks/incident-postmortem.md`);
           let text: string;
@@ -38,18 +50,25 @@ export function registerNotebook(program: Command): void {
           // NAME.md, NAME.html and NAME.files/ of an earlier run go before any block runs; the new
           // ones appear together at the end (the blocks' own runs in NAME.files/runs as they finish).
           const outputs = new OutputSet(opts.out, [`${name}.md`, `${name}.html`, `${name}.files`], `${name}.html`);
+          const blocks = text.match(/^```capsim\s*$/gm)?.length ?? 0;
+          let block = 0;
           const nb = await executeNotebook(file, text, {
             quick: opts.quick ?? false,
             workDir: path.join(opts.out, `${name}.files`, 'runs'),
-            onBlock: (line, command) => {
-              if (!opts.quiet) process.stderr.write(`capsim: ${file}:${line}: ${command}\n`);
-            },
+            onBlock: (line, command) => progress.step(block++, blocks, `blocks; ${file}:${line}: ${command}`),
           });
+          progress.end();
           writeNotebook(nb, outputs.staging);
           outputs.commit();
-          process.stdout.write(`wrote ${path.join(opts.out, `${name}.md`)} and ${path.join(opts.out, `${name}.html`)}\n`);
+          const out = { md: path.join(opts.out, `${name}.md`), html: path.join(opts.out, `${name}.html`) };
+          written.push(out.md, out.html);
+          const filesDir = path.join(opts.out, `${name}.files`);
+          process.stderr.write(wroteLine([out.md, out.html, ...(existsSync(filesDir) ? [`${filesDir}/`] : [])]));
         }
+        off();
       } catch (err) {
+        progress.end();
+        off();
         if (err instanceof NotebookBlockError) {
           process.stderr.write(`capsim: ${err.message}\n`);
           if (process.env['CAPSIM_DEBUG'] && err.reason instanceof Error) process.stderr.write(`${err.reason.stack}\n`);

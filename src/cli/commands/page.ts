@@ -68,7 +68,10 @@ export function registerPage(program: Command, io: CommandIo = cliIo): void {
         const out = path.join(opts.out, 'index.html');
         writeFileAtomic(out, html);
         io.emit?.({ kind: 'page', file: out, model: model.name });
-        io.out(`${out}: the what-if page of ${model.name} (${num(Buffer.byteLength(html) / 2 ** 20, 2)} MiB, self-contained: open it in a browser)\n`);
+        const what = `the what-if page of ${model.name}, ${num(Buffer.byteLength(html) / 2 ** 20, 2)} MiB, self-contained: open it in a browser`;
+        // On the command line, what was written goes to stderr like every command's; a notebook shows it.
+        if (io.wrote) io.wrote([out], what);
+        else io.out(`${out}: ${what}\n`);
       } catch (err) {
         io.fail(err);
       }

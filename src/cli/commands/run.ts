@@ -1,4 +1,5 @@
 // capsim run MODEL: replications of one model, a table for people or JSON for tools.
+import path from 'node:path';
 import type { Command } from 'commander';
 import { OutputSet } from '../../experiment/output-set.js';
 import { checkWork, runWork } from '../../experiment/work-estimate.js';
@@ -22,7 +23,7 @@ import { UsageError } from '../errors.js';
 import { AccessLogWriter, LOG_OUT_FORMATS, type LogOutFormat } from '../../logs/out/access-log-writer.js';
 import type { Model } from '../../scenario/model-types.js';
 import { collect, simulationOverrides, type SimulationOptions } from '../options.js';
-import { jobsOption, wholeNumber } from './experiment-common.js';
+import { jobsOption, onInterrupt, wholeNumber } from './experiment-common.js';
 
 interface RunOptions extends SimulationOptions {
   json?: boolean;
@@ -35,6 +36,7 @@ interface RunOptions extends SimulationOptions {
   timeline?: string | boolean;
   accessLog?: string[];
   force?: boolean;
+  quiet?: boolean;
 }
 
 export function registerRun(program: Command, io: CommandIo = cliIo): void {
@@ -54,9 +56,10 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--out <dir>', 'also write the JSON result to DIR/run.json and a report with charts to DIR/report.html (atomically)')
     .option('--timeline [interval]', "record replication 0's timeline (workers, accept queue, busy contexts per container; every failure) to DIR/timeline.json and draw it in the report; sampled every INTERVAL (default: the window / 4000, at least 1s)")
     .option('--access-log <format-and-file...>', "also write replication 0's requests as an access log: FORMAT FILE, FORMAT one of alb, elb, nginx (streamed, atomically)")
-    .option('--json', 'print one JSON object (the contract in DESIGN.md) instead of a table')
+    .option('--json', 'print one JSON object instead of the table (its keys: README, "JSON output")')
     .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
+    .option('--quiet', 'no progress on stderr')
     .action(async (file: string, opts: RunOptions) => {
       try {
         const started = performance.now();
@@ -82,14 +85,27 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         printModelWarnings(modelWarnings(model, provenance), io.err);
         checkWork(runWork(model, file, precision ? precision.max! : model.simulation.replications, jobs, precision ? `--precision may stop before --max-replications ${precision.max!}` : undefined), opts.force ?? false, io.err);
         const outputs = opts.out !== undefined ? new OutputSet(opts.out) : undefined;
-        const progress = new ProgressReporter(process.stderr, !io.progress || !process.stderr.isTTY);
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let done = 0;
-        const { result, replications } = await runExperimentParallel(model, {
-          jobs,
-          precision,
-          onReplication: () => progress.replications(++done, precision ? null : model.simulation.replications),
-        });
-        progress.end();
+        // A run keeps nothing until it ends: Ctrl-C says so. One replication runs on this thread,
+        // where a handler would only run once it ends: there Ctrl-C keeps its default, at once.
+        const single = !precision && model.simulation.replications === 1;
+        const off = single ? () => {} : onInterrupt(
+          () => `${done} replication${done === 1 ? '' : 's'} finished, nothing written (a run's files appear only when it completes); rerun it, shorter with --duration or --replications`,
+          () => progress.end(),
+        );
+        let experiment;
+        try {
+          experiment = await runExperimentParallel(model, {
+            jobs,
+            precision,
+            onReplication: () => progress.replications(++done, precision ? null : model.simulation.replications),
+          });
+        } finally {
+          progress.end();
+          off();
+        }
+        const { result, replications } = experiment;
         if (opts.profile) io.err(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
         // Replication 0 again, on this thread, with the trace: the run's figures are untouched.
         const timeline = timelineInterval !== undefined ? runReplication(model, 0, { timelineInterval }).timeline : undefined;
@@ -110,6 +126,9 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         }
         io.emit?.({ kind: 'run', result, timeline, file });
         io.out(opts.json ? json : text);
+        const files = opts.out !== undefined ? ['run.json', ...(timeline ? ['timeline.json'] : []), 'report.html', 'charts/'].map((f) => path.join(opts.out!, f)) : [];
+        if (accessLog) files.push(accessLog.file);
+        if (files.length > 0) io.wrote?.(files);
       } catch (err) {
         io.fail(err);
       }

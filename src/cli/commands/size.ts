@@ -7,7 +7,7 @@ import { checkWork, sweepWork } from '../../experiment/work-estimate.js';
 import { ReplicationPool } from '../../experiment/pool.js';
 import { sizeFleet } from '../../experiment/size.js';
 import { implicitGuards, parseSlo } from '../../experiment/slo.js';
-import { Sweep, sweepResult } from '../../experiment/sweep.js';
+import { Sweep, sweepResult, type SweepProgress } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { sizeJson, sizeTable, sizeTableDoc } from '../../report/size-table.js';
 import { sizeReportHtml } from '../../report/html/reports.js';
@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, wholeNumber, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, wholeNumber, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SizeOptions extends GridOptions {
   slo: string[];
@@ -67,6 +67,8 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         sweep.open(out, opts.resume ?? false);
         const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let finished = 0;
+        let first: SweepProgress | undefined;
+        const reruns = new Map<string, number>();
         const off = onInterrupt(
           () => `${finished} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
           () => progress.end(),
@@ -78,7 +80,11 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
             pool,
             maxReplications: max,
             onProgress: (p, phase) => {
-              if (phase === 'sweep') finished = p.pointsDone;
+              if (phase === 'sweep') {
+                finished = p.pointsDone;
+                first = p;
+              }
+              reruns.set(phase, p.total);
               progress.update(p, phase);
             },
           });
@@ -98,7 +104,12 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         outputs.write('report.html', html);
         outputs.commit();
         io.emit?.({ kind: 'size', size, sweep: result });
-        io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'size.json')}, sweep.csv and sweep.json\n`);
+        io.out(opts.json ? json : `${table}\n`);
+        const total = [...reruns.values()].reduce((a, b) => a + b, 0);
+        io.wrote?.(
+          ['size.json', 'sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)),
+          workDone({ ...first!, total }) + (reruns.size > 1 ? `, with ${reruns.size - 1} rerun${reruns.size === 2 ? '' : 's'} of close points` : ''),
+        );
       } catch (err) {
         io.fail(err);
       }

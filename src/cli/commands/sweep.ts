@@ -13,7 +13,7 @@ import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SweepOptions extends GridOptions {
   jobs?: string;
@@ -66,8 +66,9 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           () => progress.end(),
         );
         const pool = new ReplicationPool(jobs);
+        let ran;
         try {
-          await sweep.ensure(
+          ran = await sweep.ensure(
             sweep.points.map((p) => ({ point: p.index, n: spec.replications })),
             pool,
             (p) => {
@@ -81,10 +82,8 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           off();
         }
         if (shard && shard.n > 1) {
-          io.err(
-            `capsim: shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points is in ${path.join(out, 'points')}; ` +
-              `combine the shards with: capsim merge DIR… --out DIR\n`,
-          );
+          io.wrote?.([`${path.join(out, 'points')}/`], `shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points; ${ran.total} replications run`);
+          io.err(`capsim: combine the shards with: capsim merge DIR… --out DIR\n`);
           return;
         }
         const result = sweepResult(sweep);
@@ -94,7 +93,8 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         outputs!.write('report.html', html);
         outputs!.commit();
         io.emit?.({ kind: 'sweep', result });
-        io.out(opts.json ? json : `${table}\n\nwrote ${path.join(out, 'sweep.csv')} and ${path.join(out, 'sweep.json')}\n`);
+        io.out(opts.json ? json : `${table}\n`);
+        io.wrote?.(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), workDone(ran));
       } catch (err) {
         io.fail(err);
       }
