@@ -1,7 +1,7 @@
 // DIR/index.html of `capsim page`: one self-contained file. The page's script (dist/page-app.js,
 // with vega and vega-lite), the engine's (dist/page-engine.js, started as a Web Worker from a
 // blob) and the model are inline, so it works from file:// with no network. Pure.
-import { escapeHtml } from '../report/html/escape.js';
+import { documentStart } from '../report/html/escape.js';
 import { CONFIG_ID, ENGINE_ID, type PageConfig } from './config.js';
 
 const STYLE = `
@@ -70,13 +70,7 @@ export function pageHtml(cfg: PageConfig, modelName: string, appJs: string, engi
   const title = `capsim what-if: ${modelName}`;
   const sub = `${cfg.file}${cfg.sets.length > 0 ? ` with ${cfg.sets.map((s) => `--set ${s}`).join(' ')}` : ''}; every figure is a mean with its 95% interval over the replications; the engine runs in this page (no network)`;
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style></head><body>`,
-    `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="meta">${escapeHtml(sub)}</p>`,
+    ...documentStart(title, STYLE, sub),
     BODY,
     `<script type="application/json" id="${CONFIG_ID}">${jsonInScript(cfg)}</script>`,
     `<script type="text/plain" id="${ENGINE_ID}">${inScript(engineJs)}</script>`,

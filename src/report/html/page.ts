@@ -2,7 +2,7 @@
 // fetched, so the file opens anywhere, offline, and can be mailed or attached to a ticket.
 import type { Doc } from '../doc.js';
 import type { ExplainValue } from '../explain.js';
-import { escapeHtml } from './escape.js';
+import { documentStart, escapeHtml } from './escape.js';
 
 export type Block =
   | { kind: 'heading'; text: string; level?: 2 | 3 }
@@ -92,13 +92,7 @@ function docHtml(doc: Doc): string {
 
 export function htmlPage(title: string, subtitle: string, blocks: readonly Block[]): string {
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style></head><body>`,
-    `<h1>${escapeHtml(title)}</h1>`,
-    subtitle ? `<p class="meta">${escapeHtml(subtitle)}</p>` : '',
+    ...documentStart(title, STYLE, subtitle),
     ...blocks.map(block),
     '</body></html>',
     '',
