@@ -135,3 +135,50 @@ function retryTimes(entry: number, dataAt: number, rtt: number, expiry: number, 
   tries.sort((a, b) => a - b);
   return { tries, reset };
 }
+
+/**
+ * The same tries as absolute times for a handshake whose SYN reached the server at t0, with
+ * every timer on its kernel's timer wheel: the balancer's retransmissions of its request on the
+ * balancer's (when it runs Linux: `clientWheel`), the SYN-ACKs and the request socket's expiry
+ * on the server's. Timers armed within one bucket fire together, so the retries of connections
+ * that overflowed together come back together, as their SYNs do.
+ */
+export function overflowRetriesAt(
+  t0: number,
+  entry: number,
+  dataAt: number,
+  rtt: number,
+  synackRetries: number,
+  deferRetrans: number,
+  cookie: boolean,
+  clientWheel: boolean,
+): { tries: number[]; reset: number } {
+  const tries: number[] = [];
+  // The server's request-socket timer: runs 1, 2, 4 … s apart, each on the wheel.
+  const timerRuns = cookie ? 0 : deferRetrans > 0 ? Math.max(synackRetries, deferRetrans) : synackRetries;
+  const firstSynack = deferRetrans > 0 ? Math.max(deferRetrans - 1, 0) : 0;
+  let expiry = t0 + LINUX.cookieValid;
+  if (!cookie) {
+    let fire = t0;
+    for (let m = 0; m <= timerRuns; m++) {
+      fire = wheelExpiry(fire, LINUX.reqskTimerInitial * 2 ** m);
+      if (m === timerRuns) expiry = fire;
+      else if (m >= firstSynack && m < synackRetries && fire + rtt > t0 + entry) tries.push(fire + rtt);
+    }
+  }
+  if (dataAt > entry) tries.push(t0 + dataAt);
+  const rto = rtt + LINUX.rtoMin;
+  let send = t0 + dataAt - rtt / 2;
+  let reset = expiry;
+  for (let j = 0; ; j++) {
+    send = clientWheel ? wheelExpiry(send, rto * 2 ** j) : send + rto * 2 ** j;
+    const t = send + rtt / 2;
+    if (t >= expiry) {
+      reset = t;
+      break;
+    }
+    tries.push(t);
+  }
+  tries.sort((a, b) => a - b);
+  return { tries, reset };
+}

@@ -27,7 +27,7 @@
 // worker waiting in accept() needs the ACK on time; then one event lands it exactly. Loaded
 // containers (a queue that is never empty) thus save an event per connection.
 import type { Container } from './container.js';
-import { LINUX, cookieRetries, deferAcceptRetrans, linuxSynRto, overflowRetries, wheelExpiry } from '../facts/linux.js';
+import { LINUX, deferAcceptRetrans, linuxSynRto, overflowRetriesAt, wheelExpiry } from '../facts/linux.js';
 import { UWSGI } from '../facts/uwsgi.js';
 import { Cause } from './outcome.js';
 import type { World } from './world.js';
@@ -51,11 +51,10 @@ export class Listener {
   /** From the SYN to the segment that completes the handshake and can enter the accept queue. */
   private readonly entry: number;
   /** Later tries of an overflowed handshake (offsets from its SYN), and its reset. */
-  private readonly retries: readonly number[];
-  private readonly resetAt: number;
+  private readonly dataAt: number;
+  private readonly deferRetrans: number;
   /** A SYN cookie's connection: the bare ACK completes it (no defer), its retries, its end. */
   private readonly cookieEntry: number;
-  private readonly cookieTries: readonly number[];
   /** Request sockets the SYN queue holds: min(backlog, somaxconn) (inet_csk_reqsk_queue_is_full). */
   private readonly synQueueCap: number;
   private readonly linuxClient: boolean;
@@ -68,11 +67,9 @@ export class Listener {
     const defer = fleet.server.deferAccept;
     this.entry = balancer.rtt + (defer ? balancer.sendDelay : 0);
     const dataAt = balancer.rtt + balancer.sendDelay;
-    const r = overflowRetries(this.entry, dataAt, balancer.rtt, fleet.synackRetries, defer ? deferAcceptRetrans(UWSGI.socketTimeout) : 0);
-    this.retries = r.tries;
-    this.resetAt = r.reset;
+    this.dataAt = dataAt;
+    this.deferRetrans = defer ? deferAcceptRetrans(UWSGI.socketTimeout) : 0;
     this.cookieEntry = balancer.rtt;
-    this.cookieTries = cookieRetries(dataAt, balancer.rtt);
     this.synQueueCap = Math.min(fleet.server.backlog, fleet.somaxconn);
     this.linuxClient = balancer.synRetransmit === 'linux';
     this.halfRtt = balancer.rtt / 2;
@@ -247,8 +244,7 @@ export class Listener {
       // tcp_get_cookie_sock: no child, the segment is dropped, never a reset.
       container.cookies++;
       table.attempt[slot] = k + 1;
-      if (k < this.cookieTries.length) w.sim.at(t0 + this.cookieTries[k]!, this.ackHandler, slot);
-      else w.sim.at(t0 + LINUX.cookieValid, this.synackGiveUpHandler, slot);
+      this.retry(slot, t0, k, true);
       return;
     }
     if (w.model.fleet.tcpAbortOnOverflow) {
@@ -257,8 +253,17 @@ export class Listener {
     }
     container.retransmitting++;
     table.attempt[slot] = k + 1;
-    if (k < this.retries.length) w.sim.at(t0 + this.retries[k]!, this.ackHandler, slot);
-    else w.sim.at(t0 + this.resetAt, this.synackGiveUpHandler, slot);
+    this.retry(slot, t0, k, false);
+  }
+
+  /** Schedule try number k+1 of an overflowed handshake whose SYN came at t0, or its reset. */
+  private retry(slot: number, t0: number, k: number, cookie: boolean): void {
+    const w = this.w;
+    const entry = cookie ? this.cookieEntry : this.entry;
+    // Computed on the (rare) overflow path only: a few timer chains of at most a dozen steps.
+    const r = overflowRetriesAt(t0, entry, this.dataAt, this.halfRtt * 2, w.model.fleet.synackRetries, cookie ? 0 : this.deferRetrans, cookie, this.linuxClient);
+    if (k < r.tries.length) w.sim.at(r.tries[k]!, this.ackHandler, slot);
+    else w.sim.at(r.reset, this.synackGiveUpHandler, slot);
   }
 
   /**

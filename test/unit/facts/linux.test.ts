@@ -2,7 +2,7 @@
 // from the kernel source they cite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cookieRetries, deferAcceptRetrans, linuxSynRto, overflowRetries, wheelExpiry } from '../../../src/facts/linux.js';
+import { cookieRetries, deferAcceptRetrans, linuxSynRto, overflowRetries, overflowRetriesAt, wheelExpiry } from '../../../src/facts/linux.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
 
@@ -55,4 +55,21 @@ test('a SYN cookie connection retries only with the request retransmissions, for
   assert.ok(tries.every((t) => t < 120));
   assert.ok(tries.length >= 8 && tries.length <= 10, `${tries.length} tries`);
   close(tries[0]!, 0.0005 + 0.2005, 'first retry after one RTO');
+});
+
+test('on the timer wheel, handshakes that overflowed within one bucket retry together; at exact times they do not', () => {
+  const rtt = 0.00005;
+  const a = overflowRetriesAt(100.0001, rtt, rtt, rtt, 5, 3, false, true).tries;
+  const b = overflowRetriesAt(100.0051, rtt, rtt, rtt, 5, 3, false, true).tries;
+  // Past the first (200 ms, level 0: one jiffy) the retransmissions share 32 ms buckets.
+  const shared = a.filter((t) => b.some((u) => Math.abs(u - t) < 1e-9));
+  assert.ok(shared.length >= 5, `${shared.length} shared tries of ${a.length}`);
+  const exactA = overflowRetriesAt(100.0001, rtt, rtt, rtt, 5, 3, false, false).tries;
+  const exactB = overflowRetriesAt(100.0051, rtt, rtt, rtt, 5, 3, false, false).tries;
+  const sharedExact = exactA.filter((t) => exactB.some((u) => Math.abs(u - t) < 1e-9));
+  assert.ok(sharedExact.length <= 3, `at exact times only the server's SYN-ACKs (on its wheel) coincide: ${sharedExact.length}`);
+  // Every try is later than the one before, and the reset comes after the request socket's expiry (~63 s after the SYN).
+  for (let i = 1; i < a.length; i++) assert.ok(a[i]! > a[i - 1]!);
+  const r = overflowRetriesAt(100, rtt, rtt, rtt, 5, 3, false, true).reset;
+  assert.ok(r > 163, `reset at ${r}`);
 });
