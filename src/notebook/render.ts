@@ -61,8 +61,11 @@ export function notebookHtml(nb: NotebookRun, dir = '.'): string {
   return htmlPage(title, `executed from ${nb.file}`, blocks);
 }
 
-/** Write DIR/NAME.md, DIR/NAME.files/*.svg and DIR/NAME.html, each atomically. */
-export function writeNotebook(nb: NotebookRun, dir: string): { md: string; html: string } {
+/**
+ * Write DIR/NAME.md, DIR/NAME.files/*.svg and DIR/NAME.html, each atomically. Links to pages are
+ * made relative to `finalDir`, where the notebook will be read (DIR may be a staging directory).
+ */
+export function writeNotebook(nb: NotebookRun, dir: string, finalDir = dir): { md: string; html: string } {
   const filesDir = `${nb.name}.files`;
   for (const s of nb.segments) {
     if (s.kind !== 'block') continue;
@@ -70,7 +73,7 @@ export function writeNotebook(nb: NotebookRun, dir: string): { md: string; html:
   }
   const md = path.join(dir, `${nb.name}.md`);
   const html = path.join(dir, `${nb.name}.html`);
-  writeFileAtomic(md, notebookMarkdown(nb, filesDir, dir));
-  writeFileAtomic(html, notebookHtml(nb, dir));
+  writeFileAtomic(md, notebookMarkdown(nb, filesDir, finalDir));
+  writeFileAtomic(html, notebookHtml(nb, finalDir));
   return { md, html };
 }

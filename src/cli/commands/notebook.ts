@@ -58,7 +58,7 @@ export function registerNotebook(program: Command): void {
             onBlock: (line, command) => progress.step(block++, blocks, `blocks; ${file}:${line}: ${command}`),
           });
           progress.end();
-          writeNotebook(nb, outputs.staging);
+          writeNotebook(nb, outputs.staging, opts.out);
           outputs.commit();
           const out = { md: path.join(opts.out, `${name}.md`), html: path.join(opts.out, `${name}.html`) };
           written.push(out.md, out.html);

@@ -92,7 +92,10 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         const single = !precision && model.simulation.replications === 1;
         const off = single ? () => {} : onInterrupt(
           () => `${done} replication${done === 1 ? '' : 's'} finished, nothing written (a run's files appear only when it completes); rerun it, shorter with --duration or --replications`,
-          () => progress.end(),
+          () => {
+            progress.end();
+            outputs?.discard(); // the staging directory: nothing half-written stays behind
+          },
         );
         let experiment;
         try {
