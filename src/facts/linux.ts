@@ -85,8 +85,8 @@ export function deferAcceptRetrans(seconds: number): number {
 
 /**
  * When the server's segments reach a handshake whose completing segment overflowed the accept
- * queue (without tcp_abort_on_overflow), as offsets from the SYN: each is one more try to enter
- * the queue. `entry` is when the completing segment first arrived, `dataAt` when the request's
+ * queue (without tcp_abort_on_overflow), for a handshake whose SYN reached the server at t0: each
+ * is one more try to enter the queue. Offsets below are from t0. `entry` is when the completing segment first arrived, `dataAt` when the request's
  * first data segment did (the same segment under TCP_DEFER_ACCEPT; later without it, when the
  * balancer takes time to write), `rtt` the round trip.
  *   - the request's data segment, and the client's retransmissions of it: RTO = rtt + 200 ms, doubling;
@@ -97,51 +97,15 @@ export function deferAcceptRetrans(seconds: number): number {
  *   - the request socket expires after synackRetries timer runs (max(synackRetries,
  *     deferRetrans) under TCP_DEFER_ACCEPT): 63 s by default. After that the next segment of
  *     the client meets a reset.
- * Returns the tries in time order and the offset of the reset: the client's first retransmission
- * after the request socket expired.
- */
-export function overflowRetries(entry: number, dataAt: number, rtt: number, synackRetries: number, deferRetrans: number): { tries: number[]; reset: number } {
-  const timerRuns = deferRetrans > 0 ? Math.max(synackRetries, deferRetrans) : synackRetries;
-  return retryTimes(entry, dataAt, rtt, LINUX.reqskTimerInitial * (2 ** (timerRuns + 1) - 1), synackRetries, deferRetrans);
-}
-
-/**
- * The same for a SYN cookie's connection (net/ipv4/syncookies.c tcp_get_cookie_sock: an
- * overflow drops the segment, never a reset, and there is no request socket, so no SYN-ACK is
- * retransmitted): only the client's retransmissions of its request, while the cookie is valid.
- */
-export function cookieRetries(dataAt: number, rtt: number): number[] {
-  return retryTimes(dataAt, dataAt, rtt, LINUX.cookieValid, 0, 0).tries;
-}
-
-function retryTimes(entry: number, dataAt: number, rtt: number, expiry: number, synackRetries: number, deferRetrans: number): { tries: number[]; reset: number } {
-  const tries: number[] = [];
-  const rto = rtt + LINUX.rtoMin;
-  if (dataAt > entry) tries.push(dataAt);
-  let reset = 0;
-  for (let j = 1; ; j++) {
-    const t = dataAt + rto * (2 ** j - 1);
-    if (t >= expiry) {
-      reset = t;
-      break;
-    }
-    tries.push(t);
-  }
-  const firstSynack = deferRetrans > 0 ? Math.max(deferRetrans - 1, 0) : 0;
-  for (let m = firstSynack; m < synackRetries; m++) {
-    const t = LINUX.reqskTimerInitial * (2 ** (m + 1) - 1) + rtt;
-    if (t > entry && t < expiry) tries.push(t);
-  }
-  tries.sort((a, b) => a - b);
-  return { tries, reset };
-}
-
-/**
- * The same tries as absolute times for a handshake whose SYN reached the server at t0, with
- * every timer on its kernel's timer wheel: the balancer's retransmissions of its request on the
- * balancer's (when it runs Linux: `clientWheel`), the SYN-ACKs and the request socket's expiry
- * on the server's. Timers armed within one bucket fire together, so the retries of connections
- * that overflowed together come back together, as their SYNs do.
+ *   - a SYN cookie's connection (`cookie`; net/ipv4/syncookies.c tcp_get_cookie_sock) has no
+ *     request socket: an overflow drops the segment, never a reset, no SYN-ACK is retransmitted,
+ *     and only the client's retransmissions try again, while the cookie is valid (120 s).
+ * Every timer is on its kernel's timer wheel: the balancer's retransmissions of its request on
+ * the balancer's (when it runs Linux: `clientWheel`), the SYN-ACKs and the request socket's
+ * expiry on the server's. Timers armed within one bucket fire together, so the retries of
+ * connections that overflowed together come back together, as their SYNs do.
+ * Returns the tries (absolute times, in order) and the time of the reset: the client's first
+ * retransmission after the request socket (or the cookie) expired.
  */
 export function overflowRetriesAt(
   t0: number,

@@ -59,7 +59,7 @@ export class Listener {
   private readonly synQueueCap: number;
   private readonly linuxClient: boolean;
   private readonly halfRtt: number;
-  private readonly lazy = Listener.lazyHandshakes;
+  private readonly lazy: boolean;
 
   constructor(private readonly w: World) {
     const { balancer, fleet } = w.model;
@@ -70,6 +70,10 @@ export class Listener {
     this.dataAt = dataAt;
     this.deferRetrans = defer ? deferAcceptRetrans(UWSGI.socketTimeout) : 0;
     this.cookieEntry = balancer.rtt;
+    // A landing is certain only if nothing decided after it can enter the queue before it. A
+    // cookie's connection (queued at its bare ACK) could overtake handshakes that wait for their
+    // data under TCP_DEFER_ACCEPT: then every handshake is simulated.
+    this.lazy = Listener.lazyHandshakes && this.cookieEntry >= this.entry;
     this.synQueueCap = Math.min(fleet.server.backlog, fleet.somaxconn);
     this.linuxClient = balancer.synRetransmit === 'linux';
     this.halfRtt = balancer.rtt / 2;
@@ -99,19 +103,6 @@ export class Listener {
       // handshake at exactly t == now.
       if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) continue;
       this.enqueueAt(container, slot, t);
-    }
-  }
-
-  /**
-   * A cookie's connection can enter the queue before handshakes that were sure to fit without
-   * it: simulate those from now on, each at its own time.
-   */
-  private simulateLanding(container: Container): void {
-    const landing = container.landing;
-    const table = this.w.table;
-    while (landing.length > 0) {
-      const slot = landing.shift();
-      this.w.sim.at(table.tContainer[slot]! + this.entry, this.ackHandler, slot);
     }
   }
 
@@ -183,7 +174,6 @@ export class Listener {
       this.synCookies++;
       table.cookie[slot] = 1;
       container.cookies++;
-      this.simulateLanding(container);
       table.tContainer[slot] = w.sim.now;
       w.sim.schedule(this.cookieEntry, this.ackHandler, slot);
       return;
@@ -261,7 +251,7 @@ export class Listener {
     const w = this.w;
     const entry = cookie ? this.cookieEntry : this.entry;
     // Computed on the (rare) overflow path only: a few timer chains of at most a dozen steps.
-    const r = overflowRetriesAt(t0, entry, this.dataAt, this.halfRtt * 2, w.model.fleet.synackRetries, cookie ? 0 : this.deferRetrans, cookie, this.linuxClient);
+    const r = overflowRetriesAt(t0, entry, this.dataAt, w.model.balancer.rtt, w.model.fleet.synackRetries, cookie ? 0 : this.deferRetrans, cookie, this.linuxClient);
     if (k < r.tries.length) w.sim.at(r.tries[k]!, this.ackHandler, slot);
     else w.sim.at(r.reset, this.synackGiveUpHandler, slot);
   }

@@ -2,7 +2,7 @@
 // from the kernel source they cite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cookieRetries, deferAcceptRetrans, linuxSynRto, overflowRetries, overflowRetriesAt, wheelExpiry } from '../../../src/facts/linux.js';
+import { deferAcceptRetrans, linuxSynRto, overflowRetriesAt, wheelExpiry } from '../../../src/facts/linux.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
 
@@ -34,27 +34,48 @@ test('TCP_DEFER_ACCEPT of 4 s (uWSGI socket-timeout) is kept as 3 SYN-ACK timer 
   assert.equal(deferAcceptRetrans(0), 0);
 });
 
+/**
+ * The SYN-ACK tries among a handshake's tries, as whole seconds after its SYN (at t0 = 0): what
+ * is not the request's exact retransmission chain (clientWheel off) is a SYN-ACK's duplicate ACK.
+ */
+function synackSeconds(tries: number[], dataAt: number, rtt: number): number[] {
+  const rto = rtt + 0.2;
+  const data = (t: number) => {
+    const j = Math.log2((t - dataAt) / rto + 1);
+    return Math.abs(j - Math.round(j)) < 1e-9;
+  };
+  const out = tries.filter((t) => !data(t));
+  return out.map((t) => {
+    // On the server's timer wheel a SYN-ACK comes no earlier than its nominal time + rtt, and late
+    // by at most the wheel's slack: one granularity per timer run, under 12.5% of the time.
+    const nominal = [31, 15, 7, 3, 1].find((n) => t >= n + rtt - 1e-9);
+    assert.ok(nominal !== undefined && t - nominal - rtt <= 0.125 * nominal + 0.01, `a SYN-ACK try at ${t} s`);
+    return nominal;
+  });
+}
+
 test('an overflowed handshake tries again with each retransmission of the request and each SYN-ACK, until 63 s', () => {
   const rtt = 0.0005;
   // Without TCP_DEFER_ACCEPT, ACK at rtt, data 10 ms later: SYN-ACK tries at 1, 3, 7, 15, 31 s (+ rtt).
-  const plain = overflowRetries(rtt, rtt + 0.01, rtt, 5, 0);
-  const synacks = plain.tries.filter((t) => Math.abs(t - Math.round(t) - rtt) < 1e-12).map((t) => Math.round(t));
-  assert.deepEqual(synacks, [1, 3, 7, 15, 31]);
+  const plain = overflowRetriesAt(0, rtt, rtt + 0.01, rtt, 5, 0, false, false);
+  assert.deepEqual(synackSeconds(plain.tries, rtt + 0.01, rtt), [1, 3, 7, 15, 31]);
   close(plain.tries[0]!, rtt + 0.01, 'the data segment is a try of its own');
   close(plain.tries[1]!, rtt + 0.01 + (rtt + 0.2), 'first retransmission: RTO = rtt + 200 ms');
   assert.ok(plain.reset >= 63, 'the reset follows the request socket expiry (63 s)');
   for (let i = 1; i < plain.tries.length; i++) assert.ok(plain.tries[i]! > plain.tries[i - 1]!, 'in time order');
   // Under TCP_DEFER_ACCEPT (3 periods) the SYN-ACK is resent only from the timer run of 7 s on.
-  const deferred = overflowRetries(rtt + 0.01, rtt + 0.01, rtt, 5, 3);
-  const dsyn = deferred.tries.filter((t) => Math.abs(t - Math.round(t) - rtt) < 1e-12).map((t) => Math.round(t));
-  assert.deepEqual(dsyn, [7, 15, 31]);
+  const deferred = overflowRetriesAt(0, rtt + 0.01, rtt + 0.01, rtt, 5, 3, false, false);
+  assert.deepEqual(synackSeconds(deferred.tries, rtt + 0.01, rtt), [7, 15, 31]);
 });
 
 test('a SYN cookie connection retries only with the request retransmissions, for the cookie lifetime (120 s)', () => {
-  const tries = cookieRetries(0.0005, 0.0005);
+  const r = overflowRetriesAt(0, 0.0005, 0.0005, 0.0005, 5, 0, true, false);
+  const tries = r.tries;
+  assert.deepEqual(synackSeconds(tries, 0.0005, 0.0005), [], 'no SYN-ACK: a cookie keeps no request socket');
   assert.ok(tries.every((t) => t < 120));
   assert.ok(tries.length >= 8 && tries.length <= 10, `${tries.length} tries`);
   close(tries[0]!, 0.0005 + 0.2005, 'first retry after one RTO');
+  assert.ok(r.reset >= 120, 'after the cookie expired');
 });
 
 test('on the timer wheel, handshakes that overflowed within one bucket retry together; at exact times they do not', () => {
