@@ -30,3 +30,17 @@ export interface Observation {
   /** How far the model may be from reality on this figure (a stated model discrepancy), same units. */
   discrepancy: number;
 }
+
+/**
+ * A reader of one kind of file given to `--observed` (an observations file, a CloudWatch export,
+ * an access log). The readers are listed in src/observe/readers.ts; the first whose detect()
+ * accepts a file reads it. A reader throws an input error naming the file and the field on a bad
+ * file (exit 2).
+ */
+export interface ObservedReader {
+  /** 'observations' | 'cloudwatch' | 'access-log' … */
+  kind: string;
+  /** Is this file of this reader's kind? `head` is its first 64 KiB as text. */
+  detect(path: string, head: string): boolean;
+  read(path: string): Promise<Observation[]>;
+}
