@@ -68,7 +68,7 @@ export interface Mechanisms {
   closeRaces: number;
   /** Mean time from a close-after response's write to its close (uWSGI http-socket), ms; NaN if none. */
   closeDelayMeanMs: number;
-  /** nginx: attempts sent to the next server (proxy_next_upstream). */
+  /** Attempts sent again: nginx's to the next server (proxy_next_upstream); an ALB/ELB pool with `retry`, a failed reused connection's request on a new one. */
   upstreamRetries: number;
   /** Recycles that drained and exited cleanly, and drains cut by the mercy kill. */
   drains: number;
@@ -188,7 +188,7 @@ function simulateReplication(model: Model, replication: number, options: Replica
       keepaliveRaces: w.balancer.pools.reduce((a, p) => a + p.races, 0),
       closeRaces: w.balancer.pools.reduce((a, p) => a + p.closeRaces, 0),
       closeDelayMeanMs: w.server.closeCount > 0 ? ms(w.server.closeDelaySum / w.server.closeCount) : NaN,
-      upstreamRetries: w.balancer.nginx?.retries ?? 0,
+      upstreamRetries: (w.balancer.nginx?.retries ?? 0) + w.balancer.reuseRetries,
       drains: w.server.drains,
       drainKills: w.server.drainKills,
       busiestWorkerShare: w.server.busiestWorkerShare(),

@@ -2,6 +2,8 @@
 // uses, with the file and function of nginx 1.22.1 it comes from (github.com/nginx/nginx, tag
 // release-1.22.1). The scenario defaults and the model read them from here. Pure data.
 
+import type { DistSpec } from '../kernel/distribution-spec.js';
+
 export const NGINX_VERSION = '1.22.1';
 
 const src = (where: string) => `nginx ${NGINX_VERSION} ${where}`;
@@ -31,4 +33,28 @@ export const NGINX = {
   healthChecks: { value: false, source: 'open-source nginx has no active health checks (health_check is NGINX Plus only); passive max_fails/fail_timeout only' },
   surgeQueue: { value: 0, source: 'nginx has no surge queue: a request waits for its upstream connect' },
   failOpen: { value: false, source: src('ngx_http_upstream_round_robin.c: with every server failed, get_peer returns NGX_BUSY: 502 "no live upstreams"') },
+  /** worker_processes: each worker process keeps its own cache of idle upstream connections. */
+  workerProcesses: {
+    value: 1,
+    source: src('core/nginx.c: worker_processes default 1 (each worker process has its own keepalive cache: ngx_http_upstream_keepalive_module.c)'),
+  },
+  /** The upstream keepalive cache's parts (`balancer.pool` nginx). */
+  pool: {
+    reuseDelay: {
+      value: { kind: 'const', value: 0 } as DistSpec,
+      source: src('modules/ngx_http_upstream_keepalive_module.c ngx_http_upstream_free_keepalive_peer: the connection is cached as soon as the response is read (u->keepalive)'),
+    },
+    noticeFin: {
+      value: true,
+      source: src(
+        'modules/ngx_http_upstream_keepalive_module.c: not cached if c->read->eof; right after caching, `if (c->read->ready)` runs the close handler; ngx_http_upstream_keepalive_close_handler closes an idle connection on EOF (recv MSG_PEEK)',
+      ),
+    },
+    retry: {
+      value: true,
+      source: src(
+        'src/http/ngx_http_upstream.c ngx_http_upstream_next: a failure on a cached connection gets one more try (u->peer.cached && ft_type == NGX_HTTP_UPSTREAM_FT_ERROR: tries++), if proxy_next_upstream has `error` (balancer.nextUpstream)',
+      ),
+    },
+  },
 };

@@ -2,19 +2,10 @@
 import type { DistSpec } from '../kernel/distribution-spec.js';
 import { LINUX } from '../facts/linux.js';
 import { NGINX } from '../facts/nginx.js';
+import { AWS, type PoolName } from '../facts/aws.js';
 import type { BalancerKind, ReuseOrder } from '../scenario/model-types.js';
 
 const c = (value: number): DistSpec => ({ kind: 'const', value });
-
-/**
- * Which idle connection an ALB / Classic ELB reuses is not documented. capsim takes the most
- * recently idle one (lifo), as common HTTP client pools do (Go net/http, Node http.Agent's
- * default `scheduling: 'lifo'`, Envoy): one value here, to be set from measurements.
- */
-export const AWS_REUSE_DEFAULT: { value: ReuseOrder; source: string } = {
-  value: 'lifo',
-  source: 'capsim assumption: undocumented for ALB/Classic ELB; most recently idle first, as Go net/http, Node http.Agent (default) and Envoy pools do',
-};
 
 export function balancerDefaults(kind: BalancerKind) {
   if (kind === 'nginx') return nginxDefaults();
@@ -24,15 +15,17 @@ export function balancerDefaults(kind: BalancerKind) {
       value: elb ? ('least-outstanding' as const) : ('round-robin' as const),
       source: elb ? 'Classic ELB: least outstanding requests for HTTP listeners' : 'ALB default routing: round robin',
     },
-    idleTimeout: { value: 60, source: 'ELB/ALB default idle timeout' },
-    connectTimeout: { value: 10, source: elb ? 'capsim assumption: as ALB (Classic ELB documents none)' : 'ALB: 10 s to establish a target connection' },
-    keepAlive: { value: true, source: 'ELB/ALB reuse connections to targets (HTTP keep-alive)' },
-    reuse: AWS_REUSE_DEFAULT,
+    idleTimeout: AWS.idleTimeout,
+    connectTimeout: elb ? AWS.elbConnectTimeout : AWS.albConnectTimeout,
+    keepAlive: AWS.keepAlive,
+    reuse: AWS.reuseOrder as { value: ReuseOrder; source: string },
+    nodes: elb ? AWS.elbNodes : AWS.albNodes,
+    pool: { value: kind as PoolName, source: `the ${elb ? 'Classic ELB' : 'ALB'}'s own (src/facts/aws.ts)` },
     nextUpstream: { value: [] as ('error' | 'timeout')[], source: `${elb ? 'Classic ELB' : 'ALB'}: no documented retry of a request on another target` },
     nextUpstreamTries: { value: 0, source: 'nginx only' },
     maxFails: { value: 0, source: 'nginx only (ELB/ALB use health checks)' },
     failTimeout: { value: 10, source: 'nginx only' },
-    surgeQueue: { value: elb ? 1024 : 0, source: elb ? 'Classic ELB surge queue maximum' : 'ALB has no surge queue' },
+    surgeQueue: elb ? AWS.surgeQueue : { value: 0, source: 'ALB has no surge queue' },
     rtt: { value: 0.0005, source: 'capsim assumption: 0.5 ms between balancer and targets in one region' },
     sendDelay: { value: 0, source: 'capsim assumption: the balancer writes its request as soon as its connection is up' },
     synRetransmit: { value: 'rfc6298' as 'linux' | 'rfc6298', source: `capsim assumption: AWS documents neither the ${elb ? 'Classic ELB' : 'ALB'}'s SYN retransmission nor its timers; RFC 6298's 1 s, doubling` },
@@ -56,6 +49,8 @@ function nginxDefaults() {
     connectTimeout: NGINX.connectTimeout,
     keepAlive: NGINX.keepAlive,
     reuse: { value: 'lifo' as ReuseOrder, source: 'nginx 1.22.1 modules/ngx_http_upstream_keepalive_module.c: ngx_http_upstream_free_keepalive_peer puts a connection at the head of the cache, ngx_http_upstream_get_keepalive_peer searches from the head (most recently idle first)' },
+    nodes: NGINX.workerProcesses,
+    pool: { value: 'nginx' as PoolName, source: 'nginx: its upstream keepalive cache (src/facts/nginx.ts)' },
     nextUpstream: NGINX.nextUpstream,
     nextUpstreamTries: NGINX.nextUpstreamTries,
     maxFails: NGINX.maxFails,

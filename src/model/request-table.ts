@@ -26,6 +26,8 @@ export class RequestTable {
   phase: Int32Array;
   step: Int32Array;
   container: Int32Array;
+  /** The balancer node that sent it (each node has its own connections and round robin). */
+  node: Int32Array;
   /** Closed-loop user index, or an Origin. */
   user: Int32Array;
   /** SYN or SYN-ACK retransmissions so far. */
@@ -63,6 +65,7 @@ export class RequestTable {
     this.phase = new Int32Array(initial);
     this.step = new Int32Array(initial);
     this.container = new Int32Array(initial);
+    this.node = new Int32Array(initial);
     this.user = new Int32Array(initial);
     this.attempt = new Int32Array(initial);
     this.clientWaiting = new Uint8Array(initial);
@@ -149,6 +152,7 @@ export class RequestTable {
     this.phase = i32(this.phase);
     this.step = i32(this.step);
     this.container = i32(this.container);
+    this.node = i32(this.node);
     this.user = i32(this.user);
     this.attempt = i32(this.attempt);
     this.clientWaiting = u8(this.clientWaiting);

@@ -5,6 +5,7 @@
 // and its source cannot drift apart. Pure: no Node-only imports.
 import type { DistSpec } from '../kernel/distribution-spec.js';
 import { DB_DEFAULTS, FLEET_DEFAULTS, balancerDefaults } from '../model/defaults.js';
+import { poolProfile } from '../model/balancer/pool-profiles.js';
 import { DEFAULT_VERSION, serverDefaults } from '../model/server/profiles.js';
 import type { BalancerKind, Model, ServerKind, WorkerMode } from './model-types.js';
 import type { PathSegment } from './overrides.js';
@@ -32,7 +33,7 @@ export const TRAFFIC_DEFAULTS = {
 
 export const BALANCER_KIND: Sourced<BalancerKind> = {
   value: 'elb',
-  source: 'capsim default: a Classic ELB, as in the incident',
+  source: 'capsim default: a Classic ELB (the write-up says "ELB"; its Fargate tasks could only be behind an ALB, which the incident models name)',
 };
 
 export const SERVER_KIND: Sourced<ServerKind> = { value: 'uwsgi', source: 'capsim default: uWSGI, as in the incident' };
@@ -83,6 +84,13 @@ export function defaultFor(model: Model, path: readonly PathSegment[]): Sourced<
       if (second === 'kind') return BALANCER_KIND;
       const b = balancerDefaults(model.balancer.kind);
       if (second === 'healthCheck') return b.healthCheck[third as keyof typeof b.healthCheck];
+      if (second === 'pool') {
+        if (third === 'profile' || third === undefined) return b.pool;
+        // The parts come from the profile in use (the balancer's own, or the one the model names).
+        const parts = poolProfile(model.balancer.pool.profile);
+        if (model.balancer.kind === 'nginx' && third === 'retry') return b.nextUpstream;
+        return parts[third as keyof typeof parts];
+      }
       return (b as unknown as Record<string, Sourced<unknown> | undefined>)[String(second)];
     }
     case 'fleet': {

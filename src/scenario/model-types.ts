@@ -3,6 +3,7 @@
 // rates per second, sizes in bytes, distributions as DistSpec. Every optional setting of
 // the real software is filled in with that software's default for the named version
 // (see src/model/server/profiles.ts), so the model layer never guesses.
+import type { PoolName, PoolParts } from '../facts/aws.js';
 import type { DistSpec } from '../kernel/distribution-spec.js';
 
 export interface Model {
@@ -94,6 +95,13 @@ export interface Balancer {
   keepAlive: boolean;
   /** Which idle connection to a target a request takes. */
   reuse: ReuseOrder;
+  /**
+   * The balancer's nodes (ALB: one per enabled Availability Zone, at least 2). Each node has its
+   * own connections to the targets and its own round robin; clients spread over the nodes.
+   */
+  nodes: number;
+  /** How the balancer treats a kept-alive target connection (src/facts/aws.ts, nginx.ts). */
+  pool: BalancerPool;
   /** nginx only: proxy_next_upstream (which failures go to the next server; [] = off). */
   nextUpstream: ('error' | 'timeout')[];
   /** nginx only: proxy_next_upstream_tries (0 = as many as there are servers). */
@@ -120,6 +128,11 @@ export interface Balancer {
   healthCheck: HealthCheck;
   /** ALB: when every target is unhealthy, route to all of them. */
   failOpen: boolean;
+}
+
+/** The pool's named parts, and the profile they came from (`balancer.pool`). */
+export interface BalancerPool extends PoolParts {
+  profile: PoolName;
 }
 
 export interface HealthCheck {

@@ -67,6 +67,10 @@ function rawPath(raw: unknown, path: readonly PathSegment[]): PathSegment[] | nu
   if (path[0] === 'traffic' && path[1] === 'replay' && typeof getAt(raw, ['traffic', 'replay']).value === 'string') {
     return path[2] === 'file' ? ['traffic', 'replay'] : null;
   }
+  // balancer.pool: NAME is the short form of { profile: NAME }.
+  if (path[0] === 'balancer' && path[1] === 'pool' && typeof getAt(raw, ['balancer', 'pool']).value === 'string') {
+    return path[2] === 'profile' ? ['balancer', 'pool'] : null;
+  }
   return [...path];
 }
 

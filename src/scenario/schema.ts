@@ -38,8 +38,11 @@ import {
   versionJson,
   type JsonFragment,
 } from './json-schema-forms.js';
+import { poolProfile } from '../model/balancer/pool-profiles.js';
+import type { PoolName } from '../facts/aws.js';
 import type {
   Balancer,
+  BalancerPool,
   Bursts,
   ClosedUsers,
   Db,
@@ -451,6 +454,19 @@ const healthCheck = obj({
   work: distribution.optional(),
 }).prefault({});
 
+const POOL_PROFILES = ['alb', 'elb', 'nginx', 'eager'] as const;
+const balancerPoolObject = obj({
+  profile: oneOf(POOL_PROFILES).optional(),
+  reuseDelay: distribution.optional(),
+  noticeFin: boolean.optional(),
+  retry: boolean.optional(),
+});
+/** `balancer.pool`: a profile's name, or { profile, reuseDelay, noticeFin, retry }. */
+const balancerPool = z.union([
+  oneOf(POOL_PROFILES).transform((profile): { profile?: PoolName; reuseDelay?: DistSpec; noticeFin?: boolean; retry?: boolean } => ({ profile })),
+  balancerPoolObject,
+]);
+
 const balancer: z.ZodType<Balancer, unknown> = obj({
   kind: oneOf(['elb', 'alb', 'nginx']).default(BALANCER_KIND.value),
   routing: oneOf(['least-outstanding', 'round-robin']).optional(),
@@ -458,6 +474,8 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
   connectTimeout: duration('positive').optional(),
   keepAlive: boolean.optional(),
   reuse: oneOf(['lifo', 'fifo', 'random']).optional(),
+  nodes: count(1).optional(),
+  pool: balancerPool.optional(),
   nextUpstream: z.array(oneOf(['error', 'timeout'])).optional(),
   nextUpstreamTries: count(0).optional(),
   maxFails: count(0).optional(),
@@ -480,6 +498,25 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
         if (b[key] !== undefined) return fail(ctx, [key], { expected: 'no value unless balancer.kind is nginx', problem: `${key} is an nginx setting` });
       }
     }
+    if (b.kind === 'nginx') {
+      if (b.pool?.profile !== undefined && b.pool.profile !== 'nginx') {
+        return fail(ctx, ['pool', 'profile'], { expected: 'nginx (or no value) with balancer.kind nginx', problem: 'nginx has its own upstream keepalive cache' });
+      }
+      if (b.pool?.retry !== undefined) {
+        return fail(ctx, ['pool', 'retry'], { expected: 'no value with balancer.kind nginx: its retries are proxy_next_upstream (balancer.nextUpstream)', problem: 'nginx retries by proxy_next_upstream' });
+      }
+      if (b.nodes !== undefined && b.nodes > 1) {
+        return fail(ctx, ['nodes'], { expected: '1 with balancer.kind nginx', problem: "capsim models one nginx worker process (several would each keep their own cache and round robin: not modelled)" });
+      }
+    }
+    const profile = b.pool?.profile ?? d.pool.value;
+    const parts = poolProfile(profile);
+    const pool: BalancerPool = {
+      profile,
+      reuseDelay: b.pool?.reuseDelay ?? parts.reuseDelay.value,
+      noticeFin: b.pool?.noticeFin ?? parts.noticeFin.value,
+      retry: b.kind === 'nginx' ? b.nextUpstream?.includes('error') ?? d.nextUpstream.value.includes('error') : b.pool?.retry ?? parts.retry.value,
+    };
     const h = b.healthCheck;
     const hd = d.healthCheck;
     const hc: HealthCheck = {
@@ -497,6 +534,8 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
       connectTimeout: b.connectTimeout ?? d.connectTimeout.value,
       keepAlive: b.keepAlive ?? d.keepAlive.value,
       reuse: b.reuse ?? d.reuse.value,
+      nodes: b.nodes ?? d.nodes.value,
+      pool,
       nextUpstream: b.nextUpstream ?? d.nextUpstream.value,
       nextUpstreamTries: b.nextUpstreamTries ?? d.nextUpstreamTries.value,
       maxFails: b.maxFails ?? d.maxFails.value,

@@ -3,7 +3,12 @@
 // proxy_read_timeout), holds requests that wait for a connection in the Classic surge queue
 // (full: 503), and answers the client. nginx also retries a failed attempt on the next server
 // (proxy_next_upstream) and skips a server after max_fails failures (see nginx.ts).
-import type { RandomStreams } from '../../kernel/random-streams.js';
+//
+// An ALB or Classic ELB is several nodes (balancer.nodes): clients spread over them, and each
+// node has its own round robin and its own pool of connections to each target. How a pool
+// treats a kept-alive connection is balancer.pool (src/facts/aws.ts, keepalive-pool.ts).
+import { makeSampler, type Sampler } from '../../kernel/distributions.js';
+import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
 import { Cause } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import { connectionFate } from '../server/profiles.js';
@@ -17,7 +22,18 @@ import { Router } from './routing.js';
 export class Balancer {
   readonly router: Router;
   readonly health: HealthChecks;
+  /** Each node's pool of connections to each target: node * containers + target. */
   readonly pools: KeepAlivePool[] = [];
+  /** Balancer nodes; requests spread over them uniformly (clients resolve the DNS name to every node). */
+  private readonly nodes: number;
+  private readonly containers: number;
+  private readonly nodeOf: Uniform | null;
+  /** From a response read to its connection being offered again (null: at once). */
+  private readonly reuseDelay: Sampler | null;
+  /** ALB/ELB: a request that fails on a reused connection is sent again on a new one. */
+  private readonly retryReused: boolean;
+  /** Requests sent again after failing on a reused connection (measured window). */
+  reuseRetries = 0;
   /** Requests waiting for a connection to be established (Classic ELB surge queue). */
   surge = 0;
   surgeMax = 0;
@@ -44,7 +60,10 @@ export class Balancer {
   ) {
     const { balancer, fleet } = w.model;
     const server = fleet.server;
-    this.router = new Router(fleet.containers, balancer.routing, balancer.failOpen);
+    this.nodes = balancer.nodes;
+    this.containers = fleet.containers;
+    this.router = new Router(fleet.containers, balancer.routing, balancer.failOpen, balancer.nodes);
+    this.nodeOf = balancer.nodes > 1 ? streams.stream('balancer/node') : null;
     this.surgeCap = balancer.surgeQueue > 0 ? balancer.surgeQueue : Infinity;
     this.idleTimeout = balancer.idleTimeout;
     this.scanPeriod = balancer.idleTimeout / 2;
@@ -54,9 +73,13 @@ export class Balancer {
     this.closeLag = server.closeLag;
     this.closes = this.closeAfter && server.mode === 'gevent' ? new CloseClock(w.ctxReq.length) : null;
     const random = this.reuse && balancer.reuse === 'random' ? streams.stream('balancer/reuse') : null;
-    for (let c = 0; c < fleet.containers; c++) {
-      this.pools.push(new KeepAlivePool(w.procs, server.keepAlive, balancer.idleTimeout, balancer.rtt / 2, balancer.reuse, random, this.closes));
+    const pool = balancer.pool;
+    for (let k = 0; k < balancer.nodes * fleet.containers; k++) {
+      this.pools.push(new KeepAlivePool(w.procs, server.keepAlive, balancer.idleTimeout, balancer.rtt / 2, balancer.reuse, random, this.closes, pool.noticeFin));
     }
+    const instant = pool.reuseDelay.kind === 'const' && pool.reuseDelay.value === 0;
+    this.reuseDelay = this.reuse && !instant ? makeSampler(pool.reuseDelay, streams.stream('balancer/reuse-delay')) : null;
+    this.retryReused = pool.retry && balancer.kind !== 'nginx';
     this.nginx = balancer.kind === 'nginx' ? new NginxUpstream(w, this) : null;
     this.health = new HealthChecks(w.sim, balancer.healthCheck, this.router, fleet.containers, streams.stream('balancer/health-check/phase'), (c) =>
       this.sendHealthCheck(c),
@@ -74,6 +97,8 @@ export class Balancer {
     const table = w.table;
     w.metrics.arrived();
     table.container[slot] = -1;
+    const node = this.nodeOf === null ? 0 : Math.floor(this.nodeOf() * this.nodes);
+    table.node[slot] = node;
     if (this.surge >= this.surgeCap) {
       this.answer(slot, Cause.SurgeQueueFull);
       return;
@@ -82,7 +107,7 @@ export class Balancer {
       this.nginx.begin(slot);
       return;
     }
-    const c = this.router.pick();
+    const c = this.router.pick(node);
     if (c < 0) {
       this.answer(slot, Cause.NoHealthyTarget);
       return;
@@ -90,18 +115,22 @@ export class Balancer {
     this.send(slot, c);
   }
 
-  /** Send the request to target c: on an idle pooled connection, or a new one. */
+  /** Send the request to target c: on an idle pooled connection of its node, or a new one. */
   send(slot: number, c: number): void {
     const w = this.w;
-    w.table.container[slot] = c;
-    this.router.outstanding[c]++;
+    const table = w.table;
+    table.container[slot] = c;
+    this.router.outstanding[table.node[slot]! * this.containers + c]++;
     if (this.reuse) {
-      const got = this.pools[c]!.take(w.sim.now);
+      const got = this.pools[table.node[slot]! * this.containers + c]!.take(w.sim.now);
       if (got !== NONE) {
         if (this.nginx !== null) this.nginx.cached(slot);
-        if (got === RACE) this.answer(slot, Cause.KeepaliveRace);
-        else if (got === CLOSE_RACE) this.answer(slot, Cause.CloseRace);
-        else w.server.deliverKeptAlive(w.procs[got]!, slot);
+        if (got >= 0) w.server.deliverKeptAlive(w.procs[got]!, slot);
+        else if (this.retryReused) {
+          // The write met the target's FIN or RST: once more, on a new connection.
+          this.reuseRetries++;
+          w.listener.connect(c, slot);
+        } else this.answer(slot, got === RACE ? Cause.KeepaliveRace : Cause.CloseRace);
         return;
       }
     }
@@ -120,7 +149,7 @@ export class Balancer {
       return;
     }
     const c = table.container[slot]!;
-    if (c >= 0) this.router.outstanding[c]--;
+    if (c >= 0) this.router.outstanding[table.node[slot]! * this.containers + c]--;
     // nginx may send a failed attempt to the next server instead of answering.
     if (this.nginx !== null && c >= 0 && this.nginx.attemptEnded(slot, c, cause)) return;
     const tArrive = table.tArrive[slot]!;
@@ -133,9 +162,11 @@ export class Balancer {
     if (user >= 0) this.users!.answered(user);
   }
 
-  /** A response left on a connection the server keeps open. */
-  keptAlive(c: number, proc: number, incarnation: number): void {
-    if (this.reuse) this.pools[c]!.put(proc, incarnation, this.w.sim.now);
+  /** A response left on a connection the server keeps open, to node `node`. */
+  keptAlive(node: number, c: number, proc: number, incarnation: number): void {
+    if (!this.reuse) return;
+    const now = this.w.sim.now;
+    this.pools[node * this.containers + c]!.put(proc, incarnation, now, this.reuseDelay === null ? now : now + this.reuseDelay());
   }
 
   /**
@@ -143,11 +174,13 @@ export class Balancer {
    * http-socket): sync/threads close it closeLag after the write; gevent when its hub runs the
    * context's close (closes.at, set by the server).
    */
-  closing(c: number, proc: number, incarnation: number, ctx: number): void {
+  closing(node: number, c: number, proc: number, incarnation: number, ctx: number): void {
     const now = this.w.sim.now;
     const closes = this.closes;
-    if (closes === null) this.pools[c]!.putClosing(proc, incarnation, now, now + this.closeLag, -1, 0);
-    else this.pools[c]!.putClosing(proc, incarnation, now, -1, ctx, closes.open(ctx));
+    const pool = this.pools[node * this.containers + c]!;
+    const availableAt = this.reuseDelay === null ? now : now + this.reuseDelay();
+    if (closes === null) pool.putClosing(proc, incarnation, now, availableAt, now + this.closeLag, -1, 0);
+    else pool.putClosing(proc, incarnation, now, availableAt, -1, ctx, closes.open(ctx));
   }
 
   surgeEnter(): void {
@@ -162,6 +195,7 @@ export class Balancer {
     this.surgeMax = this.surge;
     this.health.startWindow();
     for (const p of this.pools) p.reuses = p.races = p.closeRaces = 0;
+    this.reuseRetries = 0;
     this.nginx?.startWindow();
   }
 
@@ -199,6 +233,7 @@ export class Balancer {
     const slot = table.alloc(w.sim.now, Origin.HealthCheck);
     w.endpoints.drawWork(table, slot, w.endpoints.healthCheck);
     table.container[slot] = c;
+    table.node[slot] = 0;
     w.sim.schedule(this.health.timeout, this.hcTimeoutHandler, table.ref(slot));
     w.listener.connect(c, slot);
   }

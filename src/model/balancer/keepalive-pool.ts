@@ -16,8 +16,14 @@
 // A process's death closes all its connections (incarnation). The balancer closes idle
 // connections itself after its idle timeout, with no race.
 //
+// The pool's parts (balancer.pool, src/facts/aws.ts): a connection is offered again only
+// `reuseDelay` after its response (availableAt); with `noticeFin`, a FIN that arrived while it
+// was idle takes it out of the pool (the races above are then only with a FIN still in flight);
+// without, the balancer learns of the close only when it writes on the connection.
+//
 // Reuse order: lifo takes the most recently idle, fifo the oldest, random any (from its own
-// stream). Everything is in typed arrays in a ring: nothing is allocated per request.
+// stream), each among the connections already offered. Everything is in typed arrays in a
+// ring: nothing is allocated per request.
 import type { Uniform } from '../../kernel/random-streams.js';
 import type { WorkerProcess } from '../server/worker-process.js';
 
@@ -66,6 +72,8 @@ export class KeepAlivePool {
   private proc: Int32Array;
   private inc: Float64Array;
   private lastUse: Float64Array;
+  /** When the balancer offers the connection again (lastUse + reuseDelay). */
+  private avail: Float64Array;
   /** Server close time; < 0: pending, read from the CloseClock (ctx, gen). */
   private closeAt: Float64Array;
   private ctx: Int32Array;
@@ -87,10 +95,12 @@ export class KeepAlivePool {
     private readonly order: ReuseOrder = 'lifo',
     private readonly random: Uniform | null = null,
     private readonly clock: CloseClock | null = null,
+    private readonly noticeFin = true,
   ) {
     this.proc = new Int32Array(64);
     this.inc = new Float64Array(64);
     this.lastUse = new Float64Array(64);
+    this.avail = new Float64Array(64);
     this.closeAt = new Float64Array(64);
     this.ctx = new Int32Array(64);
     this.gen = new Float64Array(64);
@@ -102,26 +112,30 @@ export class KeepAlivePool {
     return this.count;
   }
 
-  /** A response went back on a connection the server keeps open (closes it serverKeepAlive later). */
-  put(proc: number, incarnation: number, now: number): void {
-    this.push(proc, incarnation, now, now + this.serverKeepAlive, -1, 0, KEEP_ALIVE);
+  /**
+   * A response went back on a connection the server keeps open (closes it serverKeepAlive
+   * later); the balancer offers it again from `availableAt`.
+   */
+  put(proc: number, incarnation: number, now: number, availableAt: number): void {
+    this.push(proc, incarnation, now, availableAt, now + this.serverKeepAlive, -1, 0, KEEP_ALIVE);
   }
 
   /**
    * A response went back on a connection the server closes after it without saying so: at
    * `closeAt`, or (closeAt < 0) when the CloseClock says for context ctx, generation gen.
    */
-  putClosing(proc: number, incarnation: number, now: number, closeAt: number, ctx: number, gen: number): void {
-    this.push(proc, incarnation, now, closeAt, ctx, gen, CLOSE_AFTER);
+  putClosing(proc: number, incarnation: number, now: number, availableAt: number, closeAt: number, ctx: number, gen: number): void {
+    this.push(proc, incarnation, now, availableAt, closeAt, ctx, gen, CLOSE_AFTER);
   }
 
-  private push(proc: number, incarnation: number, now: number, closeAt: number, ctx: number, gen: number, kind: number): void {
+  private push(proc: number, incarnation: number, now: number, availableAt: number, closeAt: number, ctx: number, gen: number, kind: number): void {
     this.prune(now);
     if (this.count > this.mask) this.grow();
     const k = (this.head + this.count) & this.mask;
     this.proc[k] = proc;
     this.inc[k] = incarnation;
     this.lastUse[k] = now;
+    this.avail[k] = availableAt;
     this.closeAt[k] = closeAt;
     this.ctx[k] = ctx;
     this.gen[k] = gen;
@@ -132,7 +146,9 @@ export class KeepAlivePool {
   /** The next connection in reuse order still open: its process, RACE, CLOSE_RACE, or NONE. */
   take(now: number): number {
     while (this.count > 0) {
-      const k = this.remove();
+      const j = this.pick(now);
+      if (j < 0) return NONE;
+      const k = this.removeAt(j);
       const verdict = this.judge(k, now);
       if (verdict === NONE) continue;
       if (verdict === RACE) this.races++;
@@ -143,28 +159,49 @@ export class KeepAlivePool {
     return NONE;
   }
 
-  /** Take the next entry out of the ring in reuse order; its (still readable) index. */
-  private remove(): number {
+  /** Position (0 = oldest) of the next entry in reuse order among those offered by now; -1: none. */
+  private pick(now: number): number {
+    const n = this.count;
     const mask = this.mask;
-    if (this.order === 'lifo') return (this.head + --this.count) & mask;
+    const avail = this.avail;
+    if (this.order === 'lifo') {
+      for (let j = n - 1; j >= 0; j--) if (avail[(this.head + j) & mask]! <= now) return j;
+      return -1;
+    }
     if (this.order === 'fifo') {
+      for (let j = 0; j < n; j++) if (avail[(this.head + j) & mask]! <= now) return j;
+      return -1;
+    }
+    // random: any entry already offered, each as likely.
+    let offered = 0;
+    for (let j = 0; j < n; j++) if (avail[(this.head + j) & mask]! <= now) offered++;
+    if (offered === 0) return -1;
+    let r = Math.floor(this.random!() * offered);
+    for (let j = 0; j < n; j++) if (avail[(this.head + j) & mask]! <= now && r-- === 0) return j;
+    return -1;
+  }
+
+  /** Take the entry at position j out of the ring (the others keep their order); its (still readable) index. */
+  private removeAt(j: number): number {
+    const mask = this.mask;
+    if (j === 0) {
       const k = this.head;
       this.head = (k + 1) & mask;
       this.count--;
       return k;
     }
-    // random: move the chosen entry to the tail (keeping the others in age order), pop it.
-    const j = Math.floor(this.random!() * this.count);
     const last = this.count - 1;
     if (j !== last) {
+      // Move the chosen entry to the tail, the ones after it one place down, then pop it.
       const k = (this.head + j) & mask;
-      const p = this.proc[k]!, i = this.inc[k]!, l = this.lastUse[k]!, c = this.closeAt[k]!, x = this.ctx[k]!, g = this.gen[k]!, d = this.kind[k]!;
+      const p = this.proc[k]!, i = this.inc[k]!, l = this.lastUse[k]!, a = this.avail[k]!, c = this.closeAt[k]!, x = this.ctx[k]!, g = this.gen[k]!, d = this.kind[k]!;
       for (let m = j; m < last; m++) {
         const to = (this.head + m) & mask;
         const from = (to + 1) & mask;
         this.proc[to] = this.proc[from]!;
         this.inc[to] = this.inc[from]!;
         this.lastUse[to] = this.lastUse[from]!;
+        this.avail[to] = this.avail[from]!;
         this.closeAt[to] = this.closeAt[from]!;
         this.ctx[to] = this.ctx[from]!;
         this.gen[to] = this.gen[from]!;
@@ -174,6 +211,7 @@ export class KeepAlivePool {
       this.proc[t] = p;
       this.inc[t] = i;
       this.lastUse[t] = l;
+      this.avail[t] = a;
       this.closeAt[t] = c;
       this.ctx[t] = x;
       this.gen[t] = g;
@@ -207,9 +245,10 @@ export class KeepAlivePool {
     // close-after: the response and the FIN that follows it g later both travel the one-way
     // delay d, so the balancer holds the connection for exactly g (from the response's arrival,
     // which is when capsim hands it the response, to the FIN's); every request it sends then
-    // meets the close (after it, or unread in the socket when uWSGI closes it: RST).
-    if (this.kind[k] === CLOSE_AFTER) return now >= closeAt ? NONE : CLOSE_RACE;
-    if (now >= closeAt + this.oneWay) return NONE; // the FIN has arrived: known closed
+    // meets the close (after it, or unread in the socket when uWSGI closes it: RST). A pool
+    // that does not watch idle connections also sends on one whose FIN has arrived.
+    if (this.kind[k] === CLOSE_AFTER) return now >= closeAt && this.noticeFin ? NONE : CLOSE_RACE;
+    if (now >= closeAt + this.oneWay) return this.noticeFin ? NONE : RACE; // the FIN has arrived
     if (now >= closeAt - this.oneWay) return RACE;
     return this.proc[k]!;
   }
@@ -218,7 +257,7 @@ export class KeepAlivePool {
   private prune(now: number): void {
     while (this.count > 0) {
       const k = this.head;
-      if (now < this.lastUse[k]! + this.idleTimeout && now < this.serverClose(k) + this.oneWay) break;
+      if (now < this.lastUse[k]! + this.idleTimeout && (!this.noticeFin || now < this.serverClose(k) + this.oneWay)) break;
       this.head = (k + 1) & this.mask;
       this.count--;
     }
@@ -229,6 +268,7 @@ export class KeepAlivePool {
     const p = new Int32Array(n);
     const i = new Float64Array(n);
     const l = new Float64Array(n);
+    const a = new Float64Array(n);
     const c = new Float64Array(n);
     const x = new Int32Array(n);
     const g = new Float64Array(n);
@@ -238,6 +278,7 @@ export class KeepAlivePool {
       p[j] = this.proc[k]!;
       i[j] = this.inc[k]!;
       l[j] = this.lastUse[k]!;
+      a[j] = this.avail[k]!;
       c[j] = this.closeAt[k]!;
       x[j] = this.ctx[k]!;
       g[j] = this.gen[k]!;
@@ -246,6 +287,7 @@ export class KeepAlivePool {
     this.proc = p;
     this.inc = i;
     this.lastUse = l;
+    this.avail = a;
     this.closeAt = c;
     this.ctx = x;
     this.gen = g;

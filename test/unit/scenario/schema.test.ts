@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseModelText, modelNameFromFile } from '../../../src/scenario/parse-model.js';
 import type { Model } from '../../../src/scenario/model-types.js';
 import { MINIMAL, TEXTBOOK } from './fixtures.js';
+import { ALB_REUSE_DELAY_MEAN } from '../../../src/facts/aws.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -15,6 +16,8 @@ const ELB_DEFAULTS: Model['balancer'] = {
   connectTimeout: 10,
   keepAlive: true,
   reuse: 'lifo',
+  nodes: 2,
+  pool: { profile: 'elb', reuseDelay: { kind: 'exp', mean: ALB_REUSE_DELAY_MEAN }, noticeFin: true, retry: false },
   nextUpstream: [],
   nextUpstreamTries: 0,
   maxFails: 0,

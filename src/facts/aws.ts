@@ -1,0 +1,126 @@
+// AWS's load balancers as capsim models them: the Application Load Balancer (ALB) and the Classic
+// Load Balancer (ELB). What AWS documents, with the page it is on; what it does not, as named
+// assumptions; and the values capsim fitted to what the field reports, with the reports. The one
+// place for AWS balancer facts: src/model/defaults.ts and the balancer read them from here.
+// Pure data.
+//
+// Sources (the AWS documentation as archived in the awsdocs repositories, and the live pages):
+//   ELB-HOW   Elastic Load Balancing User Guide, "How Elastic Load Balancing works"
+//             (awsdocs/elb-user-guide doc_source/how-elastic-load-balancing-works.md)
+//   ALB-API   Elastic Load Balancing API Reference, CreateLoadBalancer / SetSubnets
+//   ALB-TS    ALB User Guide, "Troubleshoot your Application Load Balancers" (HTTP 502, 504)
+//   CLB-TS    Classic Load Balancer guide, "Troubleshoot a Classic Load Balancer: HTTP errors"
+//   ALB-ATTR  ALB User Guide, "Application Load Balancers" (idle timeout, routing algorithm)
+//   CLB-CFG   Classic Load Balancer guide, "Configure the idle connection timeout", "surge queue"
+import type { DistSpec } from '../kernel/distribution-spec.js';
+
+export interface Fact<T> {
+  value: T;
+  source: string;
+}
+
+/** The pool's named parts: how a balancer treats a kept-alive target connection. */
+export interface PoolParts {
+  /**
+   * From the balancer reading a response to the connection being offered to another request.
+   * 0 in a client pool that frees the connection in the same turn as the response's end.
+   */
+  reuseDelay: DistSpec;
+  /** A FIN that arrives while the connection is idle takes it out of the pool (before any reuse). */
+  noticeFin: boolean;
+  /** A request that fails on a reused connection (the target closed it) is sent again on a new one. */
+  retry: boolean;
+}
+
+export type PoolName = 'eager' | 'nginx' | 'alb' | 'elb';
+
+const exp = (mean: number): DistSpec => ({ kind: 'exp', mean });
+const zero: DistSpec = { kind: 'const', value: 0 };
+
+/**
+ * The ALB's reuse delay, fitted (docs/model.md "The balancer's target connections"): the mean of
+ * an exponential delay between an ALB node reading a target's response and offering that
+ * connection to another request. AWS documents neither the delay nor its absence. With the
+ * response's FIN g after it, a reuse races only when the delay is shorter than g, so the close
+ * race goes with E[(g - delay)+] ~ E[g²] / (2 · mean) for g well below the mean.
+ *
+ * Fitted to the one field report of uWSGI 2.0 http-socket behind an ALB with a count: the
+ * incident (about 13 502s per 5 minutes at about 19k requests/min, 2 gevent workers with
+ * mysqlclient per task), within the reports that bound it: "under 1%" (a Django + uWSGI + ALB
+ * post) and "I don't think we have seen this problem there" (unbit/uwsgi#2133, uWSGI http-socket
+ * behind an AWS load balancer); and no report with a count near the 1-3% of a client pool that
+ * reuses at once (the testbed's Node proxy; nginx without retries). Its range, the values that
+ * keep the incident's model within 3x of 13: ALB_REUSE_DELAY_RANGE.
+ */
+export const ALB_REUSE_DELAY_MEAN = 0.0018;
+export const ALB_REUSE_DELAY_RANGE: readonly [number, number] = [0.0007, 0.006];
+
+export const AWS = {
+  /**
+   * ALB-API: "[Application Load Balancers] You must specify subnets from at least two
+   * Availability Zones"; ELB-HOW: ELB "creates a load balancer node in the Availability Zone"
+   * for each one enabled, and more nodes as traffic grows (not how many). Each node has its own
+   * IP address and (inferred) its own connections to the targets.
+   */
+  albNodes: {
+    value: 2,
+    source:
+      'ALB: at least two Availability Zones, a load balancer node in each (ELB API Reference, CreateLoadBalancer: "You must specify subnets from at least two Availability Zones"; ELB User Guide, How Elastic Load Balancing works); more nodes as traffic grows, how many is not documented',
+  } as Fact<number>,
+  elbNodes: {
+    value: 2,
+    source:
+      'capsim assumption: a Classic ELB across two Availability Zones, one node in each (ELB User Guide, How Elastic Load Balancing works); a Classic ELB may also run in one zone (nodes: 1)',
+  } as Fact<number>,
+  /** ELB-HOW, "HTTP connections": both keep backend connections alive by default, no pipelining. */
+  keepAlive: {
+    value: true,
+    source:
+      'ELB User Guide, How Elastic Load Balancing works, HTTP connections: "Keep-alive is supported on backend connections by default"; "Both ... use connection multiplexing"; no pipelining on backend connections',
+  } as Fact<boolean>,
+  /** ELB-HOW: "Classic Load Balancers use pre-open connections, but Application Load Balancers do not." */
+  preopen: 'ELB User Guide, How Elastic Load Balancing works: "Classic Load Balancers use pre-open connections, but Application Load Balancers do not"',
+  /** Which idle connection a node takes: not documented. */
+  reuseOrder: {
+    value: 'lifo' as const,
+    source:
+      'capsim assumption: undocumented for ALB/Classic ELB; most recently idle first, as Go net/http, Node http.Agent (default) and Envoy pools do (with uWSGI http-socket every pooled connection is closing, so the order does not move the close race)',
+  },
+  idleTimeout: { value: 60, source: 'ALB and Classic ELB default idle timeout 60 s (ALB User Guide, Application Load Balancers, connection idle timeout; Classic guide, idle connection timeout)' } as Fact<number>,
+  albConnectTimeout: { value: 10, source: 'ALB User Guide, Troubleshoot, HTTP 504: "The load balancer failed to establish a connection to the target before the connection timeout expired (10 seconds)"' } as Fact<number>,
+  elbConnectTimeout: { value: 10, source: 'capsim assumption: as the ALB (the Classic ELB documents no connect timeout)' } as Fact<number>,
+  surgeQueue: { value: 1024, source: 'Classic Load Balancer guide, troubleshooting: SurgeQueueLength maximum 1,024; SpilloverCount when full (503)' } as Fact<number>,
+  /** The pools of each balancer kind that capsim knows (`balancer.pool`). */
+  pools: {
+    alb: {
+      reuseDelay: {
+        value: exp(ALB_REUSE_DELAY_MEAN),
+        source: `fitted (docs/model.md, The balancer's target connections): exp(${ALB_REUSE_DELAY_MEAN * 1000}ms), range ${ALB_REUSE_DELAY_RANGE[0] * 1000}-${ALB_REUSE_DELAY_RANGE[1] * 1000} ms; AWS documents no such delay nor its absence; fitted to the field's uWSGI http-socket rates behind an ALB (the incident's ~13 per 5 minutes; "under 1%"; uwsgi#2133 "not seen"), never a client pool's 1-3%`,
+      },
+      noticeFin: {
+        value: true,
+        source:
+          'capsim assumption: an ALB node watches its idle target connections and drops one whose FIN arrived, as every event-driven proxy does (nginx ngx_http_upstream_keepalive_close_handler; Node http.Agent); a node that did not would fail nearly every reuse of a uWSGI http-socket connection, far above any field report',
+      },
+      retry: {
+        value: false,
+        source:
+          'inferred: AWS documents no retry, and ALBs report 502s for targets that close kept-alive connections (medplum/medplum#2253, cardstack/boxel#6107, the gunicorn keep-alive 2 s case), which a balancer that retried a failed reused connection would hide',
+      },
+    },
+    elb: {
+      reuseDelay: { value: exp(ALB_REUSE_DELAY_MEAN), source: 'capsim assumption: as the ALB (fitted there); the Classic ELB documents none' },
+      noticeFin: { value: true, source: 'capsim assumption: as the ALB' },
+      retry: {
+        value: false,
+        source:
+          'inferred: AWS documents no retry, and Classic ELBs report errors for targets that close kept-alive connections (the gunicorn keep-alive 2 s behind an ELB: "one in every 20,000 requests"), which a retrying balancer would hide',
+      },
+    },
+    eager: {
+      reuseDelay: { value: zero, source: 'eager: the connection is offered again in the same turn as its response ends (Node http.Agent "free")' },
+      noticeFin: { value: true, source: 'eager: a FIN read on an idle connection takes it out of the pool (the testbed proxy, --evict-on-fin 1)' },
+      retry: { value: false, source: 'eager: no retry (the testbed proxy: "no retries of any kind")' },
+    },
+  } satisfies Record<'alb' | 'elb' | 'eager', { [K in keyof PoolParts]: Fact<PoolParts[K]> }>,
+};
