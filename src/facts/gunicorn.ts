@@ -4,7 +4,7 @@
 // src/model/server/profiles.ts dispatches here. Pure data and functions.
 import type { DistSpec } from '../kernel/distribution-spec.js';
 import type { WorkerMode } from '../scenario/model-types.js';
-import type { CommonDefaults, HonourSetting } from '../model/server/profiles.js';
+import type { CommonDefaults, HonourSetting } from './settings.js';
 
 const MiB = 1024 * 1024;
 const c = (value: number): DistSpec => ({ kind: 'const', value });

@@ -5,7 +5,7 @@
 import type { DistSpec } from '../kernel/distribution-spec.js';
 import type { WorkerMode } from '../scenario/model-types.js';
 import { atLeast } from '../model/server/version.js';
-import type { CommonDefaults, HonourSetting } from '../model/server/profiles.js';
+import type { CommonDefaults, HonourSetting } from './settings.js';
 
 const MiB = 1024 * 1024;
 const c = (value: number): DistSpec => ({ kind: 'const', value });

@@ -3,13 +3,10 @@
 // prints them). What becomes of a connection after a response follows from them here.
 import { gunicornDefaults, gunicornHonours } from '../../facts/gunicorn.js';
 import { uwsgiDefaults, uwsgiHonours } from '../../facts/uwsgi.js';
+import type { CommonDefaults, HonourSetting } from '../../facts/settings.js';
 import type { ServerKind, WorkerMode } from '../../scenario/model-types.js';
 
-export interface Default<T> {
-  value: T;
-  /** Where the value comes from, for `capsim explain`. */
-  source: string;
-}
+export type { Default, CommonDefaults, HonourSetting } from '../../facts/settings.js';
 
 export const DEFAULT_VERSION: Record<ServerKind, string> = { uwsgi: '2.0.15', gunicorn: '20.1.0' };
 
@@ -21,13 +18,6 @@ export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMo
   return kind === 'uwsgi' ? uwsgiDefaults(version, mode, socket, common) : gunicornDefaults(version, mode, common);
 }
 
-/** capsim's own defaults that both servers share. */
-export interface CommonDefaults {
-  connectionClose: Default<boolean>;
-  closeLag: Default<number>;
-}
-
-export type HonourSetting = 'maxRequestsDelta' | 'maxRequestsJitter' | 'minWorkerLifetime' | 'reloadOnRss' | 'evilReloadOnRss' | 'forkbombDelay' | 'keepAlive';
 
 /** Does this server version honour the setting? (A setting it ignores is a warning in explain.) */
 export function honours(kind: ServerKind, version: string, setting: HonourSetting, mode: WorkerMode, socket: 'http-socket' | 'http11-socket' = 'http-socket'): { ok: boolean; why: string } {
