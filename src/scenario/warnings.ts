@@ -66,7 +66,16 @@ export function modelWarnings(model: Model, provenance?: Provenance): string[] {
       `${who} ${s.socket} answers HTTP/1.1 without \`Connection: close\` and closes the connection after every response; ` +
         `the ${balancer.kind === 'elb' ? 'Classic ELB' : balancer.kind === 'alb' ? 'ALB' : 'nginx (keepalive)'} keeps it as reusable: a request sent on it before the FIN arrives meets the close: ` +
         `${balancer.kind === 'elb' ? '504' : '502'} close-race${s.mode === 'gevent' ? ' (in gevent mode the close waits for the hub, longer while a mysqlclient query holds it)' : ''}; ` +
-        'set fleet.server.connectionClose (add-header = Connection: close) or socket http11-socket',
+        (s.mode === 'gevent'
+          ? 'set fleet.server.connectionClose (add-header = Connection: close)'
+          : `set fleet.server.connectionClose (add-header = Connection: close)${honours(s.kind, s.version, 'keepAlive', s.mode, 'http11-socket').ok ? ' or socket http11-socket' : ''}`),
+    );
+  }
+  if (s.kind === 'uwsgi' && s.mode === 'gevent' && s.socket === 'http11-socket') {
+    out.push(
+      `${who} http11-socket in gevent mode: on the testbed (uWSGI 2.0.21, gevent 22.10) the first request on a kept connection killed the worker ` +
+        "(AttributeError: 'gevent.libev.corecext.io' object has no attribute 'stop' in uwsgi_gevent_main, then SIGABRT) and the workers soon stopped accepting (99.7% of requests 504); " +
+        'capsim simulates a working keep-alive here: do not rely on it; use fleet.server.connectionClose instead',
     );
   }
   if (balancer.kind === 'nginx' && !balancer.keepAlive && provenance !== undefined && userSet(provenance, 'balancer.reuse')) {

@@ -33,9 +33,20 @@ test('uWSGI http-socket behind a keep-alive balancer: the close race, unless Con
   ]) {
     assert.deepEqual(warnAll(extra).filter(isCloseRace), [], extra);
   }
+  // The fix it names: http11-socket only where it works (sync, threads; from 2.0.16), never for gevent.
+  assert.match(warnAll('fleet: { server: { version: "2.0.16" } }\n')[0]!, /connectionClose .* or socket http11-socket$/);
+  assert.doesNotMatch(warnAll('fleet: { server: { version: "2.0.15" } }\n')[0]!, /http11-socket/);
+  assert.doesNotMatch(warnAll('fleet: { server: { version: "2.0.21", mode: gevent } }\n')[0]!, /http11-socket/);
   assert.deepEqual(warnAll('balancer: { kind: nginx, reuse: fifo }\n'), [
     'balancer.reuse is set but nginx without upstream keepalive (balancer.keepAlive false) never reuses a connection',
   ]);
+});
+
+test('uWSGI http11-socket under gevent: the crash the testbed saw is warned of', () => {
+  const w = warn('fleet: { server: { version: "2.0.21", mode: gevent, socket: http11-socket, keepAlive: 90s } }\n');
+  assert.equal(w.length, 1);
+  assert.match(w[0]!, /http11-socket in gevent mode: .*killed the worker.*use fleet\.server\.connectionClose instead/);
+  assert.deepEqual(warn('fleet: { server: { version: "2.0.21", mode: sync, socket: http11-socket, keepAlive: 90s } }\n'), []);
 });
 
 const DB_TRAFFIC = 'traffic:\n  rate: 317/s\n  phases: [ { cpu: exp(5ms) }, { db: exp(4ms) } ]\n';
