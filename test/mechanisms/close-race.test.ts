@@ -7,9 +7,12 @@
 // one-way delay, so the balancer holds the connection, believing it reusable, for exactly that
 // gap: [T, T + closeLag) in capsim's time (which hands the balancer a response as it leaves). A
 // request it sends on it then meets the close: close-race (ALB 502, Classic ELB 504).
+// These tests take one balancer node with an eager pool (a connection offered again as its
+// response is read), whose counts can be derived by hand; the ALB's own pool (a reuse delay) is
+// tested in balancer-pool.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, burst, failures, merge, run, type Tree } from './harness.js';
+import { EAGER, base, burst, failures, merge, run, type Tree } from './harness.js';
 
 // ---- sync: one user, 1 worker, 10 ms per request, think `think`.
 // Window after a response at T: [T, T + 50 µs).
@@ -18,7 +21,7 @@ import { base, burst, failures, merge, run, type Tree } from './harness.js';
 // the one after (10.06 ms) finds the pool empty, opens a new connection, succeeds (20.06 ms); and
 // so on: ok at 0.02, 10.06, 20.10, 30.14, 40.18 ms, races at 10.04, 20.08, 30.12, 40.16, 50.20 ms,
 // and the request of 50.22 ms still running at 51.9 ms: 11 arrivals, 5 ok, 5 close-race.
-const syncModel = (think: string, server: Tree = {}, balancer: Tree = { kind: 'alb' }): Tree =>
+const syncModel = (think: string, server: Tree = {}, balancer: Tree = { kind: 'alb', ...EAGER }): Tree =>
   base({
     simulation: { duration: '51.9ms' },
     traffic: { users: { count: 1, think: `const(${think})` }, phases: [{ wait: 'const(10ms)' }] },
@@ -38,7 +41,7 @@ test('close race, sync: a request 20 µs after a response takes the connection u
 });
 
 test('close race, sync: Classic ELB lists a target closing the connection under 504 (Cause 2)', () => {
-  const x = run(syncModel('0.02ms', {}, { kind: 'elb' }));
+  const x = run(syncModel('0.02ms', {}, { kind: 'elb', ...EAGER }));
   assert.deepEqual(failures(x), { 'close-race': 5 });
   assert.equal(x.status['504'], 5);
   assert.equal(x.status['502'], 0);
@@ -56,7 +59,7 @@ test('close race, negatives: Connection: close, gunicorn sync, balancer.keepAliv
   for (const [what, model] of [
     ['connectionClose', syncModel('0.02ms', { connectionClose: true })],
     ['gunicorn sync', syncModel('0.02ms', { kind: 'gunicorn', version: '20.1.0', mode: 'sync' })],
-    ['balancer.keepAlive false', syncModel('0.02ms', {}, { kind: 'alb', keepAlive: false })],
+    ['balancer.keepAlive false', syncModel('0.02ms', {}, { kind: 'alb', keepAlive: false, ...EAGER })],
     ['nginx default', syncModel('0.02ms', {}, { kind: 'nginx' })],
   ] as [string, Tree][]) {
     const x = run(model);
@@ -80,7 +83,7 @@ const geventModel = (size: number, over: string, db: Tree = {}): Tree =>
   base({
     simulation: { duration: '11s' },
     traffic: { ...burst(size, 10, over), phases: [{ db: 'const(50ms)' }, { wait: 'const(10ms)' }] },
-    balancer: { kind: 'alb' },
+    balancer: { kind: 'alb', ...EAGER },
     fleet: {
       server: { kind: 'uwsgi', version: '2.0.15', mode: 'gevent', workers: 1, concurrency: 10, closeLag: '50us' },
       db: { driver: 'mysqlclient', driverCpu: 'const(0s)', connect: 'const(0s)', ...db },
@@ -130,7 +133,7 @@ const orderModel = (reuse: string): Tree =>
   base({
     simulation: { duration: '9.5s' },
     traffic: { users: { count: 1, think: 'const(0.995s)' }, bursts: { every: 'const(5.02s)', size: 1, over: '0s' }, phases: [{ wait: 'const(10ms)' }] },
-    balancer: { kind: 'alb', reuse },
+    balancer: { kind: 'alb', reuse, ...EAGER },
     fleet: { server: { kind: 'gunicorn', version: '20.1.0', mode: 'gevent', workers: 1 } },
   });
 

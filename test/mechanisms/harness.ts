@@ -27,6 +27,9 @@ export function base(over: Tree): Tree {
   return merge(skeleton, over);
 }
 
+/** One balancer node with an eager pool: a connection is offered again as its response is read. */
+export const EAGER: Tree = { nodes: 1, pool: 'eager' };
+
 export function merge(a: Tree, b: Tree): Tree {
   const out: Tree = { ...a };
   for (const [k, v] of Object.entries(b)) {

@@ -11,13 +11,13 @@
 //   think 1 s: every request reuses the connection 1 s before its close: no race.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, failures, run, NO_BASE_RATE, type Tree } from './harness.js';
+import { EAGER, base, failures, run, NO_BASE_RATE, type Tree } from './harness.js';
 
 const model = (think: string, server: Tree, balancer: Tree = {}): Tree =>
   base({
     simulation: { duration: '20s' },
     traffic: { users: { count: 1, think: `const(${think})` }, phases: [{ wait: 'const(10ms)' }] },
-    balancer: { kind: 'alb', idleTimeout: '60s', ...balancer },
+    balancer: { kind: 'alb', idleTimeout: '60s', ...EAGER, ...balancer },
     fleet: { server: { workers: 1, ...server } },
   });
 
@@ -130,7 +130,7 @@ test('keep-alive and recycling: gunicorn closes every response once alive = Fals
     base({
       simulation: { duration: '15s' },
       traffic: { rate: NO_BASE_RATE, bursts: { every: 'const(10s)', size: 3, over: '0.6s' }, phases: [{ wait: 'const(100ms)' }] },
-      balancer: { kind: 'alb' },
+      balancer: { kind: 'alb', ...EAGER },
       fleet: { server: { kind: 'gunicorn', mode: 'gevent', workers: 1, maxRequests: 1, keepAlive: '2s', exitDelay: 'const(20ms)', respawn: 'const(100ms)' } },
     }),
   );
@@ -154,7 +154,7 @@ test('keep-alive and the idle timeout: a connection the balancer gave up on (504
     base({
       simulation: { duration: '26s' },
       traffic: { rate: NO_BASE_RATE, bursts: { every: 'const(10s)', size: 1 }, phases: [{ wait: 'const(8s)' }] },
-      balancer: { kind: 'alb', idleTimeout: '5s' },
+      balancer: { kind: 'alb', idleTimeout: '5s', ...EAGER },
       fleet: { server: { kind: 'gunicorn', mode: 'gevent', workers: 1, keepAlive: '2s' } },
     }),
   );
