@@ -58,8 +58,8 @@ test('nginx: its pool is its own; pool.retry and other profiles are refused with
 });
 
 // ---- Poisson traffic: the close-race rate against its formula.
-// λ requests/s to one target, each 1 ms of waiting on one of 8 sync workers (never queued), the
-// close lag g. A response's connection is offered R after it (R from reuseDelay) and doomed until
+// λ requests/s to one target, each 1 ms of waiting on one of 8 sync workers (never queued), then
+// the close lag g of post-response CPU on a vCPU of its own. A response's connection is offered R after it (R from reuseDelay) and doomed until
 // g: the first request of the same node in that window takes it and meets the close. With
 // windows rarely overlapping, races per successful request = E[1 - exp(-λ/N · (g - R)+)].
 const poisson = (rate: number, closeLag: string, pool: Tree, nodes: number): Tree =>
@@ -67,7 +67,8 @@ const poisson = (rate: number, closeLag: string, pool: Tree, nodes: number): Tre
     simulation: { duration: '400s', seed: 7 },
     traffic: { rate: `${rate}/s`, phases: [{ wait: 'const(1ms)' }] },
     balancer: { kind: 'alb', nodes, pool },
-    fleet: { server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 8, closeLag } },
+    // 8 vCPUs: each close's post-response work (closeLag of CPU) runs unshared, so g = closeLag.
+    fleet: { vcpu: 8, server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 8, closeLag } },
   });
 
 /** E[1 - exp(-lambda (g - R)+)] for R ~ Exp(mean m) (m = 0: R = 0), by the midpoint rule. */
@@ -118,4 +119,20 @@ test('reuseDelay on a kept-alive connection (gunicorn gevent keep-alive): not of
   const later = run(keepAlive('6ms'));
   assert.equal(later.r.mechanisms.keepaliveReuses, later.r.arrivals - 1, 'every request after the first reuses the connection');
   assert.deepEqual(failures(later), {});
+});
+
+test("the close's post-response work is CPU: on a busy vCPU it stretches as processor sharing says, x / (1 - ρ)", () => {
+  // 1 vCPU shared by 16 sync workers (never queued for a worker); requests of exp(10 ms) CPU at
+  // 50/s and 100 µs of post-response work each: ρ = 50 × (10 ms + 0.1 ms) = 0.505. Under
+  // processor sharing a job of size x takes x / (1 - ρ) on average (M/G/1-PS): 202 µs.
+  const x = run(
+    base({
+      simulation: { duration: '600s', seed: 3 },
+      traffic: { rate: '50/s', phases: [{ cpu: 'exp(10ms)' }] },
+      balancer: { kind: 'alb', nodes: 1, pool: 'eager' },
+      fleet: { vcpu: 1, server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 16, closeLag: '100us' } },
+    }),
+  );
+  const want = 0.1 / (1 - 0.505);
+  assert.ok(Math.abs(x.r.mechanisms.closeDelayMeanMs / want - 1) < 0.08, `${x.r.mechanisms.closeDelayMeanMs} ms vs ${want} ms`);
 });

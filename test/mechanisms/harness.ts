@@ -21,8 +21,9 @@ export function base(over: Tree): Tree {
     simulation: { duration: '100s', warmup: '0s', replications: 1, seed: 1 },
     traffic: {},
     balancer: { kind: 'elb', healthCheck: { enabled: false } },
-    // Workers start fresh (nothing served yet), so recycling counts can be derived by hand.
-    fleet: { containers: 1, vcpu: 1, memory: 'unlimited', server: { startFresh: true } },
+    // Workers start fresh (nothing served yet), so recycling counts can be derived by hand; a
+    // close-after server closes at its response (no post-response work) unless a test says so.
+    fleet: { containers: 1, vcpu: 1, memory: 'unlimited', server: { startFresh: true, closeLag: '0s' } },
   };
   return merge(skeleton, over);
 }

@@ -47,9 +47,8 @@ export class Balancer {
   readonly reuse: boolean;
   /** Do responses leave close-after connections (uWSGI http-socket) in the pool? */
   readonly closeAfter: boolean;
-  /** gevent close-after: each context's close time, set when its hub runs the close. */
+  /** close-after: each context's close time, set when its worker has run the close. */
   readonly closes: CloseClock | null;
-  private readonly closeLag: number;
   /** nginx's upstream logic (round robin with tries and max_fails); null for ELB/ALB. */
   readonly nginx: NginxUpstream | null;
   users: ClosedUsersSource | null = null;
@@ -70,8 +69,7 @@ export class Balancer {
     const fate = connectionFate(server);
     this.reuse = balancer.keepAlive && fate !== 'closed';
     this.closeAfter = this.reuse && fate === 'close-after';
-    this.closeLag = server.closeLag;
-    this.closes = this.closeAfter && server.mode === 'gevent' ? new CloseClock(w.ctxReq.length) : null;
+    this.closes = this.closeAfter ? new CloseClock(w.ctxReq.length) : null;
     const random = this.reuse && balancer.reuse === 'random' ? streams.stream('balancer/reuse') : null;
     const pool = balancer.pool;
     for (let k = 0; k < balancer.nodes * fleet.containers; k++) {
@@ -171,16 +169,14 @@ export class Balancer {
 
   /**
    * A response left on a connection the server closes after it without saying so (uWSGI
-   * http-socket): sync/threads close it closeLag after the write; gevent when its hub runs the
-   * context's close (closes.at, set by the server).
+   * http-socket): the close comes when the worker has run the post-response work (gevent: when
+   * its hub gets to it); the server sets closes.at then.
    */
   closing(node: number, c: number, proc: number, incarnation: number, ctx: number): void {
+    if (this.closes === null) return; // the balancer does not keep connections
     const now = this.w.sim.now;
-    const closes = this.closes;
-    const pool = this.pools[node * this.containers + c]!;
     const availableAt = this.reuseDelay === null ? now : now + this.reuseDelay();
-    if (closes === null) pool.putClosing(proc, incarnation, now, availableAt, now + this.closeLag, -1, 0);
-    else pool.putClosing(proc, incarnation, now, availableAt, -1, ctx, closes.open(ctx));
+    this.pools[node * this.containers + c]!.putClosing(proc, incarnation, now, availableAt, -1, ctx, this.closes!.open(ctx));
   }
 
   surgeEnter(): void {

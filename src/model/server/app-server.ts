@@ -52,7 +52,11 @@ export class AppServer {
   private readonly deltaHonoured: boolean;
   /** Does a response leave a connection the server closes after it (uWSGI http-socket)? */
   private readonly closeAfter: boolean;
-  /** uWSGI gevent: the greenlet switches to the hub after the response and closes when it runs again. */
+  /**
+   * The close waits for the hub: uWSGI gevent (the greenlet switches to the hub after the
+   * response and closes when it runs again), and every close-after server, whose worker runs
+   * the app's post-response work (closeLag of CPU) before the close.
+   */
   private readonly hubClose: boolean;
   /** Write time of each context's last response (hubClose only), for the close delay. */
   private readonly wrote: Float64Array | null;
@@ -86,7 +90,7 @@ export class AppServer {
     this.initialServed = streams.stream('server/initial-served');
     this.deltaHonoured = this.uwsgi && honours('uwsgi', s.version, 'maxRequestsDelta', s.mode).ok;
     this.closeAfter = connectionFate(s) === 'close-after';
-    this.hubClose = this.uwsgi && this.gevent;
+    this.hubClose = (this.uwsgi && this.gevent) || (this.closeAfter && w.model.balancer.keepAlive);
     this.wrote = this.hubClose ? new Float64Array(w.ctxReq.length) : null;
     this.accepted = new Float64Array(w.procs.length);
   }
@@ -309,14 +313,13 @@ export class AppServer {
       // plugins/gevent/gevent.c py_uwsgi_gevent_request: after the last chunk the response
       // subhandler returns UWSGI_AGAIN, the greenlet switches to the hub (GEVENT_SWITCH) and
       // calls uwsgi_close_request only when the hub runs it again: the core stays in_request.
+      // A close-after server (any mode) first runs the app's post-response work: the WSGI
+      // iterable's close() (Django's request_finished closes the DB connection), then
+      // uwsgi_close_request closes the socket (core/utils.c close_and_free_request).
       this.wrote![ctx] = w.sim.now;
       proc.closing++;
       w.runner.closeOnHub(ctx, proc);
       return;
-    }
-    if (this.closeAfter) {
-      this.closeCount++;
-      this.closeDelaySum += w.model.fleet.server.closeLag;
     }
     this.release(proc, ctx);
   }
@@ -327,11 +330,11 @@ export class AppServer {
     const now = w.sim.now;
     proc.closing--;
     if (this.closeAfter) {
-      const lag = w.model.fleet.server.closeLag;
+      // The post-response work (closeLag of CPU) is done: the socket closes now.
       const closes = w.balancer.closes;
-      if (closes !== null) closes.at[ctx] = now + lag;
+      if (closes !== null) closes.at[ctx] = now;
       this.closeCount++;
-      this.closeDelaySum += now - this.wrote![ctx]! + lag;
+      this.closeDelaySum += now - this.wrote![ctx]!;
     }
     this.release(proc, ctx);
   }

@@ -25,6 +25,7 @@ import { Checkout } from '../db/database.js';
 import { Cause } from '../outcome.js';
 import { PhaseCode } from '../traffic/endpoints.js';
 import type { World } from '../world.js';
+import { connectionFate } from './profiles.js';
 import { HubWork, type WorkerProcess } from './worker-process.js';
 
 const enum DbStep {
@@ -40,6 +41,8 @@ export class RequestRunner {
   /** Hand foldable queries' next bursts to the CPU (on by default; off only to test that it is exact). */
   static handQueriesToCpu = true;
   private readonly conc: number;
+  /** CPU of the post-response work before a close-after server's close (fleet.server.closeLag). */
+  private readonly closeWork: number;
   /** Does a db call hold the gevent hub (mysqlclient under gevent)? */
   private readonly dbBlocksHub: boolean;
   private readonly cpuFactor: number;
@@ -56,6 +59,9 @@ export class RequestRunner {
   ) {
     const { server, db } = w.model.fleet;
     this.conc = w.concurrency;
+    // Modelled where it decides the close race: a keep-alive balancer in front of a close-after
+    // server (elsewhere the endpoint's phases hold it like any other work of the request).
+    this.closeWork = w.model.balancer.keepAlive && connectionFate(server) === 'close-after' ? server.closeLag : 0;
     this.dbBlocksHub = server.mode === 'gevent' && db.driver === 'mysqlclient';
     this.cpuFactor = db.driver === 'pymysql' ? db.pymysqlCpuFactor : 1;
     this.connectTime = makeSampler(db.connect, streams.stream('db/connect'));
@@ -244,17 +250,20 @@ export class RequestRunner {
   // --- the hub ------------------------------------------------------------------------
 
   /**
-   * uWSGI gevent: the greenlet wrote its response and switched to the hub; it closes the
-   * request when the hub runs it again, behind everything already waiting for the hub.
+   * The context wrote its response; it closes the request when the hub runs it again (uWSGI
+   * gevent: behind everything already waiting for the hub), after `closeWork` of CPU (a
+   * close-after server's post-response work; 0 otherwise).
    */
   closeOnHub(ctx: number, proc: WorkerProcess): void {
+    const work = this.closeWork;
     if (proc.hubCtx < 0 && proc.hubQueue.length === 0) {
-      this.w.server.closedOnHub(ctx, proc);
+      if (work > 0) this.hubStart(proc, ctx, HubWork.Close, work);
+      else this.w.server.closedOnHub(ctx, proc);
       return;
     }
     const k = ctx - proc.id * this.conc;
     proc.wantKind[k] = HubWork.Close;
-    proc.wantWork[k] = 0;
+    proc.wantWork[k] = work;
     proc.hubQueue.push(ctx);
   }
 
@@ -275,7 +284,7 @@ export class RequestRunner {
     proc.hubCtx = ctx;
     proc.hubWork = kind;
     proc.hubSince = w.sim.now;
-    if (kind === HubWork.Cpu) w.containers[proc.container]!.cpu.start(proc.local, work);
+    if (kind !== HubWork.Block) w.containers[proc.container]!.cpu.start(proc.local, work);
     else w.ctxTimer[ctx] = w.sim.schedule(work, this.blockHandler, ctx);
   }
 
@@ -287,15 +296,16 @@ export class RequestRunner {
   private hubItemDone(proc: WorkerProcess, ctx: number): void {
     proc.hubCtx = -1;
     const incarnation = proc.incarnation;
-    this.resume(ctx);
+    if (proc.hubWork === HubWork.Close) this.w.server.closedOnHub(ctx, proc);
+    else this.resume(ctx);
     // The context may have ended the request, and the process with it (killed, exited).
     if (proc.incarnation !== incarnation || proc.hubCtx >= 0) return;
     while (proc.hubQueue.length > 0) {
       const next = proc.hubQueue.shift();
       const k = next - proc.id * this.conc;
       const kind = proc.wantKind[k]!;
-      if (kind === HubWork.Close) {
-        // A greenlet's close: no work; the hub goes on to the next at once.
+      if (kind === HubWork.Close && proc.wantWork[k] === 0) {
+        // A greenlet's close with no work before it: the hub goes on to the next at once.
         this.w.server.closedOnHub(next, proc);
         if (proc.incarnation !== incarnation || proc.hubCtx >= 0) return;
         continue;

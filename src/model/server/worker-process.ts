@@ -25,7 +25,10 @@ export const enum HubWork {
   Cpu = 0,
   /** A C call that does not release the hub (mysqlclient under gevent): no CPU, no yield. */
   Block = 1,
-  /** uWSGI gevent: the greenlet's uwsgi_close_request after its response: no work, closes the socket. */
+  /**
+   * After its response: the app's post-response work (a close-after server's closeLag of CPU,
+   * else none), then uwsgi_close_request closes the socket.
+   */
   Close = 2,
 }
 
