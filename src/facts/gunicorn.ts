@@ -26,7 +26,8 @@ export const GUNICORN = {
 /** The defaults of every server setting capsim models, for gunicorn at this version and mode. */
 export function gunicornDefaults(version: string, mode: WorkerMode, common: CommonDefaults) {
   const v = `gunicorn ${version}`;
-  const { connectionClose, closeLag } = common;
+  const { connectionClose } = common;
+  const closeLag = { value: { kind: 'const', value: 0 } as DistSpec, source: 'unused: gunicorn never closes a connection it answered as kept alive (sync sends Connection: close)' };
   return {
     socket: { value: 'http-socket' as const, source: 'uWSGI only' },
     connectionClose,

@@ -11,7 +11,6 @@ export interface Default<T> {
 /** capsim's own defaults that both servers share. */
 export interface CommonDefaults {
   connectionClose: Default<boolean>;
-  closeLag: Default<number>;
 }
 
 export type HonourSetting = 'maxRequestsDelta' | 'maxRequestsJitter' | 'minWorkerLifetime' | 'reloadOnRss' | 'evilReloadOnRss' | 'forkbombDelay' | 'keepAlive';

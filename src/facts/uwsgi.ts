@@ -26,10 +26,38 @@ export const UWSGI = {
   maxRequestsDeltaSince: '2.0.29',
 };
 
+/**
+ * The post-response work of a worker behind uWSGI's http-socket, from the response's last byte to
+ * the FIN of its close, measured on the testbed (docs/model.md, "The close delay of uWSGI's
+ * http-socket, measured": tcpdump in the namespace, undisturbed host, Django 3.2 with
+ * CONN_MAX_AGE 0, uWSGI 2.0.21, CPython 3.11, 60 requests/s): the WSGI iterable's close()
+ * (Django's request_finished closes the DB connection: COM_QUIT) and uwsgi_close_request up to
+ * close(). Means: sync 233 and 277 µs (two reference runs), gevent with mysqlclient 340 µs, with
+ * PyMySQL 415 µs; each about lognormal with sigma 0.27 (p50 220 / 312 / 397 µs, p90 297 / 450 /
+ * 553 µs). capsim runs it as CPU work of the worker, so a busy container stretches it.
+ */
+export const CLOSE_WORK = {
+  syncMean: 0.000255,
+  geventMysqlclientMean: 0.00034,
+  geventPymysqlMean: 0.000415,
+  sigma: 0.27,
+};
+
+function closeWorkDefault(v: string, mode: WorkerMode, driver: 'mysqlclient' | 'pymysql'): { value: DistSpec; source: string } {
+  const mean = mode === 'gevent' ? (driver === 'pymysql' ? CLOSE_WORK.geventPymysqlMean : CLOSE_WORK.geventMysqlclientMean) : CLOSE_WORK.syncMean;
+  const sigma = CLOSE_WORK.sigma;
+  const what = mode === 'gevent' ? `gevent with ${driver}` : mode === 'sync' ? 'sync' : 'threads (as sync: not measured)';
+  return {
+    value: { kind: 'lognormal', mu: Math.log(mean) - (sigma * sigma) / 2, sigma },
+    source: `measured on the testbed for ${v} http-socket, ${what}: mean ${Math.round(mean * 1e6)} µs of post-response work (Django request_finished closing the DB connection, then uwsgi_close_request) from the last write to the FIN, lognormal sigma ${sigma} (docs/model.md, "The close delay of uWSGI's http-socket, measured")`,
+  };
+}
+
 /** The defaults of every server setting capsim models, for uWSGI at this version and mode. */
-export function uwsgiDefaults(version: string, mode: WorkerMode, socket: 'http-socket' | 'http11-socket', common: CommonDefaults) {
-  const { connectionClose, closeLag } = common;
+export function uwsgiDefaults(version: string, mode: WorkerMode, socket: 'http-socket' | 'http11-socket', common: CommonDefaults, driver: 'mysqlclient' | 'pymysql' = 'mysqlclient') {
+  const { connectionClose } = common;
   const v = `uWSGI ${version}`;
+  const closeLag = closeWorkDefault(v, mode, driver);
   const http11 = socket === 'http11-socket';
   return {
     socket: { value: 'http-socket' as const, source: `capsim default: ${v} --http-socket (the write-up's and the testbed's setup)` },

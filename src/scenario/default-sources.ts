@@ -126,7 +126,7 @@ function serverDefaultFor(model: Model, rest: readonly PathSegment[]): Sourced<u
     case 'respawn':
       return RESPAWN_DEFAULT;
   }
-  const d = serverDefaults(kind, version, mode, socket);
+  const d = serverDefaults(kind, version, mode, socket, model.fleet.db.driver);
   if (key === 'memory') {
     if (rest[1] === 'perRequest') return d.memoryPerRequest;
     if (rest[1] === 'perInFlight') return d.memoryPerInFlight;

@@ -192,8 +192,11 @@ export interface Server {
   socket: 'http-socket' | 'http11-socket';
   /** The response says `Connection: close` (uWSGI add-header): no balancer keeps the connection. */
   connectionClose: boolean;
-  /** Time from a response's last write to the FIN of the close that follows it (capsim assumption). */
-  closeLag: number; // s
+  /**
+   * A close-after server's post-response work (CPU) from a response's last write to the FIN of
+   * the close that follows it (measured per mode and driver: src/facts/uwsgi.ts).
+   */
+  closeLag: DistSpec;
   /**
    * TCP_DEFER_ACCEPT on the listen socket (uWSGI's default): the kernel drops the handshake's bare
    * final ACK and queues the connection when its first data segment arrives.

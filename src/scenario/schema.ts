@@ -565,7 +565,7 @@ const server = obj({
   keepAlive: duration('nonnegative').optional(),
   socket: oneOf(['http-socket', 'http11-socket']).optional(),
   connectionClose: boolean.optional(),
-  closeLag: duration('nonnegative').optional(),
+  closeLag: distribution.optional(),
   deferAccept: boolean.optional(),
   respawn: distribution.optional(),
   masterCycle: duration('nonnegative').optional(),
@@ -592,7 +592,7 @@ const server = obj({
 type ServerInput = z.output<typeof server>;
 
 /** Fill a server's defaults for its kind, version and mode; `at` is the server's path in the fleet. */
-function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number): Server {
+function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number, driver: 'mysqlclient' | 'pymysql'): Server {
   const kind = s.kind;
   const version = s.version ?? serverVersionDefault(kind).value;
   const wrongVersion = versionProblem(kind, version);
@@ -610,7 +610,7 @@ function resolveServer(s: ServerInput, ctx: z.RefinementCtx, somaxconn: number):
       problem: `uWSGI ${version} has no http11-socket option (it arrived in ${UWSGI.http11SocketSince}): uWSGI would not start`,
     });
   }
-  const d = serverDefaults(kind, version, mode, socket);
+  const d = serverDefaults(kind, version, mode, socket, driver);
   if (s.deferAccept === true && kind !== 'uwsgi') {
     return fail(ctx, ['server', 'deferAccept'], {
       expected: 'false or no value with kind gunicorn',
@@ -742,7 +742,7 @@ const fleet: z.ZodType<Fleet, unknown> = obj({
       overflow: f.overflow,
       tcpAbortOnOverflow: f.tcpAbortOnOverflow,
       synackRetries: f.synackRetries,
-      server: resolveServer(f.server, ctx, f.somaxconn),
+      server: resolveServer(f.server, ctx, f.somaxconn, f.db.driver),
       db: f.db,
     }),
   );

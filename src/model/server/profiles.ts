@@ -11,11 +11,10 @@ export type { Default, CommonDefaults, HonourSetting } from '../../facts/setting
 export const DEFAULT_VERSION: Record<ServerKind, string> = { uwsgi: '2.0.15', gunicorn: '20.1.0' };
 
 /** The defaults of every server setting capsim models, for this kind, version and mode. */
-export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMode, socket: 'http-socket' | 'http11-socket' = 'http-socket') {
+export function serverDefaults(kind: ServerKind, version: string, mode: WorkerMode, socket: 'http-socket' | 'http11-socket' = 'http-socket', driver: 'mysqlclient' | 'pymysql' = 'mysqlclient') {
   const connectionClose = { value: false, source: 'capsim default: no `Connection: close` header added (uWSGI add-header)' };
-  const closeLag = { value: 0.00012, source: 'measured: uWSGI 2.0.21 sync behind a keep-alive proxy reusing at once, on Linux loopback, lost 0.71% of requests at 60/s to the close (docs/model.md, "Checked against a real stack"): an effective 120 µs from the last write to the FIN' };
-  const common: CommonDefaults = { connectionClose, closeLag };
-  return kind === 'uwsgi' ? uwsgiDefaults(version, mode, socket, common) : gunicornDefaults(version, mode, common);
+  const common: CommonDefaults = { connectionClose };
+  return kind === 'uwsgi' ? uwsgiDefaults(version, mode, socket, common, driver) : gunicornDefaults(version, mode, common);
 }
 
 

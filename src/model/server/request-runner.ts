@@ -41,8 +41,8 @@ export class RequestRunner {
   /** Hand foldable queries' next bursts to the CPU (on by default; off only to test that it is exact). */
   static handQueriesToCpu = true;
   private readonly conc: number;
-  /** CPU of the post-response work before a close-after server's close (fleet.server.closeLag). */
-  private readonly closeWork: number;
+  /** CPU of the post-response work before a close-after server's close (fleet.server.closeLag); null: none. */
+  private readonly closeWork: Sampler | null;
   /** Does a db call hold the gevent hub (mysqlclient under gevent)? */
   private readonly dbBlocksHub: boolean;
   private readonly cpuFactor: number;
@@ -61,7 +61,8 @@ export class RequestRunner {
     this.conc = w.concurrency;
     // Modelled where it decides the close race: a keep-alive balancer in front of a close-after
     // server (elsewhere the endpoint's phases hold it like any other work of the request).
-    this.closeWork = w.model.balancer.keepAlive && connectionFate(server) === 'close-after' ? server.closeLag : 0;
+    const closeWorkModelled = w.model.balancer.keepAlive && connectionFate(server) === 'close-after';
+    this.closeWork = closeWorkModelled ? makeSampler(server.closeLag, streams.stream('server/close-work')) : null;
     this.dbBlocksHub = server.mode === 'gevent' && db.driver === 'mysqlclient';
     this.cpuFactor = db.driver === 'pymysql' ? db.pymysqlCpuFactor : 1;
     this.connectTime = makeSampler(db.connect, streams.stream('db/connect'));
@@ -255,7 +256,7 @@ export class RequestRunner {
    * close-after server's post-response work; 0 otherwise).
    */
   closeOnHub(ctx: number, proc: WorkerProcess): void {
-    const work = this.closeWork;
+    const work = this.closeWork === null ? 0 : this.closeWork();
     if (proc.hubCtx < 0 && proc.hubQueue.length === 0) {
       if (work > 0) this.hubStart(proc, ctx, HubWork.Close, work);
       else this.w.server.closedOnHub(ctx, proc);

@@ -52,6 +52,8 @@ balancer:
   idleTimeout: 60s
   connectTimeout: 5s
   keepAlive: false
+  nodes: 3
+  pool: { profile: eager, reuseDelay: exp(1ms), noticeFin: false, retry: true }
   surgeQueue: 0
   rtt: 1ms
   sendDelay: 2ms
@@ -80,6 +82,7 @@ fleet:
     reloadMercy: 20s
     harakiri: 45s
     keepAlive: 0s
+    closeLag: 300us
     deferAccept: false
     respawn: lognormal(mean=1.5s, sd=0.5s)
     masterCycle: 500ms

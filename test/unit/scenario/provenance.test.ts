@@ -25,7 +25,7 @@ test('every leaf has an origin: the file line, the --set, or the default with it
   assert.deepEqual(provenance.get('fleet.server.backlog'), { kind: 'file', line: 22 });
   assert.deepEqual(provenance.get('fleet.server.workers'), { kind: 'set', arg: 'fleet.server.workers=8' });
   assert.deepEqual(provenance.get('fleet.server.reloadMercy'), { kind: 'default', source: 'uWSGI 2.0 default worker-reload-mercy' });
-  assert.deepEqual(provenance.get('balancer.surgeQueue'), { kind: 'default', source: 'Classic ELB surge queue maximum' });
+  assert.deepEqual(provenance.get('balancer.surgeQueue'), { kind: 'default', source: 'Classic Load Balancer guide, troubleshooting: SurgeQueueLength maximum 1,024; SpilloverCount when full (503)' });
   assert.deepEqual(provenance.get('fleet.somaxconn'), { kind: 'default', source: 'Linux >= 5.4 net.core.somaxconn default (128 before): listen() caps its backlog at it' });
   assert.deepEqual(provenance.get('fleet.db.pool'), { kind: 'default', source: 'Django default: a new connection per request (CONN_MAX_AGE = 0)' });
   assert.equal(provenance.get('fleet.server.memory.base')?.kind, 'default');

@@ -4,6 +4,7 @@ import { parseModelText, modelNameFromFile } from '../../../src/scenario/parse-m
 import type { Model } from '../../../src/scenario/model-types.js';
 import { MINIMAL, TEXTBOOK } from './fixtures.js';
 import { ALB_REUSE_DELAY_MEAN } from '../../../src/facts/aws.js';
+import { CLOSE_WORK } from '../../../src/facts/uwsgi.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -40,7 +41,7 @@ const uwsgiDefaults = {
   keepAlive: 0,
   socket: 'http-socket' as const,
   connectionClose: false,
-  closeLag: 0.00012,
+  closeLag: { kind: 'lognormal' as const, mu: Math.log(CLOSE_WORK.syncMean) - CLOSE_WORK.sigma ** 2 / 2, sigma: CLOSE_WORK.sigma },
   deferAccept: true,
   masterCycle: 1,
   fork: { kind: 'const', value: 0.005 },
