@@ -7,7 +7,10 @@
 // sent on that connection meets the close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, failures, run, type Tree } from './harness.js';
+import { EAGER, base, failures, run, type Tree } from './harness.js';
+
+/** The eager pool with no release delay (offered as the response is read). */
+const NOW = { profile: 'eager', reuseDelay: '0s' };
 
 const syncModel = (think: string, pool: Tree | string, over: Tree = {}): Tree =>
   base({
@@ -35,15 +38,15 @@ test('reuseDelay: a connection offered only after its FIN arrived is never reuse
 
 test('noticeFin false: a pool that does not watch idle connections sends on one whose FIN has arrived', () => {
   // 60 µs after the response the FIN has arrived: a watching pool opens a new connection…
-  assert.deepEqual(failures(run(syncModel('0.06ms', 'eager'))), {});
+  assert.deepEqual(failures(run(syncModel('0.06ms', NOW))), {});
   // …a pool that does not, writes on the closed one: close-race every other request.
-  assert.deepEqual(failures(run(syncModel('0.06ms', { profile: 'eager', noticeFin: false }))), { 'close-race': 5 });
+  assert.deepEqual(failures(run(syncModel('0.06ms', { ...NOW, noticeFin: false }))), { 'close-race': 5 });
 });
 
 test('retry: the request that met the close is sent again on a new connection; nothing fails', () => {
   // Requests at 0.02, 10.04, 20.06, 30.08, 40.10, 50.12 ms; each after the first takes the
   // closing connection, meets the close and is sent again at once on a new one (10 ms each).
-  const x = run(syncModel('0.02ms', { profile: 'eager', retry: true }));
+  const x = run(syncModel('0.02ms', { ...NOW, retry: true }));
   assert.equal(x.r.arrivals, 6);
   assert.deepEqual(failures(x), {});
   assert.equal(x.cause.ok, 5);
@@ -88,8 +91,8 @@ function raceShare(x: ReturnType<typeof run>): number {
 }
 
 test('nodes: each node has its own pools, so the close race falls with the per-node rate', () => {
-  const one = raceShare(run(poisson(100, '1ms', { profile: 'eager' }, 1)));
-  const four = raceShare(run(poisson(100, '1ms', { profile: 'eager' }, 4)));
+  const one = raceShare(run(poisson(100, '1ms', NOW, 1)));
+  const four = raceShare(run(poisson(100, '1ms', NOW, 4)));
   const want1 = expectedRaceShare(100, 0.001, 0);
   const want4 = expectedRaceShare(25, 0.001, 0);
   assert.ok(Math.abs(one / want1 - 1) < 0.1, `1 node: ${one} vs ${want1}`);
@@ -129,7 +132,7 @@ test("the close's post-response work is CPU: on a busy vCPU it stretches as proc
     base({
       simulation: { duration: '600s', seed: 3 },
       traffic: { rate: '50/s', phases: [{ cpu: 'exp(10ms)' }] },
-      balancer: { kind: 'alb', nodes: 1, pool: 'eager' },
+      balancer: { kind: 'alb', ...EAGER },
       fleet: { vcpu: 1, server: { kind: 'uwsgi', version: '2.0.15', mode: 'sync', workers: 16, closeLag: '100us' } },
     }),
   );

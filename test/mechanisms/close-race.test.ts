@@ -74,18 +74,19 @@ test('close race, negatives: Connection: close, gunicorn sync, balancer.keepAliv
 
 // ---- gevent: the close waits for the hub.
 // uWSGI gevent, 1 worker, mysqlclient (a query holds the hub), no driver CPU, no connect time;
-// each request: a 50 ms query, then 10 ms of waiting. A burst of 3 at 10 s over 120 ms:
-//   R1 10.000: query 10.000-10.050 (hub held), wait to 10.060, response at 10.060.
-//   R2 10.040: the hub is held: R2 waits in the accept queue; accepted at 10.050 when R1's query
-//      ends; its query holds the hub 10.050-10.100.
-//   R1's close (GEVENT_SWITCH, then uwsgi_close_request) waits for the hub: 10.100 (+50 µs).
-//   R3 10.080: the balancer reuses R1's connection, still open: close-race.
-//   R2 responds at 10.110 with the hub free: its close is immediate.
-// Close delays: 40.05 ms and 0.05 ms: mean 20.05 ms.
-const geventModel = (size: number, over: string, db: Tree = {}): Tree =>
+// each request: 10 ms of waiting, then a 50 ms query; 50 µs of post-response work before the
+// close. Two users, first requests at 20 ms, think 20 ms:
+//   A1, B1 0.020: both accepted (the hub is idle); both wait to 0.030; A1's query holds the hub
+//      0.030-0.080, B1 queues for it.
+//   A1 responds at 0.080; its greenlet switches to the hub (GEVENT_SWITCH) and its close queues
+//      behind B1, whose query holds the hub 0.080-0.130.
+//   A2 0.100 (A thinks 20 ms): the balancer reuses A1's connection, still open: close-race,
+//      answered at once; A3 0.120 opens a new connection (accepted at the next switch point).
+// Over 125 ms: 4 arrivals, 1 ok (A1), 1 close-race (A2), B1 and A3 still in flight.
+const geventModel = (db: Tree = {}): Tree =>
   base({
-    simulation: { duration: '11s' },
-    traffic: { ...burst(size, 10, over), phases: [{ db: 'const(50ms)' }, { wait: 'const(10ms)' }] },
+    simulation: { duration: '0.125s' },
+    traffic: { users: { count: 2, think: 'const(20ms)' }, phases: [{ wait: 'const(10ms)' }, { db: 'const(50ms)' }] },
     balancer: { kind: 'alb', ...EAGER },
     fleet: {
       server: { kind: 'uwsgi', version: '2.0.15', mode: 'gevent', workers: 1, concurrency: 10, closeLag: '50us' },
@@ -94,24 +95,24 @@ const geventModel = (size: number, over: string, db: Tree = {}): Tree =>
   });
 
 test('close race, gevent: a blocking mysqlclient query on the hub holds the close of another greenlet: 502 close-race', () => {
-  const x = run(geventModel(3, '120ms'));
-  assert.equal(x.r.arrivals, 3);
+  const x = run(geventModel());
+  assert.equal(x.r.arrivals, 4);
   assert.deepEqual(failures(x), { 'close-race': 1 });
   assert.equal(x.status['502'], 1);
-  assert.equal(x.cause.ok, 2);
-  assert.ok(Math.abs(x.r.mechanisms.closeDelayMeanMs - 20.05) < 1e-6, `close delay ${x.r.mechanisms.closeDelayMeanMs}`);
+  assert.equal(x.cause.ok, 1);
 });
 
-test('close race, gevent, negatives: nothing holds the hub (no second request; pymysql yields): the close is immediate', () => {
-  // Without R2: R1 closes at 10.060; R2' at 10.080 (burst of 2 over 160 ms) finds it closed.
-  const alone = run(geventModel(2, '160ms'));
-  assert.deepEqual(failures(alone), {});
-  assert.ok(Math.abs(alone.r.mechanisms.closeDelayMeanMs - 0.05) < 1e-6);
-  // PyMySQL yields during its query: R2 is accepted at 10.040, the hub is free at 10.060.
-  const pymysql = run(geventModel(3, '120ms', { driver: 'pymysql' }));
+test('close race, gevent, negatives: a greenlet back from I/O needs the hub to write its response; nothing holds the hub; Connection: close', () => {
+  // PyMySQL yields during its query: A1 and B1 query at once (0.030-0.080); both respond at
+  // 0.080, each closes 50 µs after: A2 at 0.100 finds the connection closed: no race.
+  const pymysql = run(geventModel({ driver: 'pymysql' }));
   assert.deepEqual(failures(pymysql), {});
+  // One user: nothing holds the hub when A1 responds: its close is 50 µs later.
+  const alone = run(merge(geventModel(), { traffic: { users: { count: 1 } } }));
+  assert.deepEqual(failures(alone), {});
+  assert.ok(Math.abs(alone.r.mechanisms.closeDelayMeanMs - 0.05) < 1e-6, `close delay ${alone.r.mechanisms.closeDelayMeanMs}`);
   // Connection: close: nothing is pooled, whatever the hub does.
-  const closed = run(merge(geventModel(3, '120ms'), { fleet: { server: { connectionClose: true } } }));
+  const closed = run(merge(geventModel(), { fleet: { server: { connectionClose: true } } }));
   assert.deepEqual(failures(closed), {});
 });
 

@@ -146,18 +146,20 @@ test('uWSGI threads: NO MERCY is a real SIGKILL; every close during the drain pu
 
 test('uWSGI gevent counts a request when its hub runs the close, not when the response is written', () => {
   // One gevent worker, mysqlclient, maxRequests 1, respawn 1 s, exit 20 ms; each request: a
-  // 50 ms query (holds the hub), then 10 ms of waiting. A 10.000 s: query to 10.050, response at
-  // 10.060. B 10.040: waits for the hub, accepted at 10.050, query 10.050-10.100. A's close waits
-  // for the hub: 10.100 — the recycle begins then (at the write it would be 10.060). B's response
-  // at 10.110 closes at once; the 1 s polling exits at 11.100 (+20 ms), the new worker accepts at
-  // 12.120. C 10.080 waits in the accept queue for it: served 12.120-12.180, latency 2.100 s
-  // (2.060 s if counted at the write). Connection: close, so C does not race A's closing socket.
+  // 50 ms query (holds the hub), then 10 ms of waiting; a greenlet back from its wait needs the
+  // hub to write its response. A 10.000: query to 10.050, wait to 10.060, then waits for the
+  // hub. B 10.040: accepted at 10.050, query 10.050-10.100. C 10.080: accepted at the switch
+  // point of 10.100, when A writes its response; A's close queues behind C's query
+  // (10.100-10.150): the recycle begins at A's close, 10.150 (at the write it would be 10.100).
+  // D 10.120 waits in the accept queue; the 1 s polling exits at 11.150 (+20 ms), the new worker
+  // accepts at 12.170 and serves D 12.170-12.230: latency 2.110 s (2.060 s if counted at the
+  // write). Connection: close, so nothing races A's closing socket.
   const x = run(
     base({
       simulation: { duration: '20s' },
       traffic: {
         rate: NO_BASE_RATE,
-        bursts: { every: 'const(10s)', size: 3, over: '120ms' },
+        bursts: { every: 'const(10s)', size: 4, over: '160ms' },
         endpoints: [{ name: 'q', weight: 1, phases: [{ db: 'const(50ms)' }, { wait: 'const(10ms)' }] }],
       },
       balancer: { kind: 'alb' },
@@ -168,6 +170,6 @@ test('uWSGI gevent counts a request when its hub runs the close, not when the re
     }),
   );
   assert.deepEqual(failures(x), {});
-  assert.equal(x.cause.ok, 3);
-  near(x.r.latencyMs.max, 2100, 1e-6, 'C waits for the respawn after a recycle counted at the close');
+  assert.equal(x.cause.ok, 4);
+  near(x.r.latencyMs.max, 2110, 1e-6, 'D waits for the respawn after a recycle counted at the close');
 });

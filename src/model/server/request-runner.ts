@@ -37,6 +37,9 @@ const enum DbStep {
   Done = 5,
 }
 
+/** table.step of a request whose response waits for the hub after its last I/O. */
+const RESPONSE_AFTER_HUB = -1;
+
 export class RequestRunner {
   /** Hand foldable queries' next bursts to the CPU (on by default; off only to test that it is exact). */
   static handQueriesToCpu = true;
@@ -129,6 +132,17 @@ export class RequestRunner {
     const e = table.endpoint[slot]!;
     const p = table.phase[slot]!;
     if (p >= w.endpoints.phaseCount[e]!) {
+      // A greenlet (thread) back from I/O needs the hub (GIL) again to write its response: behind
+      // whoever holds it. (step RESPONSE_AFTER_HUB marks the second pass, the hub granted.)
+      if (this.conc > 1 && table.step[slot] !== RESPONSE_AFTER_HUB) {
+        const proc = w.procs[(ctx / this.conc) | 0]!;
+        if (proc.hubCtx >= 0 || proc.hubQueue.length > 0) {
+          table.step[slot] = RESPONSE_AFTER_HUB;
+          this.hub(ctx, HubWork.Cpu, 0);
+          return;
+        }
+      }
+      table.step[slot] = 0;
       w.server.requestDone(ctx, Cause.Ok);
       return;
     }
@@ -153,6 +167,10 @@ export class RequestRunner {
     const table = this.w.table;
     const slot = this.w.ctxReq[ctx]!;
     const e = table.endpoint[slot]!;
+    if (table.step[slot] === RESPONSE_AFTER_HUB) {
+      this.run(ctx);
+      return;
+    }
     if (this.w.endpoints.kinds[e]![table.phase[slot]!] === PhaseCode.Db) {
       this.dbStep(ctx);
       return;
