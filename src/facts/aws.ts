@@ -48,18 +48,21 @@ const NODE_AGENT_RELEASE: DistSpec = { kind: 'lognormal', mu: Math.log(0.0001), 
  * an exponential delay between an ALB node reading a target's response and offering that
  * connection to another request. AWS documents neither the delay nor its absence. With the
  * response's FIN g after it, a reuse races only when the delay is shorter than g, so the close
- * race goes with E[(g - delay)+] ~ E[g²] / (2 · mean) for g well below the mean.
+ * race goes with E[(g - delay)+] ~ E[g²] / (2 · mean) for g well below the mean, and with each
+ * node's share of the traffic: the field fixes only the product nodes × mean.
  *
- * Fitted to the one field report of uWSGI 2.0 http-socket behind an ALB with a count: the
- * incident (about 13 502s per 5 minutes at about 19k requests/min, 2 gevent workers with
- * mysqlclient per task), within the reports that bound it: "under 1%" (a Django + uWSGI + ALB
- * post) and "I don't think we have seen this problem there" (unbit/uwsgi#2133, uWSGI http-socket
- * behind an AWS load balancer); and no report with a count near the 1-3% of a client pool that
- * reuses at once (the testbed's Node proxy; nginx without retries). Its range, the values that
- * keep the incident's model within 3x of 13: ALB_REUSE_DELAY_RANGE.
+ * Fitted, at the documented minimum of 2 nodes, to the one field report of uWSGI 2.0 http-socket
+ * behind an ALB with a count: the incident (about 13 502s per 5 minutes at about 19k
+ * requests/min, 2 gevent workers with mysqlclient per task; models/incident/01 gives 12.7
+ * [10.4, 15.0] at 12 ms, 6 × 20 min), within the reports that bound it: "under 1%" (a Django +
+ * uWSGI + ALB post) and "I don't think we have seen this problem there" (unbit/uwsgi#2133,
+ * uWSGI http-socket behind an AWS load balancer); and no report with a count near the 1-3% of a
+ * client pool that reuses at once (the testbed's Node proxy; nginx without retries). The range:
+ * the means that keep the incident's model within 3x of 13 per 5 minutes (at 2 nodes; with N
+ * nodes, 2/N of these).
  */
-export const ALB_REUSE_DELAY_MEAN = 0.0018;
-export const ALB_REUSE_DELAY_RANGE: readonly [number, number] = [0.0007, 0.006];
+export const ALB_REUSE_DELAY_MEAN = 0.012;
+export const ALB_REUSE_DELAY_RANGE: readonly [number, number] = [0.004, 0.036];
 
 export const AWS = {
   /**
@@ -101,7 +104,7 @@ export const AWS = {
     alb: {
       reuseDelay: {
         value: exp(ALB_REUSE_DELAY_MEAN),
-        source: `fitted (docs/model.md, The balancer's target connections): exp(${ALB_REUSE_DELAY_MEAN * 1000}ms), range ${ALB_REUSE_DELAY_RANGE[0] * 1000}-${ALB_REUSE_DELAY_RANGE[1] * 1000} ms; AWS documents no such delay nor its absence; fitted to the field's uWSGI http-socket rates behind an ALB (the incident's ~13 per 5 minutes; "under 1%"; uwsgi#2133 "not seen"), never a client pool's 1-3%`,
+        source: `fitted (docs/model.md, The balancer's target connections): exp(${ALB_REUSE_DELAY_MEAN * 1000}ms), range ${ALB_REUSE_DELAY_RANGE[0] * 1000}-${ALB_REUSE_DELAY_RANGE[1] * 1000} ms; AWS documents no such delay nor its absence; fitted at 2 nodes to the field's uWSGI http-socket rates behind an ALB (the incident's ~13 per 5 minutes; "under 1%"; uwsgi#2133 "not seen"), never a client pool's 1-3%; the field fixes only nodes × mean`,
       },
       noticeFin: {
         value: true,
