@@ -7,14 +7,17 @@
 // appended to is read as it was then (onGrew says so), one replaced by a rename is read whole as
 // it was; one that shrank or was rewritten in place meanwhile is exit 2, "changed while it was
 // read". One file is open at a time.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { changedBetween } from '../experiment/input-file.js';
 
 export const MAX_LINE = 1 << 20;
 const CHUNK = 1 << 20;
+/** Files up to these sizes are read (and inflated) in one piece. */
+const SMALL_PLAIN = CHUNK;
+const SMALL_GZIP = 128 << 10;
 
 export function isGzip(file: string): boolean {
   const fd = openSync(file, 'r');
@@ -40,6 +43,21 @@ export function changedError(file: string, atOpen: number, now: number): Error {
  * file grew while it was read (its lines past the size at open are left out).
  */
 export async function forEachLine(file: string, onLine: (line: string, n: number) => void, onGrew?: (atOpen: number, now: number) => void): Promise<number> {
+  const small = readSmall(file);
+  if (small !== null) {
+    let source: Iterable<Buffer> | NodeJS.ReadableStream = [small.bytes];
+    if (small.gzip) {
+      try {
+        source = [gunzipSync(small.bytes)];
+      } catch {
+        // Cut or corrupt: the stream hands over the lines before the damage, then names it.
+        source = Readable.from([small.bytes]).pipe(createGunzip());
+      }
+    }
+    const n = await readLines(file, source, onLine);
+    if (small.now > small.bytes.length) onGrew?.(small.bytes.length, small.now);
+    return n;
+  }
   // A FileHandle: its close waits for a read still pending when a callback stops the read early.
   const h = await open(file, 'r');
   try {
@@ -74,6 +92,33 @@ export async function forEachLine(file: string, onLine: (line: string, n: number
   }
 }
 
+/**
+ * A small regular file read whole at once (most of a directory of many small logs: an ALB writes
+ * one every 5 minutes per node), up to its size at open; null for a large one or not a regular file.
+ */
+function readSmall(file: string): { bytes: Buffer; gzip: boolean; now: number } | null {
+  const fd = openSync(file, 'r');
+  try {
+    const before = fstatSync(fd);
+    if (!before.isFile() || before.size > SMALL_PLAIN) return null;
+    const bytes = Buffer.allocUnsafe(before.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const k = readSync(fd, bytes, got, bytes.length - got, got);
+      if (k === 0) break;
+      got += k;
+    }
+    const after = fstatSync(fd);
+    if (got < before.size || after.size < before.size || (after.size === before.size && changedBetween(before, after))) throw changedError(file, before.size, after.size);
+    const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    // A gzip file inflates to ~10 times its size: only small ones are inflated in one piece.
+    if (gzip && bytes.length > SMALL_GZIP) return null;
+    return { bytes, gzip, now: after.size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The file's bytes up to `size`, in chunks, through the handle (which stays open). */
 async function* chunks(h: FileHandle, size: number): AsyncGenerator<Buffer> {
   let pos = 0;
@@ -86,7 +131,7 @@ async function* chunks(h: FileHandle, size: number): AsyncGenerator<Buffer> {
   }
 }
 
-async function readLines(file: string, stream: NodeJS.ReadableStream, onLine: (line: string, n: number) => void): Promise<number> {
+async function readLines(file: string, stream: Iterable<Buffer> | NodeJS.ReadableStream, onLine: (line: string, n: number) => void): Promise<number> {
   // Bytes after the chunk's last newline wait for the next chunk: a newline byte is never part of
   // a multi-byte UTF-8 character, so each decoded piece ends on a whole character.
   let carry: Buffer | null = null;
