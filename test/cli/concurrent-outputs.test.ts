@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { OutputLock, processStart, REMOTE_STALE_MS } from '../../src/experiment/output-lock.js';
@@ -124,18 +124,23 @@ test('--resume of a sweep another process is still writing is refused; SIGTERM (
 test('shards of one sweep share a folder; a sweep or merge there while a shard runs is refused', async () => {
   const dir = path.join(tmp, 'shards');
   const grid = ['sweep', model, '--vary', 'fleet.server.workers=3..6', ...slower, '--out', dir];
-  const [s1, s2] = [start([...grid, '--shard', '1/2']), start([...grid, '--shard', '2/2'])];
+  // Shard 1/2 twice at once: one of the two is refused.
+  const [s1, s2, again] = [start([...grid, '--shard', '1/2']), start([...grid, '--shard', '2/2']), start([...grid, '--shard', '1/2'])];
   await waitFor(() => existsSync(path.join(dir, '.capsim-lock.shard-1-of-2')) || existsSync(path.join(dir, '.capsim-lock.shard-2-of-2')));
   const whole = capsim(...grid);
   assert.equal(whole.code, 2, whole.stderr);
   assert.match(whole.stderr, /in use by another capsim: shard [12]\/2: pid \d+/);
+  const done = await Promise.all([s1.done, s2.done, again.done]);
+  assert.equal(done[1]!.code, 0, done[1]!.stderr);
+  assert.deepEqual([done[0]!.code, done[2]!.code].sort(), [0, 2], done.map((x) => x.stderr).join('\n'));
+  assert.match([done[0]!, done[2]!].find((x) => x.code === 2)!.stderr, /in use by another capsim: shard 1\/2: pid \d+/);
+  // A shard still writing (its lock, as a live process holds it): merge refuses, naming it.
+  const shardLock = path.join(dir, '.capsim-lock.shard-2-of-2');
+  fakeLock(shardLock, { pid: process.ppid, start: processStart(process.ppid), shard: '2/2', command: 'capsim sweep small.yaml --shard 2/2' });
   const merge = capsim('merge', dir);
   assert.equal(merge.code, 2, merge.stderr);
-  assert.match(merge.stderr, /merge .*shards: still being written by shard [12]\/2: pid \d+ \(capsim sweep /);
-  const same = capsim(...grid, '--shard', '1/2');
-  assert.equal(same.code, 2, 'the same shard twice');
-  const done = await Promise.all([s1.done, s2.done]);
-  assert.deepEqual(done.map((x) => x.code), [0, 0], done.map((x) => x.stderr).join('\n'));
+  assert.match(merge.stderr, new RegExp(`merge .*shards: still being written by shard 2/2: pid ${process.ppid} \\(capsim sweep small.yaml --shard 2/2\\)`));
+  rmSync(shardLock);
   const m = capsim('merge', dir);
   assert.equal(m.code, 0, m.stderr);
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.capsim')), []);
