@@ -7,7 +7,7 @@
 // appended to is read as it was then (onGrew says so), one replaced by a rename is read whole as
 // it was; one that shrank or was rewritten in place meanwhile is exit 2, "changed while it was
 // read". One file is open at a time.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
@@ -97,6 +97,9 @@ export async function forEachLine(file: string, onLine: (line: string, n: number
  * one every 5 minutes per node), up to its size at open; null for a large one or not a regular file.
  */
 function readSmall(file: string): { bytes: Buffer; gzip: boolean; now: number } | null {
+  // A pipe (`<(zcat …)`) is not opened here: opening and closing it again could lose what it holds.
+  const st = statSync(file);
+  if (!st.isFile() || st.size > SMALL_PLAIN) return null;
   const fd = openSync(file, 'r');
   try {
     const before = fstatSync(fd);

@@ -212,6 +212,13 @@ test('names with spaces and non-ASCII characters work and are echoed as given', 
   const run = capsim('run', m, '--duration', '2m', '--warmup', '0s', '--replications', '2', '--out', out);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /capsim: wrote .*été 2026\/sortie finale\/run\.json/);
+  // A notebook named the same way, its block running that model, written to a folder named so too.
+  const nb = path.join(dir, 'carnet é 1.md');
+  writeFileSync(nb, `# Notes\n\n\`\`\`capsim\nrun "${m}" --duration 2m --warmup 0s --replications 2\n\`\`\`\n`);
+  const book = capsim('notebook', nb, '--out', out, '--quiet');
+  assert.equal(book.code, 0, book.stderr);
+  assert.match(book.stderr, /capsim: wrote .*sortie finale\/carnet é 1\.md, .*sortie finale\/carnet é 1\.html/);
+  assert.ok(readdirSync(out).includes('carnet é 1.html'));
   writeFileSync(path.join(dir, 'vide ü.yaml'), '');
   refused(['run', path.join(dir, 'vide ü.yaml')], /^capsim: .*Prod logs — été 2026\/vide ü\.yaml: empty file; expected a YAML model file$/);
 });
