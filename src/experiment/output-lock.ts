@@ -240,7 +240,11 @@ export class OutputLock {
         if (!isStale(f)) throw busy(f.holder, file);
         breakStale(f);
         const why = f.holder && f.holder.host !== MY_HOST ? `not refreshed for over ${REMOTE_STALE_MS / 3_600_000} h` : 'no longer running';
-        note(`capsim: note: ${option} ${target} was locked by ${describe(f.holder, file)}, ${why}; taken over\n`);
+        note(
+          f.holder === null
+            ? `capsim: note: ${option} ${target}: its lock ${file} was left half-written by a process that died; taken over\n`
+            : `capsim: note: ${option} ${target} was locked by ${describe(f.holder, file)}, ${why}; taken over\n`,
+        );
         continue;
       }
       try {

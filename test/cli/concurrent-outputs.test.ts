@@ -182,6 +182,7 @@ test('stale or live: a dead pid, a reused pid (another start time), another host
   const past = new Date(Date.now() - 60_000);
   utimesSync(lock, past, past);
   OutputLock.acquire(dir, { note }).release();
+  assert.match(notes.pop()!, /its lock .*\.capsim-lock was left half-written by a process that died; taken over/);
   assert.equal(existsSync(lock), false);
 });
 
