@@ -18,6 +18,8 @@ export function readLines(s: LogReadSummary): string[] {
   ];
   for (const b of s.samples) out.push(`  malformed: ${b.file}:${b.line}: ${b.reason}: ${b.text}`);
   if (s.malformed > s.samples.length) out.push(`  … and ${int(s.malformed - s.samples.length)} more malformed lines`);
+  if (s.empty) out.push(`  ${int(s.empty)} empty file${s.empty === 1 ? '' : 's'} (nothing to read in ${s.empty === 1 ? 'it' : 'them'})`);
+  for (const g of s.grew ?? []) out.push(`  grew while it was read: ${g.file}: read as it was when opened (${int(g.bytesRead)} bytes; ${int(g.bytesNow)} now): later lines left out`);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // argument, an output directory holding something else). The CLI maps it to exit code 2 with its
 // one-line message, like ModelError.
 export class ExperimentInputError extends Error {
-  /** Process exit code for bad input (see DESIGN.md). */
+  /** Process exit code for bad input (README, "Exit codes"). */
   readonly exitCode = 2;
   constructor(message: string) {
     super(message);

@@ -7,16 +7,19 @@
 // (DIR/.capsim-staging-PID-N/: same file system, so a rename moves them) and, once all are
 // written, renames them into DIR, the page people open (report.html) last. A run killed before
 // that leaves only the staging directory, which the next run removes; what resume needs (the
-// sweep's manifest and points/) is not an output and is left alone.
+// sweep's manifest and points/) is not an output and is left alone. One command at a time writes
+// DIR: the set holds DIR's lock (output-lock.ts) from before it removes anything until commit or
+// discard.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { ExperimentInputError } from './errors.js';
 import { writeFileAtomic } from './files.js';
+import { OutputLock } from './output-lock.js';
 
 /** What run, sweep, size and merge write in DIR: all of it is stale to any later command there. */
 export const RESULT_OUTPUTS = ['report.html', 'charts', 'run.json', 'timeline.json', 'sweep.csv', 'sweep.json', 'size.json'] as const;
 
-const STAGING = /^\.capsim-staging-(\d+)-\d+$/;
+const STAGING = /^\.capsim-staging-\d+-\d+$/;
 let counter = 0;
 
 /**
@@ -44,14 +47,19 @@ export function checkOutputDir(dir: string, option = '--out'): void {
   }
 }
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
+/**
+ * FILE, an output file (calibrate --out, run --access-log): not a directory, in a directory that
+ * exists or can be made. Checked before any work, so the mistake is exit 2 at once.
+ */
+export function checkOutputFile(file: string, option: string): void {
+  let st;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    st = statSync(file);
+  } catch {
+    st = null;
   }
+  if (st?.isDirectory()) throw new ExperimentInputError(`${option} ${file}: is a directory; expected the name of a file to write`);
+  checkOutputDir(path.dirname(file), `${option} ${file}: its folder`);
 }
 
 /**
@@ -71,6 +79,7 @@ export class OutputSet {
   /** Where this run's outputs are written until commit. */
   readonly staging: string;
   private committed = false;
+  private readonly lock: OutputLock;
 
   /**
    * @param dir the output directory
@@ -84,11 +93,21 @@ export class OutputSet {
   ) {
     checkOutputDir(dir);
     mkdirSync(dir, { recursive: true });
-    for (const f of readdirSync(dir)) {
-      const m = STAGING.exec(f);
-      // A staging directory of a run that died (not one of a live process writing here now).
-      if (m && !alive(Number(m[1]))) rmSync(path.join(dir, f), { recursive: true, force: true });
+    // Before anything is removed: a second writer is refused here, the first one's files untouched.
+    this.lock = OutputLock.acquire(dir);
+    try {
+      this.staging = this.prepare();
+    } catch (e) {
+      this.lock.release();
+      throw e;
     }
+  }
+
+  /** Remove what an earlier run left and make the staging directory. */
+  private prepare(): string {
+    const { dir, names } = this;
+    // A staging directory here is a dead run's: with DIR's lock held, no other process writes it.
+    for (const f of readdirSync(dir)) if (STAGING.test(f)) rmSync(path.join(dir, f), { recursive: true, force: true });
     // charts/ is removed whole: make sure it is capsim's (--out . in a directory with charts of its own).
     const charts = path.join(dir, 'charts');
     if (names.includes('charts') && existsSync(charts)) {
@@ -96,8 +115,9 @@ export class OutputSet {
       if (foreign.length > 0) throw new ExperimentInputError(`--out ${dir}: ${charts} holds files capsim did not write (${foreign.slice(0, 3).join(', ')}); expected an output directory of capsim's, or a new one`);
     }
     for (const n of names) rmSync(path.join(dir, n), { recursive: true, force: true });
-    this.staging = path.join(dir, `.capsim-staging-${process.pid}-${counter++}`);
-    mkdirSync(this.staging, { recursive: true });
+    const staging = path.join(dir, `.capsim-staging-${process.pid}-${counter++}`);
+    mkdirSync(staging, { recursive: true });
+    return staging;
   }
 
   /** The staged path of an output (for writers that take a directory, such as charts/). */
@@ -116,11 +136,13 @@ export class OutputSet {
     const staged = readdirSync(this.staging).sort((a, b) => Number(a === this.last) - Number(b === this.last) || (a < b ? -1 : a > b ? 1 : 0));
     for (const f of staged) moveInto(path.join(this.staging, f), path.join(this.dir, f));
     rmSync(this.staging, { recursive: true, force: true });
+    this.lock.release();
     return staged.map((f) => path.join(this.dir, f));
   }
 
-  /** Drop what was staged (a command that failed after starting). */
+  /** Drop what was staged (a command that failed after starting) and let DIR go; a no-op after commit. */
   discard(): void {
     if (!this.committed) rmSync(this.staging, { recursive: true, force: true });
+    this.lock.release();
   }
 }

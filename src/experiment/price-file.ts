@@ -1,8 +1,9 @@
 // Reading a price table from disk (the Node-only part of prices.ts), and finding the bundled one.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExperimentInputError } from './errors.js';
+import { InputFileError, readInputFile } from './input-file.js';
 import { parsePriceTable, type PriceTable } from './prices.js';
 
 export const DEFAULT_PRICE_FILE = 'models/prices/fargate-us-east-1.yaml';
@@ -22,10 +23,11 @@ export function loadPriceTable(file?: string): PriceTable {
   const f = file ?? defaultPriceFile();
   let text: string;
   try {
-    text = readFileSync(f, 'utf8');
+    // A price table is a few KB of YAML: a larger file was named by mistake.
+    text = readInputFile(f, { expected: 'a YAML price table', maxBytes: 1 << 20 }).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ExperimentInputError(`${f}: cannot read the price table (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    if (e instanceof InputFileError) throw new ExperimentInputError(`${f}: ${e.reason.replace(/^cannot read file/, 'cannot read the price table')}`);
+    throw e;
   }
   return parsePriceTable(text, file ?? DEFAULT_PRICE_FILE);
 }

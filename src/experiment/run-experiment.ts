@@ -1,5 +1,5 @@
 // Many replications of one model, in order or on worker threads, optionally to a precision;
-// summarised by summarize.ts into the JSON contract of DESIGN.md.
+// summarised by summarize.ts into the JSON of `capsim run --json` (README, "JSON output").
 import '../logs/register-replay.js';
 import type { Model } from '../scenario/model-types.js';
 import type { MetricSpec } from './metrics.js';

@@ -14,7 +14,7 @@
 // and r, so results are collected by (point, replication) and summarised in grid order: the
 // output is the same whatever --jobs, --shard/merge or --resume did.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseModelText } from '../scenario/parse-model.js';
 import type { Model } from '../scenario/model-types.js';
@@ -348,6 +348,7 @@ export function sweepResult(sweep: Sweep, repsOf: (point: number) => number = ()
 /** Read a directory's manifests (unsharded and shards). */
 export function readManifests(dir: string): { file: string; manifest: Manifest }[] {
   if (!existsSync(dir)) throw new ExperimentInputError(`${dir}: no such directory`);
+  if (!statSync(dir).isDirectory()) throw new ExperimentInputError(`${dir}: is a file; expected the output directory of capsim sweep`);
   const out: { file: string; manifest: Manifest }[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!/^sweep-manifest(\.shard-\d+-of-\d+)?\.json$/.test(f)) continue;

@@ -32,6 +32,10 @@ export interface LogReadSummary {
   malformed: number;
   /** The first malformed lines (at most SAMPLES). */
   samples: BadLine[];
+  /** Files that grew while they were read (still being written): read as they were when opened. */
+  grew?: { file: string; bytesRead: number; bytesNow: number }[];
+  /** Empty files among them (counted, nothing to read). */
+  empty?: number;
 }
 
 export interface ReadOptions {
@@ -50,11 +54,19 @@ export async function readLogs(inputs: string[], opts: ReadOptions, onRecord: (r
   let format: FormatName;
   let formatFrom: LogReadSummary['formatFrom'] = 'given';
   if (opts.format === 'auto') {
-    const head = await firstLines(files[0]!, DETECT_LINES);
+    // The first file with a line tells the format (an empty file tells nothing).
+    let head: string[] = [];
+    let from = files[0]!;
+    for (const f of files) {
+      from = f;
+      head = await firstLines(f, DETECT_LINES);
+      if (head.length > 0) break;
+    }
+    if (head.length === 0) throw allEmpty(inputs, files);
     const found = opts.logFormat === undefined ? detectFormat(head) : null;
     if (found === null) {
       const why = opts.logFormat !== undefined ? '--log-format needs --format nginx or gunicorn' : `its first lines fit none of the formats capsim reads (alb, elb, nginx, gunicorn, uwsgi)`;
-      throw new LogFormatError(`${files[0]}: cannot tell the log format: ${why}; first line: ${cut(head[0] ?? '(empty file)')}`);
+      throw new LogFormatError(`${from}: cannot tell the log format: ${why}; first line: ${cut(head[0]!)}`);
     }
     format = found;
     formatFrom = 'detected';
@@ -97,11 +109,19 @@ export async function readLogs(inputs: string[], opts: ReadOptions, onRecord: (r
       }
       summary.records++;
       onRecord(rec);
-    });
+    }, (atOpen, now) => (summary.grew ??= []).push({ file, bytesRead: atOpen, bytesNow: now }));
     summary.lines += lines;
+    if (lines === 0) summary.empty = (summary.empty ?? 0) + 1;
     if (bad * 2 > nonBlank && nonBlank > 0) throw giveUp();
   }
+  if (summary.lines === summary.blank) throw allEmpty(inputs, files);
   return summary;
+}
+
+/** exit 2: nothing to read in any of the files. */
+function allEmpty(inputs: string[], files: string[]): LogFormatError {
+  const what = files.length === 1 ? `${files[0]}: empty file` : `${inputs.join(' ')}: all ${files.length.toLocaleString('en-US')} files are empty or blank`;
+  return new LogFormatError(`${what}; expected access log lines`);
 }
 
 function cut(line: string): string {

@@ -38,7 +38,7 @@ export class ModelError extends Error {
   readonly expected: string;
   readonly problem: string | undefined;
   readonly setArg: string | undefined;
-  /** Process exit code for bad input (see DESIGN.md). */
+  /** Process exit code for bad input (README, "Exit codes"). */
   readonly exitCode = 2;
 
   constructor(init: ModelErrorInit) {

@@ -1,6 +1,7 @@
 // Reading a model file from disk (the one Node-only part of the scenario layer).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import nodePath from 'node:path';
+import { InputFileError, readInputFile } from '../experiment/input-file.js';
 import { ModelError } from './errors.js';
 import type { Model } from './model-types.js';
 import { parseModelText } from './parse-model.js';
@@ -9,19 +10,17 @@ import { parseModelWithProvenance, type ModelWithProvenance } from './provenance
 /** Model files are a few KB; anything this large was named by mistake (a log, an archive). */
 const MAX_MODEL_BYTES = 1024 * 1024;
 
-/** A model file's text; every problem (missing, a directory, too large, not UTF-8) is a ModelError. */
+/**
+ * A model file's text; every problem (missing, a directory, empty, too large, changed while it was
+ * read, not UTF-8) is a ModelError.
+ */
 export function readModelFile(path: string): string {
   let bytes: Buffer;
   try {
-    if (statSync(path).size > MAX_MODEL_BYTES) {
-      throw new ModelError({ file: path, expected: 'a YAML model file', reason: `${statSync(path).size.toLocaleString('en-US')} bytes: not a model file (expected a YAML model file of at most 1 MiB)` });
-    }
-    bytes = readFileSync(path);
+    bytes = readInputFile(path, { expected: 'a YAML model file', maxBytes: MAX_MODEL_BYTES });
   } catch (e) {
-    if (e instanceof ModelError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? String(e);
-    throw new ModelError({ file: path, expected: 'a readable YAML model file', reason: `cannot read file (${why})` });
+    if (e instanceof InputFileError) throw new ModelError({ file: path, expected: 'a YAML model file', reason: e.reason });
+    throw e;
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,6 +1,6 @@
 // Distribution calls contain YAML indicators: in `{ cpu: lognormal(mean=6ms, sd=5ms) }` the
 // comma ends the plain scalar, and in `cpu: mix(0.9: exp(5ms), 0.1: const(1s))` the ": " starts
-// a nested mapping. DESIGN.md writes distributions unquoted in both places, so before YAML
+// a nested mapping. Model files write distributions unquoted in both places (docs/model.md), so before YAML
 // parsing we put double quotes around every unquoted distribution call that sits where a
 // value starts. Only characters on the same line are added, so line numbers do not change.
 // Pure: no Node-only imports.

@@ -66,14 +66,17 @@ test('OutputSet: an earlier run\'s outputs go at the start; staged outputs appea
   a.write('charts/y.svg', 'new');
   a.write('report.html', 'new');
   assert.equal(existsSync(path.join(dir, 'sweep.csv')), false, 'nothing visible before commit');
-  // A run that dies here leaves only its staging directory; the next run removes it.
+  // A second writer while the first holds DIR is refused (issue 21), the first's staging untouched.
+  assert.throws(() => new OutputSet(dir), /in use by another capsim: pid \d+/);
+  assert.equal(existsSync(a.staging), true, 'the holder keeps its staging directory');
+  a.discard();
+  // A run that died leaves only its staging directory; the next run removes it.
+  mkdirSync(path.join(dir, '.capsim-staging-999999-0'));
   const b = new OutputSet(dir);
-  assert.equal(existsSync(a.staging), true, 'a live process keeps its staging directory');
   b.write('report.html', 'b');
   const written = b.commit();
   assert.deepEqual(written.map((f) => path.basename(f)), ['report.html']);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.capsim-staging-') && f !== path.basename(a.staging)), []);
-  a.discard();
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.capsim-')), [], 'no staging directory, no lock left');
   // A charts/ directory that is not capsim's is never removed.
   const mine = path.join(tmp, 'mine');
   mkdirSync(path.join(mine, 'charts'), { recursive: true });

@@ -5,6 +5,8 @@ import { backtestChart } from '../../backtest/chart.js';
 import { backtestReport } from '../../backtest/report.js';
 import { backtest, observeLogs, periodOverrides } from '../../backtest/run-backtest.js';
 import { writeFileAtomic } from '../../experiment/files.js';
+import { OutputLock } from '../../experiment/output-lock.js';
+import { checkOutputDir } from '../../experiment/output-set.js';
 import { FORMATS, isFormatName } from '../../logs/formats.js';
 import { renderPng, renderSvg } from '../../report/charts/render.js';
 import { loadModelFile } from '../../scenario/load-model.js';
@@ -34,8 +36,13 @@ export function registerBacktest(program: Command, io: CommandIo = cliIo): void 
     .option('--out <dir>', 'also write DIR/backtest.json and the chart DIR/charts/backtest-5xx.svg and .png (atomically)')
     .option('--json', 'print the backtest as one JSON object instead of the report')
     .action(async (file: string, logs: string[], opts: BacktestOptions) => {
+      let lock: OutputLock | undefined;
       try {
         if (opts.format !== 'auto' && !isFormatName(opts.format)) throw new UsageError(`--format ${opts.format}: expected auto or one of ${FORMATS.join(', ')}`);
+        if (opts.out !== undefined) {
+          checkOutputDir(opts.out);
+          lock = OutputLock.acquire(opts.out);
+        }
         const { read, obs } = await observeLogs(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) });
         const sets = [...opts.set, ...(opts.replications !== undefined ? [`simulation.replications=${opts.replications}`] : [])];
         const first = loadModelFile(file, sets);
@@ -53,6 +60,8 @@ export function registerBacktest(program: Command, io: CommandIo = cliIo): void 
         if (opts.out !== undefined) io.wrote?.(['backtest.json', 'charts/'].map((f) => path.join(opts.out!, f)));
       } catch (err) {
         io.fail(err);
+      } finally {
+        lock?.release();
       }
     });
 }

@@ -5,6 +5,8 @@ import { modelFile } from '../../calibrate/model-file.js';
 import { calibrationReport } from '../../calibrate/report.js';
 import { runCalibration } from '../../calibrate/run-calibration.js';
 import { writeFileAtomic } from '../../experiment/files.js';
+import { OutputLock } from '../../experiment/output-lock.js';
+import { checkOutputFile } from '../../experiment/output-set.js';
 import { BALANCER_FORMATS, FORMATS, isFormatName } from '../../logs/formats.js';
 import { checkLines, checkModel } from '../../calibrate/check.js';
 import { UsageError } from '../errors.js';
@@ -34,9 +36,14 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
     .option('--no-check', 'do not run the calibrated model to compare its latency with the logs')
     .option('--json', 'print the calibration as one JSON object instead of the report')
     .action(async (logs: string[], opts: CalibrateOptions) => {
+      let lock: OutputLock | undefined;
       try {
         if (opts.format !== 'auto' && !isFormatName(opts.format)) throw new UsageError(`--format ${opts.format}: expected auto or one of ${FORMATS.join(', ')}`);
         const top = wholeNumber('--top', opts.top);
+        if (opts.out !== undefined) {
+          checkOutputFile(opts.out, '--out');
+          lock = OutputLock.acquire(opts.out, { kind: 'file' });
+        }
         const { read, cal, obs } = await runCalibration(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, top);
         const name = opts.name ?? (opts.out ? path.basename(opts.out).replace(/\.ya?ml$/, '') : 'calibrated');
         const yaml = modelFile({ name, format: read.format, files: read.files.length, cal });
@@ -50,6 +57,8 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
         if (opts.out !== undefined) io.wrote?.([opts.out]);
       } catch (err) {
         io.fail(err);
+      } finally {
+        lock?.release();
       }
     });
 }

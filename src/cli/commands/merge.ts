@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { gatherShards } from '../../experiment/merge.js';
 import { checkOutputDir, OutputSet } from '../../experiment/output-set.js';
+import { assertNotBeingWritten } from '../../experiment/output-lock.js';
 import { sweepResult } from '../../experiment/sweep.js';
 import { sweepReportHtml } from '../../report/html/reports.js';
 import { cliIo, wroteLine } from '../io.js';
@@ -25,12 +26,15 @@ export function registerMerge(program: Command): void {
     .option('--out <dir>', 'where to write sweep.csv, sweep.json and the merged points (default: the directory, when only one is given)')
     .option('--json', 'print sweep.json on stdout instead of the table')
     .action(async (dirs: string[], opts: MergeOptions) => {
+      let outputs: OutputSet | undefined;
       try {
         if (opts.out === undefined && dirs.length > 1) throw new UsageError('merging several directories: say where the result goes with --out DIR');
         const out = opts.out ?? dirs[0]!;
         checkOutputDir(out);
+        // A shard (or a sweep) still running has not written all its points yet.
+        for (const d of [...new Set([...dirs, out])]) assertNotBeingWritten(d, 'merge');
         const { sweep } = gatherShards(dirs);
-        const outputs = new OutputSet(out);
+        outputs = new OutputSet(out);
         sweep.open(out, false);
         for (const p of sweep.points) sweep.save(p.index);
         const result = sweepResult(sweep);
@@ -42,6 +46,8 @@ export function registerMerge(program: Command): void {
         process.stderr.write(wroteLine(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), `${sweep.points.length} points merged from ${dirs.join(', ')}`));
       } catch (err) {
         fail(err);
+      } finally {
+        outputs?.discard();
       }
     });
 }

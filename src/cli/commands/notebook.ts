@@ -1,6 +1,7 @@
 // capsim notebook FILE… [--out DIR] [--quick]: execute capacity-planning notebooks (Markdown
 // with ```capsim blocks) and write DIR/NAME.md and DIR/NAME.html.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { InputFileError, readInputFile } from '../../experiment/input-file.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { OutputSet } from '../../experiment/output-set.js';
@@ -29,6 +30,7 @@ export function registerNotebook(program: Command): void {
       const progress = new ProgressReporter(process.stderr, opts.quiet ?? false);
       const written: string[] = [];
       let current = '';
+      let outputs: OutputSet | undefined;
       const off = onInterrupt(
         () =>
           `${current} not written${written.length > 0 ? `; written before it: ${written.join(', ')}` : ''}; rerun the command (blocks are not resumed)`,
@@ -41,15 +43,16 @@ export function registerNotebook(program: Command): void {
           if (!/\.(md|markdown)$/i.test(file)) throw new UsageError(`${file}: not a notebook; expected a Markdown file (.md) with \`\`\`capsim blocks, such as notebooks/incident-postmortem.md`);
           let text: string;
           try {
-            text = readFileSync(file, 'utf8');
-          } catch {
-            throw new UsageError(`${file}: cannot read the notebook`);
+            text = readInputFile(file, { expected: 'a Markdown notebook with ```capsim blocks', maxBytes: 16 << 20 }).toString('utf8');
+          } catch (e) {
+            if (e instanceof InputFileError) throw new UsageError(`${file}: ${e.reason.replace(/^cannot read file/, 'cannot read the notebook')}`);
+            throw e;
           }
           if (!/^```+\s*capsim\b/m.test(text)) throw new UsageError(`${file}: no \`\`\`capsim block; expected a Markdown notebook with at least one, such as notebooks/incident-postmortem.md`);
           const name = path.basename(file).replace(/\.(md|markdown)$/i, '');
           // NAME.md, NAME.html and NAME.files/ of an earlier run go before any block runs; the new
           // ones appear together at the end (the blocks' own runs in NAME.files/runs as they finish).
-          const outputs = new OutputSet(opts.out, [`${name}.md`, `${name}.html`, `${name}.files`], `${name}.html`);
+          outputs = new OutputSet(opts.out, [`${name}.md`, `${name}.html`, `${name}.files`], `${name}.html`);
           const blocks = text.match(/^```capsim\s*$/gm)?.length ?? 0;
           let block = 0;
           const nb = await executeNotebook(file, text, {
@@ -69,6 +72,7 @@ export function registerNotebook(program: Command): void {
       } catch (err) {
         progress.end();
         off();
+        outputs?.discard();
         if (err instanceof NotebookBlockError) {
           process.stderr.write(`capsim: ${err.message}\n`);
           if (process.env['CAPSIM_DEBUG'] && err.reason instanceof Error) process.stderr.write(`${err.reason.stack}\n`);

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../experiment/files.js';
+import { OutputLock } from '../../experiment/output-lock.js';
+import { checkOutputDir } from '../../experiment/output-set.js';
 import { parseVary } from '../../experiment/grid.js';
 import { loadPriceTable } from '../../experiment/price-file.js';
 import { checkArch } from '../../experiment/prices.js';
@@ -52,8 +54,11 @@ export function registerPage(program: Command, io: CommandIo = cliIo): void {
     .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
     .option('--out <dir>', 'write DIR/index.html (required)')
     .action((file: string, opts: PageOptions) => {
+      let lock: OutputLock | undefined;
       try {
         if (opts.out === undefined) throw new UsageError('capsim page writes DIR/index.html: give --out DIR');
+        checkOutputDir(opts.out);
+        lock = OutputLock.acquire(opts.out);
         const text = readModelText(file);
         const sets = [...opts.set, ...simulationOverrides(opts)];
         const model = parseModelText(text, file, sets);
@@ -74,6 +79,8 @@ export function registerPage(program: Command, io: CommandIo = cliIo): void {
         else io.out(`${out}: ${what}\n`);
       } catch (err) {
         io.fail(err);
+      } finally {
+        lock?.release();
       }
     });
 }

@@ -1,7 +1,8 @@
 // capsim run MODEL: replications of one model, a table for people or JSON for tools.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { OutputSet } from '../../experiment/output-set.js';
+import { checkOutputFile, OutputSet } from '../../experiment/output-set.js';
+import { OutputLock } from '../../experiment/output-lock.js';
 import { checkWork, runWork } from '../../experiment/work-estimate.js';
 import { metricName, metricUnit, parseMetricName, METRIC_FORMS, type MetricSpec } from '../../experiment/metrics.js';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, parsePrecision, type PrecisionOutcome } from '../../experiment/precision.js';
@@ -61,6 +62,8 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .option('--quiet', 'no progress on stderr')
     .action(async (file: string, opts: RunOptions) => {
+      let outputs: OutputSet | undefined;
+      let logLock: OutputLock | undefined;
       try {
         const started = performance.now();
         const jobs = jobsOption(opts.jobs);
@@ -78,13 +81,16 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         const { model, provenance } = loadModelWithProvenance(file, [...opts.set, ...simulationOverrides(opts)]);
         const timelineInterval = timelineOption(opts.timeline, model.simulation.duration);
         const accessLog = accessLogOption(opts.accessLog);
+        if (accessLog) checkOutputFile(accessLog.file, '--access-log');
         if (timelineInterval !== undefined && opts.out === undefined && !io.emit) {
           throw new UsageError('--timeline writes DIR/timeline.json and draws it in DIR/report.html: give --out DIR');
         }
         // Settings the named version ignores, or that contradict each other: say so before running.
         printModelWarnings(modelWarnings(model, provenance), io.err);
         checkWork(runWork(model, file, precision ? precision.max! : model.simulation.replications, jobs, precision ? `--precision may stop before --max-replications ${precision.max!}` : undefined), opts.force ?? false, io.err);
-        const outputs = opts.out !== undefined ? new OutputSet(opts.out) : undefined;
+        // Both locks before any work: a second writer of either is refused at once.
+        outputs = opts.out !== undefined ? new OutputSet(opts.out) : undefined;
+        if (accessLog) logLock = OutputLock.acquire(accessLog.file, { kind: 'file', option: '--access-log' });
         const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let done = 0;
         // A run keeps nothing until it ends: Ctrl-C says so. One replication runs on this thread,
@@ -134,6 +140,9 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         if (files.length > 0) io.wrote?.(files);
       } catch (err) {
         io.fail(err);
+      } finally {
+        outputs?.discard();
+        logLock?.release();
       }
     });
 }

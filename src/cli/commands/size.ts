@@ -51,6 +51,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
     .option('--quiet', 'no progress on stderr')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: SizeOptions) => {
+      let outputs: OutputSet | undefined;
       try {
         const jobs = jobsOption(opts.jobs);
         if (opts.slo.length === 0) throw new UsageError('give at least one --slo, such as --slo 502/5min<=1 --slo p99<=800ms');
@@ -63,7 +64,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         warnCosts(sweep, io.err);
         const out = opts.out ?? defaultOut('size', base.name);
         checkWork(sweepWork(sweep, spec.replications, jobs, null, max), opts.force ?? false, io.err);
-        const outputs = new OutputSet(out);
+        outputs = new OutputSet(out);
         sweep.open(out, opts.resume ?? false);
         const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
         let finished = 0;
@@ -112,6 +113,8 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         );
       } catch (err) {
         io.fail(err);
+      } finally {
+        outputs?.discard();
       }
     });
 }

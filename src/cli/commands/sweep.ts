@@ -8,6 +8,7 @@ import { Sweep, sweepResult } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { sweepTable, sweepTableDoc } from '../../report/sweep-table.js';
 import { checkOutputDir, OutputSet } from '../../experiment/output-set.js';
+import { OutputLock } from '../../experiment/output-lock.js';
 import { checkWork, sweepWork } from '../../experiment/work-estimate.js';
 import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
@@ -46,6 +47,8 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
     .option('--quiet', 'no progress on stderr')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: SweepOptions) => {
+      let outputs: OutputSet | undefined;
+      let shardLock: OutputLock | undefined;
       try {
         const jobs = jobsOption(opts.jobs);
         const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
@@ -55,8 +58,11 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         const out = opts.out ?? defaultOut('sweep', base.name);
         checkWork(sweepWork(sweep, spec.replications, jobs, shard), opts.force ?? false, io.err);
         // A shard writes only its points; the unsharded run's outputs appear together at the end.
-        if (shard && shard.n > 1) checkOutputDir(out);
-        const outputs = shard && shard.n > 1 ? undefined : new OutputSet(out);
+        // Shards of one sweep may share DIR: each holds its shard's lock; the unsharded run holds DIR's.
+        if (shard && shard.n > 1) {
+          checkOutputDir(out);
+          shardLock = OutputLock.acquire(out, { shard });
+        } else outputs = new OutputSet(out);
         sweep.open(out, opts.resume ?? false);
         if (sweep.stale > 0) io.err(`capsim: ${sweep.stale} point file${sweep.stale === 1 ? '' : 's'} in ${path.join(out, 'points')} did not match this sweep and will be recomputed\n`);
         const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
@@ -97,6 +103,9 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         io.wrote?.(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), workDone(ran));
       } catch (err) {
         io.fail(err);
+      } finally {
+        outputs?.discard();
+        shardLock?.release();
       }
     });
 }
