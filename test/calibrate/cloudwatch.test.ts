@@ -36,7 +36,7 @@ test('round trip: an M/M/c/K run as CloudWatch metrics; the rate and the 502s co
   assert.equal(out.observations, path.join(dir, 'from-metrics.observations.yaml'));
   const cal = out.calibration;
   assert.equal(cal.period, 60);
-  assert.ok(cal.series.every((s: { identifiedBy: string }) => /its query in/.test(s.identifiedBy)));
+  assert.ok(cal.series.every((s: { identifiedBy: string }) => /its query \(mmc\.queries\.json\)/.test(s.identifiedBy)));
 
   // the rate: 4.8/s = 288/min within 3 standard errors
   const se = (cal.rate.ci95[1] - cal.rate.ci95[0]) / 3.92;

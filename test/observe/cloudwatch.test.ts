@@ -132,11 +132,15 @@ test('PartialData with no later page: used, said, and counts zero only inside wh
 });
 
 test('get-metric-statistics: unordered Datapoints, several statistics and ExtendedStatistics', () => {
-  const points = minutes.map((m) => ({ Timestamp: isoZ(T0 + 60 * m).replace('Z', '+00:00'), Average: 0.04 + m / 1000, Maximum: 0.2, ExtendedStatistics: { p99: 0.05 + m / 1000, 'p99.9': 0.3 }, Unit: 'Seconds' }));
-  points.sort((a, b) => (a.Timestamp.charCodeAt(15) * 7) % 11 - (b.Timestamp.charCodeAt(15) * 7) % 11); // shuffled
-  const f = file({ Label: 'TargetResponseTime', Datapoints: points });
+  // one call with --statistics, one with --extended-statistics (the API takes one or the other)
+  const shuffle = <T extends { Timestamp: string }>(points: T[]) => points.sort((a, b) => ((a.Timestamp.charCodeAt(15) * 7) % 11) - ((b.Timestamp.charCodeAt(15) * 7) % 11));
+  const stats = shuffle(minutes.map((m) => ({ Timestamp: isoZ(T0 + 60 * m).replace('Z', '+00:00'), Average: 0.04 + m / 1000, Maximum: 0.2, Unit: 'Seconds' })));
+  const ext = shuffle(minutes.map((m) => ({ Timestamp: isoZ(T0 + 60 * m).replace('Z', '+00:00'), ExtendedStatistics: { p99: 0.05 + m / 1000, 'p99.9': 0.3 }, Unit: 'Seconds' })));
+  assert.notDeepEqual(ext.map((p) => p.Timestamp), [...ext.map((p) => p.Timestamp)].sort());
+  const f = file({ Label: 'TargetResponseTime', Datapoints: stats });
+  const g = file({ Label: 'TargetResponseTime', Datapoints: ext });
   const reqs = file({ Label: 'RequestCount', Datapoints: REQUESTS.map(([m, v]) => ({ Timestamp: isoZ(T0 + 60 * m), Sum: v, Unit: 'Count' })).reverse() });
-  const reading = cloudwatchObservations(readCloudWatch([reqs, f]));
+  const reading = cloudwatchObservations(readCloudWatch([reqs, f, g]));
   const got = new Map(reading.observations.map((o) => [metricName(o.observation.metric), o.observation]));
   assert.deepEqual([...got.keys()].sort(), ['mean', 'p99', 'requests/min']);
   const p99 = got.get('p99')!;
@@ -167,7 +171,7 @@ test('which metric a result is: its query beside the export, --cloudwatch-id, or
   );
   const q = readCloudWatch([f]);
   assert.deepEqual(q.series.map((s) => s.metric.name), ['RequestCount', 'HTTPCode_ELB_502_Count']);
-  assert.match(q.series[0]!.identifiedBy, /its query in .*alb\.queries\.json/);
+  assert.equal(q.series[0]!.identifiedBy, 'its query (alb.queries.json)');
   assert.equal(q.periodFrom, 'the queries file');
   // a label naming a count but not its statistic, with fractional values: not a Sum, refused
   const avg = file({ MetricDataResults: [result('r', 'RequestCount', [[0, 1], [1, 1.5]])] });
@@ -175,6 +179,9 @@ test('which metric a result is: its query beside the export, --cloudwatch-id, or
   // a Label naming the statistic is read so
   const named = readCloudWatch([file({ MetricDataResults: [result('r', 'RequestCount Average', [[0, 1], [1, 1]])] })]);
   assert.equal(named.series[0]!.stat, 'Average');
+  // CloudWatch's default Label (the metric's name) for two statistics of one metric: refused, saying why
+  const twice = { MetricDataResults: [result('a', 'TargetResponseTime', LATENCY), result('b', 'TargetResponseTime', LATENCY.map(([m, v]) => [m, v * 2] as [number, number]))] };
+  assert.throws(() => readCloudWatch([file(twice)]), /two series of TargetResponseTime \(Average\) at the same times: .*different statistics and Labels that name none/);
   // UnHealthyHostCount is not HealthyHostCount
   const hosts = readCloudWatch([file({ MetricDataResults: [result('u', 'UnHealthyHostCount', [[0, 1], [1, 0]]), result('h', 'HealthyHostCount', [[0, 3], [1, 4]])] })]);
   assert.deepEqual(hosts.series.map((s) => s.metric.name), ['HealthyHostCount', 'UnHealthyHostCount']);

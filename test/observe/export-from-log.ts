@@ -20,8 +20,12 @@ interface Minute {
 export interface ExportOptions {
   time?: TimeStyle;
   order?: 'newest' | 'oldest';
-  /** Labels: 'default' (the metric name, as CloudWatch writes when the query has none) or 'ids' (m1, m2…: identified by the queries). */
-  labels?: 'default' | 'ids';
+  /**
+   * 'default': Labels that name the metric and statistic ("TargetResponseTime p99"); 'ids': Ids
+   * and Labels m1, m2… (the queries name them); 'cli': Ids m1, m2… and the Label CloudWatch gives
+   * a query without one, the metric's name alone (the queries say the statistic).
+   */
+  labels?: 'default' | 'ids' | 'cli';
 }
 
 function quantile(sorted: number[], p: number): number {
@@ -78,8 +82,8 @@ export async function exportFromLog(log: string, o: ExportOptions = {}): Promise
       ts.push(stamp(k, style));
       vs.push(v);
     }
-    const label = o.labels === 'ids' ? `m${i + 1}` : stat === 'Sum' || (metric === 'HealthyHostCount' && stat === 'Average') ? metric : `${metric} ${stat}`;
-    return { Id: o.labels === 'ids' ? `m${i + 1}` : id, Label: label, Timestamps: ts, Values: vs, StatusCode: 'Complete' };
+    const label = o.labels === 'ids' ? `m${i + 1}` : o.labels === 'cli' || stat === 'Sum' || (metric === 'HealthyHostCount' && stat === 'Average') ? metric : `${metric} ${stat}`;
+    return { Id: o.labels === 'ids' || o.labels === 'cli' ? `m${i + 1}` : id, Label: label, Timestamps: ts, Values: vs, StatusCode: 'Complete' };
   });
   const queries = series.map(([metric, stat], i) => ({
     Id: `m${i + 1}`,

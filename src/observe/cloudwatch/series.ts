@@ -82,7 +82,7 @@ function identify(raw: RawSeries, queries: Map<string, { q: QuerySpec; file: str
     const stat = statName(q.q.stat);
     if (!metric) return `its query (${q.file}) is ${q.q.metric}, not a metric capsim reads`;
     if (!stat) return `its query (${q.file}) has statistic ${q.q.stat}, which capsim does not read`;
-    return { metric, stat, by: `its query in ${q.file}`, assumed: false };
+    return { metric, stat, by: `its query (${path.basename(q.file)})`, assumed: false };
   }
   for (const [text, by] of [
     [raw.label, 'its Label'],
@@ -156,7 +156,7 @@ export function readCloudWatch(files: readonly string[], mapping: IdMapping = ne
         const a = new Set(parts[i]!.times);
         if (parts[j]!.times.some((t) => a.has(t))) {
           throw new CloudWatchInputError(
-            `${parts[i]!.sources[0]} and ${parts[j]!.sources[0]}: two series of ${g.metric.name} (${g.stat}) at the same times: capsim reads one per metric and statistic, for the whole load balancer (export without the AvailabilityZone dimension, or sum them with a metric math expression)`,
+            `${parts[i]!.sources[0]} and ${parts[j]!.sources[0]}: two series of ${g.metric.name} (${g.stat}) at the same times: capsim reads one per metric and statistic, for the whole load balancer (export without the AvailabilityZone dimension, or sum them with a metric math expression)${g.assumed ? `; or they are ${g.metric.name} with different statistics and Labels that name none (CloudWatch's default Label is the metric's name): give the queries file beside the export or --cloudwatch-id` : ''}`,
           );
         }
       }
