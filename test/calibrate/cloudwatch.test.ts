@@ -89,6 +89,12 @@ test('round trip without waiting: TargetResponseTime\'s mean is the service time
   const gap = mean.form.value - 55;
   assert.ok(gap >= -3 * mean.form.sd - 0.5 && gap <= 3 * mean.form.sd + 1.5, `mean ${mean.form.value} ± ${mean.form.sd} vs 55 ms`);
   assert.equal(cal.containers.count, 2);
+  // the check: the calibrated model, run as written, has TargetResponseTime's mean and p50 within 10%
+  const check = JSON.parse(c.stdout).check;
+  for (const l of check.latency.filter((x: { stat: string }) => x.stat === 'Average' || x.stat === 'p50')) {
+    assert.ok(Math.abs(l.modelMs / l.metricsMs - 1) < 0.1, `${l.stat}: model ${l.modelMs} vs metrics ${l.metricsMs}`);
+  }
+  assert.equal(check.fiveXx.metrics, 0);
   assert.ok(Math.abs(cal.service.mean * 1000 - 55) < 15, `service ${cal.service.mean}: the lognormal through the p50 and p99 of a mixture`);
   assert.ok(Math.abs(cal.rate.perMinute - 600) <= 3 * ((cal.rate.ci95[1] - cal.rate.ci95[0]) / 3.92));
 });

@@ -8,6 +8,7 @@ import { runCalibration } from '../../calibrate/run-calibration.js';
 import { calibrateCloudWatch } from '../../calibrate/cloudwatch/calibration.js';
 import { cloudwatchModelFile } from '../../calibrate/cloudwatch/model-file.js';
 import { cloudwatchReport } from '../../calibrate/cloudwatch/report.js';
+import { checkCloudWatchModel, cloudwatchCheckLines } from '../../calibrate/cloudwatch/check.js';
 import { looksLikeExport } from '../../observe/cloudwatch/export-file.js';
 import { observationsYaml } from '../../observe/cloudwatch/observations-yaml.js';
 import { parseIdMapping, readCloudWatch } from '../../observe/cloudwatch/series.js';
@@ -47,7 +48,7 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
     .option('--name <name>', 'the model name (default: from --out)')
     .option('--observations <file>', 'CloudWatch: write the observations for capsim infer there (default with --out: NAME.observations.yaml beside it)')
     .option('--cloudwatch-id <id=metric:stat>', 'CloudWatch: which metric and statistic a get-metric-data result is, by Id or Label (repeatable)', collect, [])
-    .option('--no-check', 'do not run the calibrated model to compare its latency with the logs')
+    .option('--no-check', 'do not run the calibrated model to compare its latency with the logs or metrics')
     .option('--json', 'print the calibration as one JSON object instead of the report')
     .action(async (logs: string[], opts: CalibrateOptions) => {
       try {
@@ -99,12 +100,14 @@ function cloudwatch(inputs: string[], opts: CalibrateOptions, io: CommandIo): vo
     'Add `discrepancy:` to a figure to say how far the model may be from reality on it, and `set:` when',
     'the fleet was configured otherwise than the model (docs/calibrate.md, "From CloudWatch metrics").',
   ]);
+  const check = opts.check ? checkCloudWatchModel(yaml, cal) : null;
   if (opts.out !== undefined) writeFileAtomic(opts.out, yaml);
   if (obsFile !== undefined) writeFileAtomic(obsFile, obsYaml);
-  if (opts.json) io.out(`${JSON.stringify({ read: { format: 'cloudwatch', files: cal.files }, calibration: cal, model: opts.out ?? null, observations: obsFile ?? null }, null, 2)}\n`);
+  if (opts.json) io.out(`${JSON.stringify({ read: { format: 'cloudwatch', files: cal.files }, calibration: cal, check, model: opts.out ?? null, observations: obsFile ?? null }, null, 2)}\n`);
   else {
+    const checked = opts.check ? `\n${cloudwatchCheckLines(check).join('\n')}\n` : '';
     const written = `${opts.out !== undefined ? `model: ${opts.out}` : 'model: not written (give --out model.yaml)'}\n${obsFile !== undefined ? `observations: ${obsFile}` : 'observations: not written (give --observations FILE, or --out)'}\n`;
-    io.out(`${cloudwatchReport(cal)}${written}`);
+    io.out(`${cloudwatchReport(cal)}${checked}${written}`);
   }
   const files = [opts.out, obsFile].filter((f): f is string => f !== undefined);
   if (files.length > 0) io.wrote?.(files);

@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 
 /** The largest export read (a get-metric-data call returns at most 100,800 points; a page is far smaller). */
-export const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
+export const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
 
 export class CloudWatchInputError extends Error {
   readonly exitCode = 2;
