@@ -141,6 +141,10 @@ test('get-metric-statistics: unordered Datapoints, several statistics and Extend
   const g = file({ Label: 'TargetResponseTime', Datapoints: ext });
   const reqs = file({ Label: 'RequestCount', Datapoints: REQUESTS.map(([m, v]) => ({ Timestamp: isoZ(T0 + 60 * m), Sum: v, Unit: 'Count' })).reverse() });
   const reading = cloudwatchObservations(readCloudWatch([reqs, f, g]));
+  // adjacent time ranges in separate calls (1,440 points at most per call) join into one series
+  const half = (lo: number, hi: number) => file({ Label: 'RequestCount', Datapoints: REQUESTS.filter(([m]) => m >= lo && m < hi).map(([m, v]) => ({ Timestamp: isoZ(T0 + 60 * m), Sum: v, Unit: 'Count' })) });
+  const joined = cloudwatchObservations(readCloudWatch([half(10, 20), half(0, 10), f, g]));
+  assert.deepEqual(joined.observations.map((o) => o.observation.form), reading.observations.map((o) => o.observation.form));
   const got = new Map(reading.observations.map((o) => [metricName(o.observation.metric), o.observation]));
   assert.deepEqual([...got.keys()].sort(), ['mean', 'p99', 'requests/min']);
   const p99 = got.get('p99')!;
