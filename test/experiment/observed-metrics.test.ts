@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONNECTION_ERROR_CAUSES, estimate, metricName, parseMetricName } from '../../src/experiment/metrics.js';
 import { runReplication } from '../../src/experiment/replication.js';
+import { parseSlo } from '../../src/experiment/slo.js';
 import { CAUSES } from '../../src/model/outcome.js';
 import { smallModel } from './fixtures.js';
 
@@ -15,6 +16,11 @@ test('the new metric names read back as themselves', () => {
   }
   assert.deepEqual(parseMetricName('Requests / min'), { kind: 'requests' });
   assert.equal(parseMetricName('memory-min'), undefined);
+  // as SLOs: memory is a share (80% or 0.8), the others plain numbers
+  assert.equal(parseSlo('memory<=80%').threshold, 0.8);
+  assert.equal(parseSlo('memory-max<=0.9').threshold, 0.9);
+  assert.equal(parseSlo('conn-errors/5min<=1').threshold, 1);
+  assert.throws(() => parseSlo('healthy-hosts<=4ms'), /"4ms" is not a number \(targets\)/);
 });
 
 test('estimates from replications: requests per minute, connection errors per 5 minutes, targets, memory', () => {
