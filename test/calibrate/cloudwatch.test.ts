@@ -134,6 +134,24 @@ test('an export of 4 hours at 5-minute periods: a daily profile of the true hour
   assert.match(yaml, /containers: 2 +# GUESS: no HealthyHostCount/);
 });
 
+test('an export of two days: each hour of the daily profile is the mean of its two days', () => {
+  const T0 = Date.parse('2026-12-05T00:00:00Z') / 1000;
+  const rate = (h: number) => 100 + 10 * h; // per minute, day 1; day 2 is 20/min higher
+  const ts: number[] = [];
+  const vs: number[] = [];
+  for (let k = 0; k < 48; k++) {
+    ts.push(T0 + k * 3600);
+    vs.push((rate(k % 24) + (k >= 24 ? 20 : 0)) * 60);
+  }
+  const f = path.join(dir, 'two-days.json');
+  writeFileSync(f, JSON.stringify({ Label: 'RequestCount', Datapoints: ts.map((t, i) => ({ Timestamp: t, Sum: vs[i], Unit: 'Count' })) }));
+  const c = capsim('calibrate', f, '--json');
+  assert.equal(c.code, 0, c.stderr);
+  const pts = JSON.parse(c.stdout).calibration.profile as { at: number; perMinute: number }[];
+  assert.equal(pts.length, 25);
+  for (const p of pts.slice(1)) assert.ok(Math.abs(p.perMinute - (rate((p.at - 1800) / 3600) + 10)) < 1e-9, `${p.at}: ${p.perMinute}`);
+});
+
 test('calibrate refuses what a CloudWatch calibration cannot use', () => {
   const f = path.join(dir, 'no-requests.json');
   writeFileSync(f, JSON.stringify({ MetricDataResults: [{ Id: 'e', Label: 'HTTPCode_ELB_502_Count', Timestamps: [120, 60], Values: [1, 2], StatusCode: 'Complete' }] }));

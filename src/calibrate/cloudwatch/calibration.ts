@@ -211,13 +211,16 @@ export function calibrateCloudWatch(data: CloudWatchData): CloudWatchCalibration
   };
 }
 
-/** Hourly mean rates (per minute) from the export's start, a point at each hour's middle and at 0; hours with half their periods. */
+/**
+ * Hourly mean rates (per minute) from the export's start, a point at each hour's middle and at 0;
+ * hours with half their periods. An export of several days (CloudWatch keeps 15 days of minutes)
+ * averages each hour over the days it covers: the profile repeats every 24 h.
+ */
 function hourlyProfile(counts: Float64Array, period: number): { at: number; perMinute: number }[] {
   const hours = new Map<number, { count: number; seconds: number }>();
   for (let i = 0; i < counts.length; i++) {
     if (counts[i] !== counts[i]) continue;
-    const h = Math.floor((i * period) / 3600);
-    if (h >= 24) break; // one day: the profile repeats every 24 h
+    const h = Math.floor((i * period) / 3600) % 24;
     const e = hours.get(h) ?? { count: 0, seconds: 0 };
     e.count += counts[i]!;
     e.seconds += period;

@@ -22,7 +22,7 @@ export function cloudwatchModelFile(name: string, cal: CloudWatchCalibration): s
   const per = cal.period === 60 ? 'minutes' : `${cal.period}-second periods`;
   const rateNote = `RequestCount (Sum): ${r.perMinute.toFixed(1)} [${r.ci95[0].toFixed(1)}, ${r.ci95[1].toFixed(1)}] per minute (95%) over ${cal.periods} ${per}; periods ranged ${r.periodMin.toFixed(1)}-${r.periodMax.toFixed(1)}/min, variance/mean ${Number.isFinite(r.dispersion) ? r.dispersion.toFixed(2) : '—'} (1 for Poisson arrivals)`;
   if (cal.profile && cal.profile.length > 1) {
-    L.push(`  # the export spans ${durationText(cal.span)}: a daily profile of hourly mean rates, hour 0 = ${iso(cal.start)};`);
+    L.push(`  # the export spans ${cal.span > 24 * 3600 ? `${+(cal.span / 86400).toFixed(1)} days` : durationText(cal.span)}: a daily profile of hourly mean rates${cal.span > 24 * 3600 ? ' (each hour averaged over the days)' : ''}, hour 0 = ${iso(cal.start)};`);
     L.push('  # after the last hour exported the rate returns linearly to the first (not in the metrics).');
     L.push(`  # overall: ${rateNote}`);
     L.push('  profile:');
