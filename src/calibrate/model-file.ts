@@ -30,7 +30,7 @@ export function fitNote(f: Fit): string {
   return `KS distance lognormal ${d(f.ksLognormal)}, gamma ${d(f.ksGamma)}; ${why}`;
 }
 
-function durationText(seconds: number): string {
+export function durationText(seconds: number): string {
   const m = Math.min(24 * 60, Math.max(10, Math.ceil(seconds / 60)));
   return m % 60 === 0 ? `${m / 60}h` : `${m}m`;
 }

@@ -86,6 +86,10 @@ export const EXAMPLES: Record<string, Example[]> = {
       what: 'a model file from the logs, which runs as it is',
       line: `capsim run ${GUNICORN} --duration 10m --access-log alb out/alb.log && capsim calibrate out/alb.log --out out/calibrated.yaml && capsim run out/calibrated.yaml`,
     },
+    {
+      what: 'from CloudWatch metrics (a bundled get-metric-data export): a model and its observations file',
+      line: 'capsim calibrate models/cloudwatch/alb-metrics.json --out out/from-metrics.yaml && capsim run out/from-metrics.yaml',
+    },
   ],
   backtest: [
     {

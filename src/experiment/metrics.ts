@@ -5,11 +5,17 @@
 //   p50, p95, p99, mean, max: latency of successful (2xx) requests, ms
 //   sigkills/h, oom/h   SIGKILLs of workers (all, or by the OOM killer) per simulated hour
 //   cpu                 the busy fraction of the containers' vCPUs
+//   memory, memory-max  tasks' memory use as a fraction of their limit: the time-average over
+//                       tasks (ECS MemoryUtilization Average), and the highest any task reached
+//   requests/min        requests that arrived per simulated minute
+//   healthy-hosts, unhealthy-hosts   targets in / out of service (failed health checks), time-averaged
+//   conn-errors/5min    requests whose connection to a target was never established (causes
+//                       backlog-overflow, connect-timeout, connect-failed) per 5 simulated minutes
 // Counts use summarizeCounts (exact Poisson interval for rare totals, Student t otherwise); a
 // rate is the count's estimate divided by the mean number of requests (which, at thousands of
 // requests per replication, varies by well under 1% between replications); latencies use a
 // Student-t interval over the replications' values.
-import { KILL_REASONS, STATUSES } from '../model/outcome.js';
+import { CAUSES, KILL_REASONS, STATUSES } from '../model/outcome.js';
 import { meanCI, summarizeCounts } from '../stats/intervals.js';
 import type { ReplicationResult } from './replication.js';
 
@@ -21,7 +27,11 @@ export type MetricSpec =
   | { kind: 'rate'; status: CountStatus }
   | { kind: 'latency'; stat: LatencyStat }
   | { kind: 'kills'; reason: 'total' | 'oom' }
-  | { kind: 'cpu' };
+  | { kind: 'cpu' }
+  | { kind: 'memory'; stat: 'mean' | 'max' }
+  | { kind: 'requests' }
+  | { kind: 'hosts'; healthy: boolean }
+  | { kind: 'conn-errors' };
 
 export interface Estimate {
   /** NaN when nothing could be measured (no successful request for a latency). */
@@ -32,7 +42,7 @@ export interface Estimate {
   method: 'poisson' | 'student-t';
 }
 
-export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h or cpu';
+export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h, cpu, memory, memory-max, requests/min, healthy-hosts, unhealthy-hosts or conn-errors/5min';
 const STATUS_NAMES: readonly CountStatus[] = ['500', '502', '503', '504', '5xx'];
 const LATENCY_NAMES: readonly LatencyStat[] = ['p50', 'p95', 'p99', 'mean', 'max'];
 
@@ -47,6 +57,10 @@ export function parseMetricName(text: string): MetricSpec | undefined {
   m = /^(sigkills|oom)\s*\/\s*h$/.exec(t);
   if (m) return { kind: 'kills', reason: m[1] === 'oom' ? 'oom' : 'total' };
   if (t === 'cpu') return { kind: 'cpu' };
+  if (t === 'memory' || t === 'memory-max') return { kind: 'memory', stat: t === 'memory' ? 'mean' : 'max' };
+  if (/^requests\s*\/\s*min$/.test(t)) return { kind: 'requests' };
+  if (t === 'healthy-hosts' || t === 'unhealthy-hosts') return { kind: 'hosts', healthy: t === 'healthy-hosts' };
+  if (/^conn-errors\s*\/\s*5\s*min$/.test(t)) return { kind: 'conn-errors' };
   return undefined;
 }
 
@@ -62,12 +76,38 @@ export function metricName(m: MetricSpec): string {
       return m.reason === 'oom' ? 'oom/h' : 'sigkills/h';
     case 'cpu':
       return 'cpu';
+    case 'memory':
+      return m.stat === 'mean' ? 'memory' : 'memory-max';
+    case 'requests':
+      return 'requests/min';
+    case 'hosts':
+      return m.healthy ? 'healthy-hosts' : 'unhealthy-hosts';
+    case 'conn-errors':
+      return 'conn-errors/5min';
   }
 }
 
 /** Unit for people: "per 5 min", "of requests", "ms". */
 export function metricUnit(m: MetricSpec): string {
-  return m.kind === 'per5min' ? 'per 5 min' : m.kind === 'rate' ? 'of requests' : m.kind === 'cpu' ? 'of the vCPUs' : m.kind === 'kills' ? 'per hour' : 'ms';
+  switch (m.kind) {
+    case 'per5min':
+    case 'conn-errors':
+      return 'per 5 min';
+    case 'rate':
+      return 'of requests';
+    case 'cpu':
+      return 'of the vCPUs';
+    case 'memory':
+      return 'of the memory limit';
+    case 'kills':
+      return 'per hour';
+    case 'requests':
+      return 'per min';
+    case 'hosts':
+      return 'targets';
+    case 'latency':
+      return 'ms';
+  }
 }
 
 export { STATUS_NAMES as COUNT_STATUSES };
@@ -80,6 +120,18 @@ function statusCount(r: ReplicationResult, status: CountStatus): number {
 function counts(values: number[], scale: number): Estimate {
   const s = summarizeCounts(values);
   return { mean: s.mean * scale, lo: s.ci95[0] * scale, hi: s.ci95[1] * scale, method: s.method };
+}
+
+/** Causes of a connection to a target that was never established (CloudWatch TargetConnectionErrorCount). */
+export const CONNECTION_ERROR_CAUSES: readonly string[] = ['backlog-overflow', 'connect-timeout', 'connect-failed'];
+const CONNECTION_ERROR_INDEXES = CAUSES.flatMap((c, i) => (CONNECTION_ERROR_CAUSES.includes(c.name) ? [i] : []));
+
+/** A fraction's interval over replications, inside [0, 1]; NaN when no replication measured it. */
+function fraction(values: number[]): Estimate {
+  const v = values.filter(Number.isFinite);
+  if (v.length === 0) return { mean: NaN, lo: NaN, hi: NaN, method: 'student-t' };
+  const s = meanCI(v);
+  return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: Math.min(1, s.ci95[1]), method: 'student-t' };
 }
 
 /** The metric's estimate over replications of `seconds` each. */
@@ -100,6 +152,19 @@ export function estimate(m: MetricSpec, reps: readonly ReplicationResult[], seco
     case 'cpu': {
       const s = meanCI(reps.map((r) => r.utilization.cpu));
       return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: s.ci95[1], method: 'student-t' };
+    }
+    case 'memory':
+      return fraction(reps.map((r) => (m.stat === 'mean' ? r.utilization.memory : r.mechanisms.memoryPeak)));
+    case 'requests':
+      return counts(reps.map((r) => r.arrivals), 60 / seconds);
+    case 'conn-errors':
+      return counts(reps.map((r) => CONNECTION_ERROR_INDEXES.reduce((a, i) => a + (r.cause[i] ?? 0), 0)), 300 / seconds);
+    case 'hosts': {
+      // Targets out of service, time-averaged: the health checks' unhealthy seconds over the window.
+      const v = reps.map((r) => (m.healthy ? r.containers - r.mechanisms.unhealthySeconds / seconds : r.mechanisms.unhealthySeconds / seconds));
+      const s = meanCI(v);
+      const top = Math.max(...reps.map((r) => r.containers));
+      return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: Math.min(top, s.ci95[1]), method: 'student-t' };
     }
     case 'latency': {
       const v = reps.map((r) => r.latencyMs[m.stat]).filter(Number.isFinite);

@@ -15,6 +15,8 @@ export interface ReplicationResult {
   seconds: number;
   /** Requests that arrived in the window. */
   arrivals: number;
+  /** Containers (targets) in the fleet. */
+  containers: number;
   /** Requests that arrived in the window and ended (any status). */
   finished: number;
   /** Ended requests by status index (2xx, 500, 502, 503, 504). */
@@ -151,6 +153,7 @@ function simulateReplication(model: Model, replication: number, options: Replica
     replication,
     seconds: duration,
     arrivals: metrics.arrivals,
+    containers: fleet.containers.length,
     finished: metrics.finished,
     status: Array.from(metrics.status),
     cause: Array.from(metrics.cause),

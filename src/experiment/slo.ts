@@ -5,7 +5,7 @@
 // fraction (0.0001); a latency's VALUE is a duration with its unit (800ms, 1.5s).
 import { parseDuration } from '../scenario/units.js';
 import { ExperimentInputError } from './errors.js';
-import { estimate, metricName, parseMetricName, METRIC_FORMS, type Estimate, type MetricSpec } from './metrics.js';
+import { estimate, metricName, metricUnit, parseMetricName, METRIC_FORMS, type Estimate, type MetricSpec } from './metrics.js';
 import type { ReplicationResult } from './replication.js';
 import { normalCdf } from '../stats/distributions.js';
 
@@ -43,13 +43,13 @@ export function parseSlo(input: string): Slo {
     } catch {
       return bad(`"${value}" is not a duration such as 800ms or 1.5s`);
     }
-  } else if (metric.kind === 'rate' || metric.kind === 'cpu') {
+  } else if (metric.kind === 'rate' || metric.kind === 'cpu' || metric.kind === 'memory') {
     const pm = /^(\d+(?:\.\d*)?|\.\d+)(%?)$/.exec(value);
     if (!pm) return bad(`"${value}" is not a rate such as 0.01% or 0.0001`);
     threshold = Number(pm[1]) / (pm[2] === '%' ? 100 : 1);
     if (threshold > 1) bad(`"${value}" is above 100%`);
   } else {
-    const what = metric.kind === 'kills' ? 'a number of kills per hour such as 0 or 0.5' : 'a number of requests per 5 minutes such as 1 or 0.5';
+    const what = metric.kind === 'kills' ? 'a number of kills per hour such as 0 or 0.5' : metric.kind === 'per5min' || metric.kind === 'conn-errors' ? 'a number of requests per 5 minutes such as 1 or 0.5' : `a number (${metricUnit(metric)})`;
     if (!/^(\d+(?:\.\d*)?|\.\d+)$/.test(value)) return bad(`"${value}" is not ${what}`);
     threshold = Number(value);
   }

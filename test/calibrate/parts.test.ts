@@ -88,7 +88,7 @@ test('capsim calibrate: bad input is exit 2 with one line', () => {
   assert.equal(a.stderr.trim().split('\n').length, 1);
   const b = capsim('calibrate', f, '--format', 'apache');
   assert.equal(b.code, 2);
-  assert.match(b.stderr, /--format apache: expected auto or one of alb, elb, nginx, gunicorn, uwsgi/);
+  assert.match(b.stderr, /--format apache: expected auto, cloudwatch or one of alb, elb, nginx, gunicorn, uwsgi/);
   const c = capsim('calibrate', path.join(dir, 'none.log'));
   assert.equal(c.code, 2);
   assert.match(c.stderr, /none\.log: no such file or directory/);
