@@ -7,6 +7,7 @@ import { backtest, observeLogs, periodOverrides } from '../../backtest/run-backt
 import { writeFileAtomic } from '../../experiment/files.js';
 import { FORMATS, isFormatName } from '../../logs/formats.js';
 import { renderPng, renderSvg } from '../../report/charts/render.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { loadModelFile } from '../../scenario/load-model.js';
 import { UsageError } from '../errors.js';
 import { cliIo, type CommandIo } from '../io.js';
@@ -19,6 +20,7 @@ interface BacktestOptions {
   replications?: string;
   out?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerBacktest(program: Command, io: CommandIo = cliIo): void {
@@ -33,14 +35,28 @@ export function registerBacktest(program: Command, io: CommandIo = cliIo): void 
     .option('--replications <n>', 'replications (default: the model file\'s)')
     .option('--out <dir>', 'also write DIR/backtest.json and the chart DIR/charts/backtest-5xx.svg and .png (atomically)')
     .option('--json', 'print the backtest as one JSON object instead of the report')
+    .option('--quiet', 'no progress on stderr')
     .action(async (file: string, logs: string[], opts: BacktestOptions) => {
       try {
         if (opts.format !== 'auto' && !isFormatName(opts.format)) throw new UsageError(`--format ${opts.format}: expected auto or one of ${FORMATS.join(', ')}`);
-        const { read, obs } = await observeLogs(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) });
+        // On a terminal: records read, then replications simulated (each runs on this thread).
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+        let observed;
+        try {
+          observed = await observeLogs(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, (n) => progress.counted('reading logs', n, null, 'records'));
+        } finally {
+          progress.end();
+        }
+        const { read, obs } = observed;
         const sets = [...opts.set, ...(opts.replications !== undefined ? [`simulation.replications=${opts.replications}`] : [])];
         const first = loadModelFile(file, sets);
         const model = loadModelFile(file, [...sets, ...periodOverrides(first, obs.last - obs.first)]);
-        const b = backtest(path.basename(file).replace(/\.ya?ml$/, ''), model, read, obs);
+        let b;
+        try {
+          b = backtest(path.basename(file).replace(/\.ya?ml$/, ''), model, read, obs, (done, total) => progress.counted('simulating the logs\' period', done, total, 'replications'));
+        } finally {
+          progress.end();
+        }
         const json = `${JSON.stringify(b, null, 2)}\n`;
         if (opts.out !== undefined) {
           const chart = backtestChart(b);

@@ -7,6 +7,7 @@ import { runCalibration } from '../../calibrate/run-calibration.js';
 import { writeFileAtomic } from '../../experiment/files.js';
 import { BALANCER_FORMATS, FORMATS, isFormatName } from '../../logs/formats.js';
 import { checkLines, checkModel } from '../../calibrate/check.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { UsageError } from '../errors.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { wholeNumber } from './experiment-common.js';
@@ -19,6 +20,7 @@ interface CalibrateOptions {
   name?: string;
   json?: boolean;
   check: boolean;
+  quiet?: boolean;
 }
 
 export function registerCalibrate(program: Command, io: CommandIo = cliIo): void {
@@ -33,14 +35,28 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
     .option('--name <name>', 'the model name (default: from --out)')
     .option('--no-check', 'do not run the calibrated model to compare its latency with the logs')
     .option('--json', 'print the calibration as one JSON object instead of the report')
+    .option('--quiet', 'no progress on stderr')
     .action(async (logs: string[], opts: CalibrateOptions) => {
       try {
         if (opts.format !== 'auto' && !isFormatName(opts.format)) throw new UsageError(`--format ${opts.format}: expected auto or one of ${FORMATS.join(', ')}`);
         const top = wholeNumber('--top', opts.top);
-        const { read, cal, obs } = await runCalibration(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, top);
+        // On a terminal: records read, then the check's replications (each runs on this thread).
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+        let calibrated;
+        try {
+          calibrated = await runCalibration(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, top, (n) => progress.counted('reading logs', n, null, 'records'));
+        } finally {
+          progress.end();
+        }
+        const { read, cal, obs } = calibrated;
         const name = opts.name ?? (opts.out ? path.basename(opts.out).replace(/\.ya?ml$/, '') : 'calibrated');
         const yaml = modelFile({ name, format: read.format, files: read.files.length, cal });
-        const check = opts.check ? checkModel(yaml, obs, cal.span, BALANCER_FORMATS.has(read.format)) : null;
+        let check = null;
+        try {
+          if (opts.check) check = checkModel(yaml, obs, cal.span, BALANCER_FORMATS.has(read.format), (done, total) => progress.counted('checking the model', done, total, 'replications'));
+        } finally {
+          progress.end();
+        }
         if (opts.out !== undefined) writeFileAtomic(opts.out, yaml);
         if (opts.json) io.out(`${JSON.stringify({ read, calibration: cal, check, model: opts.out ?? null }, null, 2)}\n`);
         else {
