@@ -61,7 +61,7 @@ export function sweepHeatmapChart(r: SweepResult, metric: SweepMetric, origin: O
         {
           mark: { type: 'rect' },
           encoding: {
-            color: { field: 'mean', type: 'quantitative', title: metricAxis(metric) + s.suffix, scale, legend: { titleLimit: 320, ...(s.kind !== 'linear' ? { values: (s.axis['values'] as number[] | undefined)?.filter((v) => v > 0 || s.kind === 'symlog'), format: ',~g' } : {}) } },
+            color: { field: 'mean', type: 'quantitative', title: metricAxis(metric) + s.suffix, scale, legend: { titleLimit: 0, ...(facets.length > 1 ? { orient: 'bottom' as const, gradientLength: 260 } : {}), ...(s.kind !== 'linear' ? { values: (s.axis['values'] as number[] | undefined)?.filter((v) => v > 0 || s.kind === 'symlog'), format: ',~r' } : {}) } },
             stroke: { condition: { test: 'datum.over', value: '#000' }, value: null },
             strokeWidth: { condition: { test: 'datum.over', value: 3 }, value: 0 },
           },

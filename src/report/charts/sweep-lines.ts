@@ -42,7 +42,10 @@ export function sweepLinesChart(r: SweepResult, metric: SweepMetric, origin: Ori
   const y = { type: 'quantitative' as const, title: metricAxis(metric) + s.suffix, scale: s.scale, axis: s.axis };
   const x = { field: 'x', type: 'ordinal' as const, title: `${xKey} (values run)`, sort: xValues, axis: { labelAngle: 0 } };
   const many = L.series.length > 1;
-  const colour = many ? { field: 'series', type: 'nominal' as const, title: L.colourKey!, sort: L.series, legend: { labelLimit: 0, titleLimit: 0 } } : { value: '#4c78a8' };
+  // With panels side by side, the legend goes below them (the page is 1000 px wide).
+  const colour = many
+    ? { field: 'series', type: 'nominal' as const, title: L.colourKey!, sort: L.series, legend: { labelLimit: 0, titleLimit: 0, ...(L.facets.length > 1 ? { orient: 'bottom' as const, direction: 'horizontal' as const } : {}) } }
+    : { value: '#4c78a8' };
   const xOffset = many ? { xOffset: { field: 'series', type: 'nominal' as const, sort: L.series } } : {};
   const anyOver = rows.some((d) => d.state === OVERLOADED);
   const shape = anyOver

@@ -31,12 +31,12 @@ div.warnings ul { margin: 0.3em 0; padding-left: 1.2em; } div.warnings p { margi
 pre.command { background: #eef3fb; border-left: 3px solid #4c78a8; white-space: pre-wrap; overflow-wrap: anywhere; }
 div.figures { overflow-x: auto; margin: 0.6em 0 1em; }
 table.figures { border-collapse: collapse; font-size: 0.8em; font-variant-numeric: tabular-nums; }
-table.figures th, table.figures td { padding: 3px 7px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+table.figures th, table.figures td { padding: 3px 5px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
 table.figures th { background: #f4f4f4; font-weight: 600; border-bottom: 1px solid #bbb; }
 table.figures th:first-child, table.figures td:first-child { text-align: left; }
 table.figures tbody th { font-weight: normal; background: none; border-bottom: 1px solid #e4e4e4; }
 table.figures .ci { color: #777; white-space: nowrap; display: inline-block; }
-table.figures td:last-child, table.figures td:nth-last-child(2) { text-align: left; min-width: 7em; }
+table.figures td:last-child, table.figures td:nth-last-child(2) { text-align: left; overflow-wrap: anywhere; }
 p.figures { margin: 0.3em 0; }
 h2 + p.figures { font-weight: 600; } /* the answer (or the summary) first */
 figure.chart { margin: 1.2em 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
