@@ -73,7 +73,8 @@ export function notebookHtml(nb: NotebookRun, dir = '.'): string {
   const blocks: Block[] = [];
   if (answers.length > 0) {
     blocks.push({ kind: 'heading', text: 'Answers' });
-    for (const a of answers) blocks.push({ kind: 'html', html: `<p class="answer"><a href="#block-${a.line}">line ${a.line}</a>, <code>${escapeHtml(a.command)}</code>: ${escapeHtml(a.answer)}</p>` });
+    const items = answers.map((a) => `<li><a href="#block-${a.line}">line ${a.line}</a>, <code>${escapeHtml(a.command)}</code>: <span class="answer">${escapeHtml(a.answer)}</span></li>`);
+    blocks.push({ kind: 'html', html: `<ul class="answers">${items.join('')}</ul>` });
   }
   blocks.push({ kind: 'warnings', lines: warnings });
   let title = nb.name;

@@ -17,6 +17,13 @@ export function sweepAnswer(r: SweepResult): string {
   const worst = sorted[sorted.length - 1]!;
   const say = ({ p, o }: (typeof rated)[number]) => `${where(r, p)}: ${o.text}, p99 ${num(p.result.latencyMs.p99.mean)} ms`;
   const over = rated.filter(({ o }) => o.over).length;
+  if (worst.o.share === 0) {
+    // Nothing failed anywhere: the answer is the latency.
+    const byP99 = [...rated].sort((a, b) => p99(a.p) - p99(b.p));
+    const lo = byP99[0]!;
+    const hi = byP99[byP99.length - 1]!;
+    return `No point failed a request. Lowest p99: ${where(r, lo.p)}, ${num(p99(lo.p))} ms${hi !== lo ? `; highest: ${where(r, hi.p)}, ${num(p99(hi.p))} ms` : ''}.`;
+  }
   const parts = [`Fewest failures: ${say(best)}.`];
   if (worst !== best) parts.push(`Most: ${say(worst)}.`);
   parts.push(over > 0 ? `${over} of ${r.points.length} points ${over === 1 ? 'is' : 'are'} ${OVERLOADED}.` : `No point is overloaded (none fails more than the 5xx guard allows).`);

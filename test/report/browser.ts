@@ -47,7 +47,7 @@ export interface PageCheck {
   figureTables: number;
   /** Tables of figures wider than their box (a column hidden behind a scroll bar). */
   tablesCut: number;
-  /** The answer (p.answer) is on the page, above the first chart. */
+  /** The answer (p.answer; a notebook's ul.answers) is on the page, above the first chart. */
   answerFirst: boolean;
   /** The warnings box (div.warnings) is on the page, visible, above the first chart. */
   warningsFirst: boolean;
@@ -165,7 +165,7 @@ export async function checkPage(file: string, shotsDir: string, name: string): P
     const order = (await page.evaluate(`(() => {
       const top = (e) => e ? e.getBoundingClientRect().top + window.scrollY : null;
       const chart = top(document.querySelector('figure.chart'));
-      const answer = top(document.querySelector('p.answer'));
+      const answer = top(document.querySelector('p.answer, ul.answers'));
       const w = document.querySelector('div.warnings');
       const warnings = w && w.getBoundingClientRect().height > 10 && getComputedStyle(w).display !== 'none' ? top(w) : null;
       const before = (y) => y !== null && (chart === null || y < chart);

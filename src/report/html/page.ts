@@ -26,6 +26,8 @@ body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; max-width: 1000
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; } h3 { margin-top: 1.4em; }
 pre { background: #f6f6f6; padding: 0.8em; font-size: 0.82em; line-height: 1.3; white-space: pre-wrap; overflow-wrap: anywhere; }
 p.answer { font-size: 1.1em; font-weight: 600; background: #f2f5fa; border-left: 4px solid #4c78a8; padding: 0.6em 0.8em; margin: 0.8em 0; }
+ul.answers { background: #f2f5fa; border-left: 4px solid #4c78a8; padding: 0.5em 0.8em 0.5em 2em; margin: 0.8em 0; }
+ul.answers li { margin: 0.35em 0; } ul.answers span.answer { font-weight: 600; } ul.answers code { font-size: 0.85em; overflow-wrap: anywhere; }
 div.warnings { background: #fff8e6; border-left: 4px solid #e8a33d; padding: 0.4em 0.8em; margin: 0.8em 0; font-size: 0.92em; }
 div.warnings ul { margin: 0.3em 0; padding-left: 1.2em; } div.warnings p { margin: 0.3em 0; }
 pre.command { background: #eef3fb; border-left: 3px solid #4c78a8; white-space: pre-wrap; overflow-wrap: anywhere; }
