@@ -87,7 +87,15 @@ export function sizeParetoChart(s: SizeDoc, origin: Origin, sweep?: SweepResult)
     ...(best ? [{ px: px(best.cost), py: py(best.rate), text: best.label, fontSize: 11, bold: true, radius: 12 }] : []),
     ...groups.map((g) => ({ px: g.px, py: g.py, text: g.labels.join(', '), fontSize: 10, radius: 5 })),
   ];
-  const placed = placeLabels(wishes, W, H);
+  // The dashed front, sampled every few pixels, is kept clear of labels too.
+  const line: { px: number; py: number; radius: number }[] = [];
+  for (let k = 1; k < front.length; k++) {
+    const [a, b] = [front[k - 1]!, front[k]!];
+    const [x0, y0, x1, y1] = [px(a.cost), py(a.rate), px(b.cost), py(b.rate)];
+    const steps = Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 4);
+    for (let i = 0; i <= steps; i++) line.push({ px: x0 + ((x1 - x0) * i) / steps, py: y0 + ((y1 - y0) * i) / steps, radius: 1.5 });
+  }
+  const placed = placeLabels(wishes, W, H, line);
   const labels = placed.map((p) => ({ x: cx(p.x), y: cy(p.y), align: p.align, text: wishes[p.index]!.text, bold: best !== null && p.index === 0 }));
   // A label placed away from its point is tied to it by a thin line, from the point's edge to the label's.
   const leaders = placed
