@@ -24,10 +24,17 @@ export interface Backtest {
   latency: LatencyComparison[];
 }
 
+/** Records read between two progress reports. */
+export const RECORDS_PER_REPORT = 20_000;
+
 /** The logs' period and what they saw. */
-export async function observeLogs(inputs: string[], opts: ReadOptions): Promise<{ read: LogReadSummary; obs: Observations }> {
+export async function observeLogs(inputs: string[], opts: ReadOptions, onRecords?: (n: number) => void): Promise<{ read: LogReadSummary; obs: Observations }> {
   const obs = new Observations();
-  const read = await readLogs(inputs, opts, (r) => obs.add(r));
+  let n = 0;
+  const read = await readLogs(inputs, opts, (r) => {
+    obs.add(r);
+    if (onRecords && ++n % RECORDS_PER_REPORT === 0) onRecords(n);
+  });
   if (obs.requests === 0 || !(obs.last >= obs.first)) throw Object.assign(new Error(`${inputs.join(' ')}: no timed requests in the logs`), { exitCode: 2 });
   return { read, obs };
 }
@@ -50,7 +57,7 @@ export interface SimulatedWindows {
 }
 
 /** The model's replications, counted on the logs' 5-minute windows. */
-export function simulateWindows(model: Model, obs: Observations): SimulatedWindows {
+export function simulateWindows(model: Model, obs: Observations, onReplication?: (done: number, total: number) => void): SimulatedWindows {
   const replayed = model.traffic.replay !== undefined;
   const w0 = Math.floor(obs.first / WINDOW) * WINDOW;
   const windows = Math.floor(obs.last / WINDOW) - w0 / WINDOW + 1;
@@ -63,13 +70,14 @@ export function simulateWindows(model: Model, obs: Observations): SimulatedWindo
     const rep = runReplication(model, r, { requestSink: sink });
     reps.push(sink.counts);
     latencies.push([rep.latencyMs.p50, rep.latencyMs.p95, rep.latencyMs.p99]);
+    onReplication?.(r + 1, model.simulation.replications);
   }
   return { w0, windows, reps, latencies };
 }
 
-export function backtest(name: string, model: Model, read: LogReadSummary, obs: Observations): Backtest {
+export function backtest(name: string, model: Model, read: LogReadSummary, obs: Observations, onReplication?: (done: number, total: number) => void): Backtest {
   const replayed = model.traffic.replay !== undefined;
-  const { w0, windows, reps, latencies } = simulateWindows(model, obs);
+  const { w0, windows, reps, latencies } = simulateWindows(model, obs, onReplication);
   const index = Object.fromEntries(['502', '503', '504'].map((s) => [s, STATUS_CLASSES.indexOf(s as (typeof STATUS_CLASSES)[number])]));
   // With a replayed log the windows start with an empty fleet: the first full window is judged.
   const cmp = compareWindows(obs.per5min, index, w0, windows, reps, 1);

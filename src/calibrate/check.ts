@@ -23,7 +23,7 @@ export interface ModelCheck {
   logLatency: string;
 }
 
-export function checkModel(yaml: string, obs: Observations, span: number, balancerLog: boolean): ModelCheck | null {
+export function checkModel(yaml: string, obs: Observations, span: number, balancerLog: boolean, onReplication?: (done: number, total: number) => void): ModelCheck | null {
   const sorted = obs.latency.sorted();
   if (sorted.length < 100) return null;
   // A constant rate: 30 minutes say what it does. A daily profile: the whole span, so that the
@@ -32,7 +32,11 @@ export function checkModel(yaml: string, obs: Observations, span: number, balanc
   const seconds = Math.max(300, Math.min(profiled ? 24 * 3600 : CHECK_DURATION, Math.floor(span / 60) * 60));
   const model = parseModelText(yaml, '(calibrated model)', [`simulation.duration=${seconds}s`, `simulation.warmup=${profiled ? 0 : 300}s`, `simulation.replications=${CHECK_REPLICATIONS}`]);
   const ps = [0.5, 0.95, 0.99];
-  const reps = Array.from({ length: CHECK_REPLICATIONS }, (_, r) => runReplication(model, r));
+  const reps = Array.from({ length: CHECK_REPLICATIONS }, (_, r) => {
+    const rep = runReplication(model, r);
+    onReplication?.(r + 1, CHECK_REPLICATIONS);
+    return rep;
+  });
   const latency = ps.map((p, i) => {
     const values = reps.map((r) => [r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99][i]!);
     const s = meanCI(values);

@@ -13,8 +13,9 @@
 //      go to fewer containers, then fewer workers, then the earlier grid point. A winner that is
 //      still close says how sure it is: P(meets) from a normal approximation to each interval,
 //      multiplied over the SLOs.
-//   5. The Pareto front of cost per hour against the 502 rate: each point on it has a lower 502
-//      rate than every cheaper point.
+//   5. The Pareto front of cost per hour against the failure rate (every 5xx status: a fleet
+//      shedding load with 504s fails as surely as one resetting connections with 502s): each
+//      point on it fails less than every cheaper point.
 //   6. When no point meets every SLO, the closest is the one whose largest excess over any SLO
 //      or guard, relative to its limit, is smallest (closestPoint): a distance the answer states.
 import { estimate, type Estimate } from './metrics.js';
@@ -36,6 +37,8 @@ export interface PointEval {
   /** Rough probability that the point meets every SLO. */
   pMeets: number;
   rate502: Estimate;
+  /** Every failure (500, 502, 503, 504) as a share of requests. */
+  rate5xx: Estimate;
   /**
    * Per SLO (guards included), how far the estimate is beyond its limit, relative to the limit:
    * 0.38 is 38% above, -0.12 a 12% margin. A limit of 0 missed, or nothing measured, is Infinity.
@@ -69,6 +72,7 @@ export function evaluatePoint(p: SweepPoint, sweep: Sweep, slos: readonly Slo[],
     certain,
     pMeets: verdicts.reduce((a, v) => a * v.pMeets, 1),
     rate502: estimate({ kind: 'rate', status: '502' }, reps, seconds),
+    rate5xx: estimate({ kind: 'rate', status: '5xx' }, reps, seconds),
   };
 }
 
@@ -111,17 +115,17 @@ export function pickBest<T extends Rankable & { meets: boolean }>(points: readon
   return points.filter((p) => p.meets).sort(byPreference)[0];
 }
 
-/** Cost against 502 rate: the points with a lower 502 rate than every cheaper point. */
-export function paretoFront<T extends Rankable & { rate502: { mean: number } }>(points: readonly T[]): T[] {
+/** Cost against the failure rate (all 5xx): the points that fail less than every cheaper point. */
+export function paretoFront<T extends Rankable & { rate5xx: { mean: number } }>(points: readonly T[]): T[] {
   const sorted = points
-    .filter((p) => Number.isFinite(p.rate502.mean))
-    .sort((a, b) => costKey(a.costPerHour) - costKey(b.costPerHour) || a.rate502.mean - b.rate502.mean || byPreference(a, b));
+    .filter((p) => Number.isFinite(p.rate5xx.mean))
+    .sort((a, b) => costKey(a.costPerHour) - costKey(b.costPerHour) || a.rate5xx.mean - b.rate5xx.mean || byPreference(a, b));
   const front: T[] = [];
   let best = Infinity;
   for (const p of sorted) {
-    if (p.rate502.mean < best) {
+    if (p.rate5xx.mean < best) {
       front.push(p);
-      best = p.rate502.mean;
+      best = p.rate5xx.mean;
     }
   }
   return front;

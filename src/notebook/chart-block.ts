@@ -74,7 +74,7 @@ export function chartFromBlock(args: readonly string[], artifacts: readonly Arti
     case 'pareto': {
       const s = last('size');
       if (!s) return need('a `size`');
-      return sizeParetoChart(s.size, sweepOrigin(s.sweep));
+      return sizeParetoChart(s.size, sweepOrigin(s.sweep), s.sweep);
     }
     default:
       throw new ChartBlockError(`chart ${kind ?? ''}: expected one of ${CHART_KINDS.join(', ')}`);

@@ -14,6 +14,8 @@ import type { Artifact, CommandIo } from '../cli/io.js';
 import { renderSvg } from '../report/charts/render.js';
 import type { Chart } from '../report/charts/spec.js';
 import { ModelError } from '../scenario/errors.js';
+import { answerLine } from '../report/answer-line.js';
+import { sweepAnswer } from '../report/sweep-answer.js';
 import { ChartBlockError, chartFromBlock } from './chart-block.js';
 import { NotebookSyntaxError, parseNotebook, splitArgs, type Segment } from './parse.js';
 import { quickArgs } from './quick.js';
@@ -25,7 +27,19 @@ export interface RenderedChart {
 
 export type Executed =
   | { kind: 'prose'; text: string }
-  | { kind: 'block'; line: number; command: string; source: string; output: string; charts: RenderedChart[]; page?: { file: string; model: string } };
+  | {
+      kind: 'block';
+      line: number;
+      command: string;
+      source: string;
+      output: string;
+      charts: RenderedChart[];
+      page?: { file: string; model: string };
+      /** A run's one-line answer, a sweep's fewest and most failures, a sizing's verdict. */
+      answer?: string;
+      /** The model's warnings the block printed. */
+      warnings?: string[];
+    };
 
 export interface NotebookRun {
   name: string;
@@ -85,9 +99,17 @@ export async function executeNotebook(file: string, text: string, o: ExecuteOpti
       if ((cmd === 'sweep' || cmd === 'size' || cmd === 'page') && !args.includes('--out')) args.push('--out', path.join(o.workDir, `block-${s.line}`));
       if (o.quick) args = quickArgs(cmd, args);
       let page: { file: string; model: string } | undefined;
-      const output = await runCommand(args, s.command, (a) => (a.kind === 'page' ? (page = { file: a.file, model: a.model }) : artifacts.push(a)));
+      let answer: string | undefined;
+      const output = await runCommand(args, s.command, (a) => {
+        if (a.kind === 'page') page = { file: a.file, model: a.model };
+        else {
+          artifacts.push(a);
+          answer = a.kind === 'run' ? answerLine(a.result) : a.kind === 'sweep' ? sweepAnswer(a.result) : a.size.summary;
+        }
+      });
+      const warnings = output.split('\n').filter((l) => l.startsWith('capsim: warning')).map((l) => l.replace(/^capsim: warning:? ?/, ''));
       // A page block shows as a link to the page (its one line of output says no more).
-      out.push(page ? { ...s, output: '', charts: [], page } : { ...s, output, charts: [] });
+      out.push(page ? { ...s, output: '', charts: [], page } : { ...s, output, charts: [], answer, warnings });
     } catch (e) {
       const input = e instanceof UsageError || e instanceof ModelError || e instanceof ChartBlockError || e instanceof CommanderError || (e instanceof Error && e.message.startsWith('unclosed'));
       throw new NotebookBlockError(file, s.line, e, input ? 2 : 1);

@@ -15,12 +15,45 @@ const fence = (lang: string, text: string) => {
 /** A page block's link, relative to the notebook's output directory. */
 const pageHref = (file: string, dir: string) => path.relative(dir, file).split(path.sep).join('/');
 
+/** What a notebook found, block by block, and the warnings its models raised: the answers come first. */
+export function notebookAnswers(nb: NotebookRun): { answers: { line: number; command: string; answer: string }[]; warnings: string[] } {
+  const answers: { line: number; command: string; answer: string }[] = [];
+  const warnings = new Set<string>();
+  for (const s of nb.segments) {
+    if (s.kind !== 'block') continue;
+    if (s.answer) answers.push({ line: s.line, command: s.command.split('\n')[0]!.replace(/\s*\\$/, ''), answer: s.answer });
+    for (const w of s.warnings ?? []) warnings.add(w);
+  }
+  return { answers, warnings: [...warnings] };
+}
+
+function answersMarkdown(nb: NotebookRun): string {
+  const { answers, warnings } = notebookAnswers(nb);
+  if (answers.length === 0 && warnings.length === 0) return '';
+  const lines = ['> **Answers** (block by block, as this notebook ran)', '>'];
+  for (const a of answers) lines.push(`> - line ${a.line}, \`${a.command}\`: ${a.answer}`);
+  if (warnings.length) lines.push('>', '> **Warnings**', '>', ...warnings.map((w) => `> - ${w}`));
+  return lines.join('\n');
+}
+
 export function notebookMarkdown(nb: NotebookRun, chartDir: string, dir = '.'): string {
   const parts: string[] = [];
+  let answered = false;
   for (const s of nb.segments) {
     if (s.kind === 'prose') {
       parts.push(s.text);
+      // After the title: the answers, before any block.
+      if (!answered && /^#\s+/m.test(s.text)) {
+        const a = answersMarkdown(nb);
+        if (a) parts.push('', a, '');
+        answered = true;
+      }
       continue;
+    }
+    if (!answered) {
+      const a = answersMarkdown(nb);
+      if (a) parts.push(a, '');
+      answered = true;
     }
     parts.push(fence('capsim', s.source));
     if (s.output) parts.push('', fence('text', s.output));
@@ -36,7 +69,14 @@ export function chartFile(line: number, id: string): string {
 }
 
 export function notebookHtml(nb: NotebookRun, dir = '.'): string {
+  const { answers, warnings } = notebookAnswers(nb);
   const blocks: Block[] = [];
+  if (answers.length > 0) {
+    blocks.push({ kind: 'heading', text: 'Answers' });
+    const items = answers.map((a) => `<li><a href="#block-${a.line}">line ${a.line}</a>, <code>${escapeHtml(a.command)}</code>: <span class="answer">${escapeHtml(a.answer)}</span></li>`);
+    blocks.push({ kind: 'html', html: `<ul class="answers">${items.join('')}</ul>` });
+  }
+  blocks.push({ kind: 'warnings', lines: warnings });
   let title = nb.name;
   for (const s of nb.segments) {
     if (s.kind === 'prose') {
@@ -50,7 +90,7 @@ export function notebookHtml(nb: NotebookRun, dir = '.'): string {
       blocks.push({ kind: 'html', html: marked.parse(text, { async: false, gfm: true }) });
       continue;
     }
-    blocks.push({ kind: 'html', html: `<pre class="command">${escapeHtml(`capsim ${s.command}`.replace(/^capsim capsim /, 'capsim '))}</pre>` });
+    blocks.push({ kind: 'html', html: `<pre class="command" id="block-${s.line}">${escapeHtml(`capsim ${s.command}`.replace(/^capsim capsim /, 'capsim '))}</pre>` });
     if (s.output) blocks.push({ kind: 'pre', text: s.output });
     for (const c of s.charts) blocks.push({ kind: 'chart', id: `${s.line}-${c.chart.id}`, title: c.chart.title, svg: c.svg });
     if (s.page) {

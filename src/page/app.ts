@@ -9,7 +9,7 @@ import { fleetCost, type FleetCost } from '../experiment/prices.js';
 import type { ReplicationResult } from '../experiment/replication.js';
 import { summarize, type RunResult } from '../experiment/summarize.js';
 import { defaultTimelineInterval, type TimelineData } from '../model/timeline.js';
-import { runCharts, runOrigin } from '../report/charts/for-results.js';
+import { runCharts, runDetailCharts, runOrigin } from '../report/charts/for-results.js';
 import { duration } from '../report/format.js';
 import { explainValues } from '../report/explain.js';
 import { settingsThatMatter } from '../report/html/page.js';
@@ -287,7 +287,8 @@ async function drawCharts(s: Run): Promise<void> {
   const my = generation;
   if (!s.result) return;
   const finished = s.done === s.reps.length;
-  const charts = runCharts(s.result, runOrigin(s.result, cfg.file), s.timeline);
+  const origin = runOrigin(s.result, cfg.file);
+  const charts = [...runCharts(s.result, origin), ...(s.timeline ? runDetailCharts(origin, s.timeline) : [])];
   const box = $('charts');
   for (const c of charts) {
     if (my !== generation) return;

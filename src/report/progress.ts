@@ -89,6 +89,22 @@ export class ProgressReporter {
     this.show({ label: '', done, total, counts: `${done}/${total} ${what}` });
   }
 
+  /**
+   * A counted step of a command that is neither a sweep nor a run ("reading logs: 120000
+   * records", "simulating: 2/5 replications"); a new label starts a new line and a new clock.
+   * Replications on this thread redraw only as each one ends (the timer cannot fire meanwhile).
+   */
+  counted(label: string, done: number, total: number | null, unit: string): void {
+    if (!this.on) return;
+    if (label !== this.phase) {
+      this.end();
+      this.phase = label;
+      this.started = this.now();
+      this.state = null;
+    }
+    this.show({ label: `${label}: `, done, total, counts: `${done}${total !== null ? `/${total}` : ''} ${unit}` });
+  }
+
   /** Leave the progress line (call before printing anything else to stderr). */
   end(): void {
     if (this.timer !== null) clearInterval(this.timer);

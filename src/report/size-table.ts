@@ -198,6 +198,7 @@ function pointJson(e: PointEval, sweep: Sweep, slos: readonly Slo[]) {
       e.verdicts.map((v, i) => [slos[i]!.text, { ...figure(v.estimate), meets: v.meets, certain: v.certain, pMeets: v.pMeets }]),
     ),
     rate502: figure(e.rate502),
+    rate5xx: figure(e.rate5xx),
     // The distance to meeting every SLO: the largest relative excess (null: a limit of none missed, or nothing measured).
     largestExcess: { slo: slos[e.worst]!.text, excess: Number.isFinite(e.excess[e.worst]!) ? e.excess[e.worst]! : null },
   };
@@ -216,7 +217,7 @@ export function sizeJson(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: 
       prices: r.prices,
       best: o.best ? pointJson(o.best, sweep, slos) : null,
       closest: o.closest ? pointJson(o.closest, sweep, slos) : null,
-      pareto: o.pareto.map((e) => ({ point: sweep.points[e.index]!.values, costPerHour: e.costPerHour, containers: e.containers, workers: e.workers, rate502: figure(e.rate502) })),
+      pareto: o.pareto.map((e) => ({ point: sweep.points[e.index]!.values, costPerHour: e.costPerHour, containers: e.containers, workers: e.workers, rate502: figure(e.rate502), rate5xx: figure(e.rate5xx) })),
       summary: sizeSentence(o, sweep, slos, r.prices.currency),
       reruns: o.reruns.map((x) => ({ round: x.round, points: x.points.map((i) => sweep.points[i]!.values), replications: x.replications })),
       points: o.evals.map((e) => pointJson(e, sweep, slos)),

@@ -32,7 +32,7 @@ test('size: the cheapest point meeting every SLO, the Pareto front, and the choi
   assert.ok(Math.abs(j.best.costPerHour - j.best.containers * 0.04937) < 1e-12);
   assert.ok(j.pareto.length >= 1);
   for (let i = 1; i < j.pareto.length; i++) {
-    assert.ok(j.pareto[i].costPerHour > j.pareto[i - 1].costPerHour && j.pareto[i].rate502.mean < j.pareto[i - 1].rate502.mean);
+    assert.ok(j.pareto[i].costPerHour > j.pareto[i - 1].costPerHour && j.pareto[i].rate5xx.mean < j.pareto[i - 1].rate5xx.mean);
   }
   const c = j.best.containers;
   const w = j.best.workers;

@@ -9,7 +9,7 @@ const pt = (index: number, costPerHour: number, containers: number, workers: num
   containers,
   workers,
   meets,
-  rate502: { mean: rate },
+  rate5xx: { mean: rate },
 });
 
 test('the cheapest point that meets every SLO wins', () => {
@@ -37,7 +37,7 @@ test('ties in cost go to fewer containers, then fewer workers, then the earlier 
   assert.equal(pickBest(e)?.index, 0);
 });
 
-test('Pareto front of cost against 502 rate', () => {
+test('Pareto front of cost against the failure rate (all 5xx)', () => {
   const pts = [
     pt(0, 0.05, 1, 2, false, 0.01),
     pt(1, 0.05, 1, 8, false, 0.002), // same cost, lower rate: replaces point 0

@@ -34,6 +34,14 @@ test('every notebook executes with --quick and writes NAME.md and NAME.html', ()
     for (const img of images) assert.ok(existsSync(path.join(out, img)), img);
     assert.equal(html.match(/<figure class="chart"/g)?.length, charts, `${n}: charts inlined`);
     assert.doesNotMatch(html, /<script/i, 'the notebook itself has no script (its what-if pages do)');
+    // The answers and the warnings first: before the first block and the first chart.
+    const runs = src.match(/^```capsim\n(capsim )?(run|sweep|size) /gm)?.length ?? 0;
+    if (runs > 0) {
+      assert.equal(html.match(/<li><a href="#block-\d+">line \d+<\/a>/g)?.length, runs, `${n}: one answer per run, sweep and size block`);
+      assert.ok(html.indexOf('<ul class="answers">') < html.indexOf('<pre class="command"'), `${n}: the answers before the first block`);
+      assert.ok(md.indexOf('> **Answers**') < md.indexOf('```capsim'), `${n}: NAME.md opens with the answers too`);
+    }
+    assert.ok(html.indexOf('<div class="warnings">') < html.indexOf('<pre class="command"'), `${n}: the warnings before the first block`);
     // Each page block links its what-if page, relative to the notebook, and the page is there.
     const pages = src.match(/^page /gm)?.length ?? 0;
     const links = [...md.matchAll(/\[What-if page: [^\]]+\]\(([^)]+\/index\.html)\)/g)].map((m) => m[1]!);

@@ -27,6 +27,12 @@ export interface ChartCheck {
   cut: string[];
   /** Titles of continuous axes and gradient legends, and whether each names a unit "(…)". */
   scales: { label: string; title: string; unit: boolean }[];
+  /** Continuous axes or colour scales drawn below 0, or with a mark (a mean or a bound) below 0: "TITLE: -4754". */
+  belowZero: string[];
+  /** Linear axes and colour scales whose plotted values above 0 span more than two decades: "TITLE: 20 to 59745". */
+  flat: string[];
+  /** Texts vega cut short with "…", and legend labels whose full value the legend does not hold. */
+  truncated: string[];
 }
 
 export interface PageCheck {
@@ -41,6 +47,12 @@ export interface PageCheck {
   figureTables: number;
   /** Tables of figures wider than their box (a column hidden behind a scroll bar). */
   tablesCut: number;
+  /** The answer (p.answer; a notebook's ul.answers) is on the page, above the first chart. */
+  answerFirst: boolean;
+  /** The warnings box (div.warnings) is on the page, visible, above the first chart. */
+  warningsFirst: boolean;
+  /** <pre> blocks wider than their box. */
+  presCut: number;
 }
 
 // Runs in the page: plain JavaScript (a string, so that tsc leaves it alone).
@@ -69,6 +81,37 @@ const MEASURE = `(() => {
       .map((g) => g.getAttribute('aria-label') || '')
       .filter((l) => /for a (linear|log|pow|sqrt|symlog|time|utc) scale|^Gradient legend|^Size legend/.test(l))
       .map((l) => { const m = /titled '([^']*)'/.exec(l); const title = m ? m[1] : ''; return { label: l.slice(0, 80), title, unit: /\\(.+\\)/.test(title) }; });
+    // Each continuous scale's values, read from the marks' descriptions ("TITLE: 1,234; hi: 1234.5"),
+    // which vega writes from the data: a bound drawn below 0, or a linear scale over more than
+    // two decades, shows there whatever the pixels look like.
+    const num = (t) => Number(String(t).replace(/,/g, ''));
+    const marks = [...svg.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label')).filter((l) => !/^(X-axis|Y-axis|Title text|Subtitle text|Symbol legend|Gradient legend|Size legend)/.test(l));
+    const axes = [...svg.querySelectorAll('g[aria-roledescription="axis"], g[aria-roledescription="legend"]')].map((g) => g.getAttribute('aria-label') || '')
+      .filter((l) => /for a (linear|log|symlog|pow|sqrt) scale|^Gradient legend/.test(l));
+    const belowZero = [], flat = [];
+    for (const a of [...new Set(axes)]) {
+      const t = /titled '([^']*)'/.exec(a);
+      if (!t) continue;
+      const title = t[1];
+      const from = /values from (-?[0-9,.e+-]+) to/.exec(a);
+      if (from && num(from[1]) < 0) belowZero.push(title + ': axis from ' + from[1]);
+      // "A: 1; B: 2; hi: 3": the field named by the axis title, and the rule's other end (hi).
+      const values = marks.flatMap((l) => {
+        const kv = new Map(l.split('; ').map((p) => { const i = p.indexOf(': '); return [p.slice(0, i), p.slice(i + 2)]; }));
+        return kv.has(title) ? [num(kv.get(title)), ...(kv.has('hi') && a.startsWith('Y-axis') ? [num(kv.get('hi'))] : [])] : [];
+      }).filter((v) => Number.isFinite(v));
+      const neg = values.filter((v) => v < 0);
+      if (neg.length) belowZero.push(title + ': ' + neg[0]);
+      const linear = /for a linear scale/.test(a) || (/^Gradient legend/.test(a) && !/log scale/.test(title));
+      const pos = values.filter((v) => v > 0);
+      if (linear && pos.length > 1 && Math.max(...pos) / Math.min(...pos) > 100) flat.push(title + ': ' + Math.min(...pos) + ' to ' + Math.max(...pos));
+    }
+    const truncated = texts.filter(({ t }) => /…$/.test((t.textContent || '').trim())).map(({ t }) => label(t));
+    for (const g of svg.querySelectorAll('g[aria-roledescription="legend"]')) {
+      const aria = g.getAttribute('aria-label') || '';
+      if (!/^Symbol legend/.test(aria)) continue;
+      for (const t of g.querySelectorAll('.role-legend-label text')) if (!aria.includes((t.textContent || '').trim())) truncated.push(label(t) + ' (not in ' + JSON.stringify(aria.slice(0, 80)) + ')');
+    }
     // The chart's own title (concatenated views have titles of their own, deeper down).
     const top = svg.querySelector('.root > g > g > .role-title');
     const title = top && top.querySelector('.role-title-text text');
@@ -84,6 +127,9 @@ const MEASURE = `(() => {
       overlaps,
       cut,
       scales,
+      belowZero: [...new Set(belowZero)],
+      flat: [...new Set(flat)],
+      truncated,
     };
   });
 })()`;
@@ -116,6 +162,15 @@ export async function checkPage(file: string, shotsDir: string, name: string): P
     const overflowX = (await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')) as boolean;
     const figureTables = (await page.evaluate("document.querySelectorAll('table.figures').length")) as number;
     const tablesCut = (await page.evaluate("[...document.querySelectorAll('div.figures')].filter((d) => d.scrollWidth > d.clientWidth + 1).length")) as number;
+    const order = (await page.evaluate(`(() => {
+      const top = (e) => e ? e.getBoundingClientRect().top + window.scrollY : null;
+      const chart = top(document.querySelector('figure.chart'));
+      const answer = top(document.querySelector('p.answer, ul.answers'));
+      const w = document.querySelector('div.warnings');
+      const warnings = w && w.getBoundingClientRect().height > 10 && getComputedStyle(w).display !== 'none' ? top(w) : null;
+      const before = (y) => y !== null && (chart === null || y < chart);
+      return { answerFirst: before(answer), warningsFirst: before(warnings), presCut: [...document.querySelectorAll('pre')].filter((p) => p.scrollWidth > p.clientWidth + 1).length };
+    })()`)) as { answerFirst: boolean; warningsFirst: boolean; presCut: number };
     await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
     for (const c of charts) await page.locator(`#chart-${c.id}`).screenshot({ path: path.join(shotsDir, `${name}-${c.id}.png`) });
     // The top of the page (title, command) and the figures, as a reader first meets them.
@@ -129,7 +184,7 @@ export async function checkPage(file: string, shotsDir: string, name: string): P
       return { x: 0, y: y0, width: document.documentElement.clientWidth, height: Math.max(1, y1 - y0) };
     })()`)) as { x: number; y: number; width: number; height: number } | null;
     if (figures) await page.screenshot({ path: path.join(shotsDir, `${name}-figures.png`), clip: figures, fullPage: true });
-    return { charts, errors, requests, overflowX, figureTables, tablesCut };
+    return { charts, errors, requests, overflowX, figureTables, tablesCut, ...order };
   } finally {
     await browser.close();
   }

@@ -9,6 +9,7 @@ import { OutputLock } from '../../experiment/output-lock.js';
 import { checkOutputDir } from '../../experiment/output-set.js';
 import { FORMATS, isFormatName } from '../../logs/formats.js';
 import { renderPng, renderSvg } from '../../report/charts/render.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { loadModelFile } from '../../scenario/load-model.js';
 import { UsageError } from '../errors.js';
 import { cliIo, type CommandIo } from '../io.js';
@@ -21,6 +22,7 @@ interface BacktestOptions {
   replications?: string;
   out?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerBacktest(program: Command, io: CommandIo = cliIo): void {
@@ -35,6 +37,7 @@ export function registerBacktest(program: Command, io: CommandIo = cliIo): void 
     .option('--replications <n>', 'replications (default: the model file\'s)')
     .option('--out <dir>', 'also write DIR/backtest.json and the chart DIR/charts/backtest-5xx.svg and .png (atomically)')
     .option('--json', 'print the backtest as one JSON object instead of the report')
+    .option('--quiet', 'no progress on stderr')
     .action(async (file: string, logs: string[], opts: BacktestOptions) => {
       let lock: OutputLock | undefined;
       try {
@@ -43,11 +46,24 @@ export function registerBacktest(program: Command, io: CommandIo = cliIo): void 
           checkOutputDir(opts.out);
           lock = OutputLock.acquire(opts.out);
         }
-        const { read, obs } = await observeLogs(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) });
+        // On a terminal: records read, then replications simulated (each runs on this thread).
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+        let observed;
+        try {
+          observed = await observeLogs(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, (n) => progress.counted('reading logs', n, null, 'records'));
+        } finally {
+          progress.end();
+        }
+        const { read, obs } = observed;
         const sets = [...opts.set, ...(opts.replications !== undefined ? [`simulation.replications=${opts.replications}`] : [])];
         const first = loadModelFile(file, sets);
         const model = loadModelFile(file, [...sets, ...periodOverrides(first, obs.last - obs.first)]);
-        const b = backtest(path.basename(file).replace(/\.ya?ml$/, ''), model, read, obs);
+        let b;
+        try {
+          b = backtest(path.basename(file).replace(/\.ya?ml$/, ''), model, read, obs, (done, total) => progress.counted('simulating the logs\' period', done, total, 'replications'));
+        } finally {
+          progress.end();
+        }
         const json = `${JSON.stringify(b, null, 2)}\n`;
         if (opts.out !== undefined) {
           const chart = backtestChart(b);

@@ -18,6 +18,7 @@ import { checkOutputFile } from '../../experiment/output-set.js';
 import { BALANCER_FORMATS, FORMATS, isFormatName } from '../../logs/formats.js';
 import { logFiles } from '../../logs/log-files.js';
 import { checkLines, checkModel } from '../../calibrate/check.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { UsageError } from '../errors.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { collect } from '../options.js';
@@ -33,6 +34,7 @@ interface CalibrateOptions {
   check: boolean;
   observations?: string;
   cloudwatchId: string[];
+  quiet?: boolean;
 }
 
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
@@ -52,6 +54,7 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
     .option('--cloudwatch-id <id=metric:stat>', 'CloudWatch: which metric and statistic a get-metric-data result is, by Id or Label (repeatable)', collect, [])
     .option('--no-check', 'do not run the calibrated model to compare its latency with the logs or metrics')
     .option('--json', 'print the calibration as one JSON object instead of the report')
+    .option('--quiet', 'no progress on stderr')
     .action(async (logs: string[], opts: CalibrateOptions) => {
       let lock: OutputLock | undefined;
       try {
@@ -63,10 +66,23 @@ export function registerCalibrate(program: Command, io: CommandIo = cliIo): void
           checkOutputFile(opts.out, '--out');
           lock = OutputLock.acquire(opts.out, { kind: 'file' });
         }
-        const { read, cal, obs } = await runCalibration(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, top);
+        // On a terminal: records read, then the check's replications (each runs on this thread).
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+        let calibrated;
+        try {
+          calibrated = await runCalibration(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, top, (n) => progress.counted('reading logs', n, null, 'records'));
+        } finally {
+          progress.end();
+        }
+        const { read, cal, obs } = calibrated;
         const name = opts.name ?? (opts.out ? path.basename(opts.out).replace(/\.ya?ml$/, '') : 'calibrated');
         const yaml = modelFile({ name, format: read.format, files: read.files.length, cal });
-        const check = opts.check ? checkModel(yaml, obs, cal.span, BALANCER_FORMATS.has(read.format)) : null;
+        let check = null;
+        try {
+          if (opts.check) check = checkModel(yaml, obs, cal.span, BALANCER_FORMATS.has(read.format), (done, total) => progress.counted('checking the model', done, total, 'replications'));
+        } finally {
+          progress.end();
+        }
         if (opts.out !== undefined) writeFileAtomic(opts.out, yaml);
         if (opts.json) io.out(`${JSON.stringify({ read, calibration: cal, check, model: opts.out ?? null }, null, 2)}\n`);
         else {
@@ -109,9 +125,22 @@ function cloudwatch(inputs: string[], opts: CalibrateOptions, io: CommandIo): vo
     'Add `discrepancy:` to a figure to say how far the model may be from reality on it, and `set:` when',
     'the fleet was configured otherwise than the model (docs/calibrate.md, "From CloudWatch metrics").',
   ]);
-  const check = opts.check ? checkCloudWatchModel(yaml, cal) : null;
-  if (opts.out !== undefined) writeFileAtomic(opts.out, yaml);
-  if (obsFile !== undefined) writeFileAtomic(obsFile, obsYaml);
+  // One writer at a time for each file written (src/experiment/output-lock.ts).
+  const locks: OutputLock[] = [];
+  try {
+    for (const f of [opts.out, obsFile]) {
+      if (f === undefined) continue;
+      checkOutputFile(f, f === opts.out ? '--out' : '--observations');
+      locks.push(OutputLock.acquire(f, { kind: 'file' }));
+    }
+    const check = opts.check ? checkCloudWatchModel(yaml, cal) : null;
+    if (opts.out !== undefined) writeFileAtomic(opts.out, yaml);
+    if (obsFile !== undefined) writeFileAtomic(obsFile, obsYaml);
+    report(check);
+  } finally {
+    for (const l of locks) l.release();
+  }
+  function report(check: ReturnType<typeof checkCloudWatchModel> | null): void {
   if (opts.json) io.out(`${JSON.stringify({ read: { format: 'cloudwatch', files: cal.files }, calibration: cal, check, model: opts.out ?? null, observations: obsFile ?? null }, null, 2)}\n`);
   else {
     const checked = opts.check ? `\n${cloudwatchCheckLines(check).join('\n')}\n` : '';
@@ -120,4 +149,5 @@ function cloudwatch(inputs: string[], opts: CalibrateOptions, io: CommandIo): vo
   }
   const files = [opts.out, obsFile].filter((f): f is string => f !== undefined);
   if (files.length > 0) io.wrote?.(files);
+  }
 }

@@ -69,15 +69,22 @@ export function defaultOut(kind: string, modelName: string): string {
 
 /**
  * Cost warnings and the points' model warnings (ignored settings, memory that does not fit…),
- * each once on stderr, with the points it concerns when not all of them.
+ * each once, with the points it concerns when not all of them: the lines stderr and report.html show.
  */
-export function warnCosts(sweep: Sweep, write: (text: string) => void = (t) => process.stderr.write(t)): void {
+export interface ScopedWarning {
+  /** The points it concerns ("every point", or some); null for a cost warning. */
+  scope: string | null;
+  text: string;
+}
+
+export function sweepWarnings(sweep: Sweep): ScopedWarning[] {
+  const out: ScopedWarning[] = [];
   const seen = new Set<string>();
   for (const p of sweep.points) {
     const w = p.cost.warning;
     if (w && !seen.has(w)) {
       seen.add(w);
-      write(`capsim: warning: ${w}\n`);
+      out.push({ scope: null, text: w });
     }
   }
   const where = new Map<string, string[]>();
@@ -93,8 +100,17 @@ export function warnCosts(sweep: Sweep, write: (text: string) => void = (t) => p
   }
   for (const [w, at] of where) {
     const scope = at.length === sweep.points.length ? 'every point' : at.length <= 3 ? at.join('; ') : `${at.length} points, e.g. ${at.slice(0, 2).join('; ')}`;
-    write(`capsim: warning (${scope}): ${w}\n`);
+    out.push({ scope, text: w });
   }
+  return out;
+}
+
+/** For report.html: "TEXT (at POINTS)". */
+export const warningLines = (ws: readonly ScopedWarning[]): string[] => ws.map((w) => (w.scope === null ? w.text : `${w.text} (at ${w.scope})`));
+
+/** The same on stderr, one "capsim: warning" line each. */
+export function warnCosts(sweep: Sweep, write: (text: string) => void = (t) => process.stderr.write(t)): void {
+  for (const w of sweepWarnings(sweep)) write(w.scope === null ? `capsim: warning: ${w.text}\n` : `capsim: warning (${w.scope}): ${w.text}\n`);
 }
 
 /** sweep.json and sweep.csv, staged in the run's outputs (committed with the report); returns the JSON text. */

@@ -7,6 +7,7 @@ import { parseVary } from '../../experiment/grid.js';
 import { FORMATS, isFormatName } from '../../logs/formats.js';
 import { table } from '../../report/format.js';
 import { loadModelFile } from '../../scenario/load-model.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { UsageError } from '../errors.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { collect } from '../options.js';
@@ -18,6 +19,7 @@ interface FitOptions {
   set: string[];
   replications?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerFit(program: Command, io: CommandIo = cliIo): void {
@@ -32,19 +34,33 @@ export function registerFit(program: Command, io: CommandIo = cliIo): void {
     .option('--set <key.path=value>', 'override a model value (repeatable)', collect, [])
     .option('--replications <n>', "replications per value (default: the model file's)")
     .option('--json', 'print the fit as one JSON object instead of the report')
+    .option('--quiet', 'no progress on stderr')
     .action(async (file: string, logs: string[], opts: FitOptions) => {
       try {
         if (opts.vary.length !== 1) throw new UsageError(`--vary: give exactly one knob (got ${opts.vary.length}); fit one at a time`);
         if (opts.format !== 'auto' && !isFormatName(opts.format)) throw new UsageError(`--format ${opts.format}: expected auto or one of ${FORMATS.join(', ')}`);
         const vary = parseVary(opts.vary[0]!);
         if (vary.texts.length < 2) throw new UsageError(`--vary ${opts.vary[0]}: give at least two values to choose between`);
-        const { read, obs } = await observeLogs(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) });
-        const sets = [...opts.set, ...(opts.replications !== undefined ? [`simulation.replications=${opts.replications}`] : [])];
-        const sims = vary.texts.map((text) => {
-          const withValue = [...sets, `${vary.path}=${text}`];
-          const model = loadModelFile(file, [...withValue, ...periodOverrides(loadModelFile(file, withValue), obs.last - obs.first)]);
-          return simulateWindows(model, obs);
-        });
+        // On a terminal: records read, then each value's replications (they run on this thread).
+        const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+        let sims;
+        let observed;
+        try {
+          observed = await observeLogs(logs, { format: opts.format as 'auto', ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}) }, (n) => progress.counted('reading logs', n, null, 'records'));
+          progress.end();
+          const { obs } = observed;
+          const sets = [...opts.set, ...(opts.replications !== undefined ? [`simulation.replications=${opts.replications}`] : [])];
+          let done = 0;
+          sims = vary.texts.map((text) => {
+            const withValue = [...sets, `${vary.path}=${text}`];
+            const model = loadModelFile(file, [...withValue, ...periodOverrides(loadModelFile(file, withValue), obs.last - obs.first)]);
+            const total = vary.texts.length * model.simulation.replications;
+            return simulateWindows(model, obs, () => progress.counted(`simulating ${vary.texts.length} values of ${vary.path}`, ++done, total, 'replications'));
+          });
+        } finally {
+          progress.end();
+        }
+        const { read, obs } = observed;
         const fit = fitKnob(vary.path, vary.texts, sims, obs);
         if (opts.json) {
           io.out(`${JSON.stringify({ read, fit }, null, 2)}\n`);

@@ -11,7 +11,7 @@ import { cliIo, wroteLine } from '../io.js';
 import { reportSettings } from './report-settings.js';
 import { sweepTable, sweepTableDoc } from '../../report/sweep-table.js';
 import { UsageError } from '../errors.js';
-import { fail, writeSweepOutputs } from './experiment-common.js';
+import { fail, sweepWarnings, warningLines, writeSweepOutputs } from './experiment-common.js';
 
 interface MergeOptions {
   out?: string;
@@ -40,7 +40,7 @@ export function registerMerge(program: Command): void {
         const result = sweepResult(sweep);
         const json = writeSweepOutputs(outputs, result);
         // The report the unsharded sweep would have written, so that no older one stays beside the merged result.
-        outputs.write('report.html', await sweepReportHtml({ command: cliIo.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(sweep.spec), imagesDir: outputs.path('charts') }));
+        outputs.write('report.html', await sweepReportHtml({ command: cliIo.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(sweep.spec), warnings: warningLines(sweepWarnings(sweep)), imagesDir: outputs.path('charts') }));
         outputs.commit();
         process.stdout.write(opts.json ? json : `${sweepTable(result)}\n`);
         process.stderr.write(wroteLine(['sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)), `${sweep.points.length} points merged from ${dirs.join(', ')}`));

@@ -86,7 +86,8 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
           throw new UsageError('--timeline writes DIR/timeline.json and draws it in DIR/report.html: give --out DIR');
         }
         // Settings the named version ignores, or that contradict each other: say so before running.
-        printModelWarnings(modelWarnings(model, provenance), io.err);
+        const warnings = modelWarnings(model, provenance);
+        printModelWarnings(warnings, io.err);
         checkWork(runWork(model, file, precision ? precision.max! : model.simulation.replications, jobs, precision ? `--precision may stop before --max-replications ${precision.max!}` : undefined), opts.force ?? false, io.err);
         // Both locks before any work: a second writer of either is refused at once.
         outputs = opts.out !== undefined ? new OutputSet(opts.out) : undefined;
@@ -129,7 +130,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
           if (timeline) outputs.write('timeline.json', `${JSON.stringify(timeline)}\n`);
           const settings = explainValues(model, provenance, file);
           const figures = [...(result.precision ? [precisionLine(result.precision, precision!.metric), ''] : []), ...runTableDoc(result, model.simulation.warmup), '', ...analyticDoc(result)];
-          const html = await runReportHtml({ file, command: io.commandLine(), result, figures, settings, timeline, imagesDir: outputs.path('charts') });
+          const html = await runReportHtml({ file, command: io.commandLine(), result, figures, settings, warnings, timeline, imagesDir: outputs.path('charts') });
           outputs.write('report.html', html);
           outputs.commit();
         }

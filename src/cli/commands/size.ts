@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, wholeNumber, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, sweepWarnings, wholeNumber, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SizeOptions extends GridOptions {
   slo: string[];
@@ -101,7 +101,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         outputs.write('size.json', json);
         const table = sizeTable(outcome, sweep, slos, result);
         const size = JSON.parse(json) as SizeDoc & { summary: string };
-        const html = await sizeReportHtml({ command: io.commandLine(), result, figures: sizeTableDoc(outcome, sweep, slos, result), settings: reportSettings(spec), size, imagesDir: outputs.path('charts') });
+        const html = await sizeReportHtml({ command: io.commandLine(), result, figures: sizeTableDoc(outcome, sweep, slos, result), settings: reportSettings(spec), warnings: warningLines(sweepWarnings(sweep)), size, imagesDir: outputs.path('charts') });
         outputs.write('report.html', html);
         outputs.commit();
         io.emit?.({ kind: 'size', size, sweep: result });

@@ -14,7 +14,7 @@ import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, sweepWarnings, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SweepOptions extends GridOptions {
   jobs?: string;
@@ -95,7 +95,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         const result = sweepResult(sweep);
         const json = writeSweepOutputs(outputs!, result);
         const table = sweepTable(result);
-        const html = await sweepReportHtml({ command: io.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(spec), imagesDir: outputs!.path('charts') });
+        const html = await sweepReportHtml({ command: io.commandLine(), result, figures: sweepTableDoc(result), settings: reportSettings(spec), warnings: warningLines(sweepWarnings(sweep)), imagesDir: outputs!.path('charts') });
         outputs!.write('report.html', html);
         outputs!.commit();
         io.emit?.({ kind: 'sweep', result });

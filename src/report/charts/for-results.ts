@@ -6,6 +6,7 @@ import { failuresByCauseChart } from './failures-by-cause.js';
 import { latencyCdfChart } from './latency-cdf.js';
 import { sizeParetoChart, type SizeDoc } from './size-pareto.js';
 import type { Chart, Origin } from './spec.js';
+import { sweepFailuresChart } from './sweep-failures.js';
 import { sweepHeatmapChart } from './sweep-heatmap.js';
 import { sweepLinesChart } from './sweep-lines.js';
 import { sweepOrigin } from './sweep-origin.js';
@@ -29,16 +30,23 @@ export function runsOrigin(results: readonly RunResult[], where = 'runs', file?:
   };
 }
 
-export function runCharts(r: RunResult, origin: Origin, timeline?: TimelineData): Chart[] {
+/** A run's answer in pictures: what fails and why, and the latency tail. */
+export function runCharts(r: RunResult, origin: Origin): Chart[] {
   const runs = [{ label: r.model, result: r }];
-  const zoom = timeline ? timelineZoomChart(timeline, origin) : null;
-  return [...(timeline ? [timelineChart(timeline, origin)] : []), ...(zoom ? [zoom] : []), failuresByCauseChart(runs, origin), latencyCdfChart(runs, origin)];
+  return [failuresByCauseChart(runs, origin), latencyCdfChart(runs, origin)];
 }
 
+/** The detail, after the answer and the figures: the timeline and its worst minute. */
+export function runDetailCharts(origin: Origin, timeline: TimelineData): Chart[] {
+  const zoom = timelineZoomChart(timeline, origin);
+  return [timelineChart(timeline, origin), ...(zoom ? [zoom] : [])];
+}
+
+/** Every failure by status first (a fleet shedding load with 504s shows), then p99, then the heatmap of all 5xx. */
 export function sweepCharts(r: SweepResult): Chart[] {
-  return [sweepLinesChart(r, '502/5min'), sweepLinesChart(r, 'p99'), ...(r.vary.length >= 2 ? [sweepHeatmapChart(r, '502/5min')] : [])];
+  return [sweepFailuresChart(r), sweepLinesChart(r, 'p99'), ...(r.vary.length >= 2 ? [sweepHeatmapChart(r, '5xx/5min')] : [])];
 }
 
 export function sizeCharts(s: SizeDoc, r: SweepResult): Chart[] {
-  return [sizeParetoChart(s, sweepOrigin(r)), ...sweepCharts(r)];
+  return [sizeParetoChart(s, sweepOrigin(r), r), ...sweepCharts(r)];
 }

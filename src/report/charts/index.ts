@@ -6,6 +6,7 @@ export { latencyPercentilesChart } from './latency-percentiles.js';
 export { renderPng, renderSvg } from './render.js';
 export { sizeParetoChart, type SizeDoc } from './size-pareto.js';
 export type { Chart, ChartSpec, Origin } from './spec.js';
+export { sweepFailuresChart } from './sweep-failures.js';
 export { sweepHeatmapChart } from './sweep-heatmap.js';
 export { sweepLinesChart } from './sweep-lines.js';
 export { SWEEP_METRICS, type SweepMetric } from './sweep-metric.js';

@@ -79,3 +79,51 @@ export function wrap(line: string, width = SUBTITLE_CHARS, sep = '; '): string[]
 export function chartTitle(text: string, question: string, origin: Origin, ...notes: string[]) {
   return { text, subtitle: [question, ...notes.filter(Boolean), originLine(origin)].flatMap((l) => wrap(l)) };
 }
+
+/**
+ * A value axis that shows every point: linear while the values span at most two decades; beyond,
+ * a log axis (every value above 0) or a symmetric log axis (zeros too: linear near 0, log above
+ * `constant`), with ticks at powers of ten. Lower bounds are clipped at 0 by the caller.
+ */
+export interface ValueScale {
+  kind: 'linear' | 'log' | 'symlog';
+  scale: Record<string, unknown>;
+  axis: Record<string, unknown>;
+  /** The lowest value drawn (a log axis starts above 0): lower bounds below it are drawn at it. */
+  floor: number;
+  /** ", log scale" or "" for the axis title. */
+  suffix: string;
+  /** What a reader must know about the scale, for the subtitle ("" for a plain one). */
+  note: string;
+}
+
+export function valueScale(values: readonly number[], opts: { alwaysLog?: boolean; zeroApart?: boolean } = {}): ValueScale {
+  const v = values.filter((x) => Number.isFinite(x) && x >= 0);
+  const pos = v.filter((x) => x > 0);
+  const max = Math.max(0, ...v);
+  const minPos = pos.length ? Math.min(...pos) : 0;
+  // zeroApart (a colour scale): 0 and the smallest count must not look alike, so zeros beside
+  // counts ten times apart or more take a log scale too.
+  const wide = pos.length > 0 && (max / minPos > 100 || (opts.zeroApart === true && pos.length < v.length && max / minPos > 10));
+  if (!wide && !(opts.alwaysLog && pos.length > 0)) return { kind: 'linear', scale: { zero: true }, axis: {}, floor: 0, suffix: '', note: '' };
+  const lo = 10 ** Math.floor(Math.log10(minPos));
+  const hi = 10 ** Math.ceil(Math.log10(max));
+  const ticks: number[] = [];
+  for (let t = lo; t <= hi * 1.0001; t *= 10) ticks.push(+t.toPrecision(1));
+  if (pos.length === v.length) {
+    return { kind: 'log', scale: { type: 'log', domain: [lo, hi] }, axis: ticks.length <= 8 ? { values: ticks, format: ',~r' } : { format: ',~r' }, floor: lo, suffix: ', log scale', note: '' };
+  }
+  return {
+    kind: 'symlog',
+    scale: { type: 'symlog', constant: lo, domain: [0, hi] },
+    axis: { values: [0, ...ticks], format: ',~r' },
+    floor: 0,
+    suffix: ', log scale',
+    note: `log scale above ${+lo.toPrecision(1)}, linear below it, so that 0 shows`,
+  };
+}
+
+/** The symlog transform vega applies (for pixel positions computed by hand). */
+export function symlog(x: number, constant: number): number {
+  return Math.sign(x) * Math.log1p(Math.abs(x / constant));
+}

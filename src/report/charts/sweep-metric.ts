@@ -9,12 +9,9 @@ export function metricFigure(r: RunResult, m: SweepMetric): Figure {
   switch (m) {
     case '502/5min':
       return r.per5min['502']!;
-    case '5xx/5min': {
-      // The sum of the failure statuses' means; the interval is left out (not a sum of intervals).
-      const keys = Object.keys(r.per5min).filter((k) => k !== '2xx');
-      const mean = keys.reduce((a, k) => a + (r.per5min[k]!.mean ?? 0), 0);
-      return { mean, ci95: [null, null] };
-    }
+    case '5xx/5min':
+      // Every failure status, with its interval over the replications' totals.
+      return r.failures.per5min;
     default:
       return r.latencyMs[m];
   }

@@ -15,21 +15,30 @@ export type Block =
   /** Figures: lines as paragraphs, tables as HTML tables. */
   | { kind: 'doc'; doc: Doc }
   | { kind: 'chart'; id: string; title: string; svg: string }
-  | { kind: 'settings'; values: readonly ExplainValue[] };
+  | { kind: 'settings'; values: readonly ExplainValue[] }
+  /** The answer a page opens with. */
+  | { kind: 'answer'; text: string }
+  /** The model's warnings, in a box before any chart (none: the box says so). */
+  | { kind: 'warnings'; lines: readonly string[] };
 
 const STYLE = `
 body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; } h3 { margin-top: 1.4em; }
-pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; line-height: 1.3; }
+pre { background: #f6f6f6; padding: 0.8em; font-size: 0.82em; line-height: 1.3; white-space: pre-wrap; overflow-wrap: anywhere; }
+p.answer { font-size: 1.1em; font-weight: 600; background: #f2f5fa; border-left: 4px solid #4c78a8; padding: 0.6em 0.8em; margin: 0.8em 0; }
+ul.answers { background: #f2f5fa; border-left: 4px solid #4c78a8; padding: 0.5em 0.8em 0.5em 2em; margin: 0.8em 0; }
+ul.answers li { margin: 0.35em 0; } ul.answers span.answer { font-weight: 600; } ul.answers code { font-size: 0.85em; overflow-wrap: anywhere; }
+div.warnings { background: #fff8e6; border-left: 4px solid #e8a33d; padding: 0.4em 0.8em; margin: 0.8em 0; font-size: 0.92em; }
+div.warnings ul { margin: 0.3em 0; padding-left: 1.2em; } div.warnings p { margin: 0.3em 0; }
 pre.command { background: #eef3fb; border-left: 3px solid #4c78a8; white-space: pre-wrap; overflow-wrap: anywhere; }
 div.figures { overflow-x: auto; margin: 0.6em 0 1em; }
 table.figures { border-collapse: collapse; font-size: 0.8em; font-variant-numeric: tabular-nums; }
-table.figures th, table.figures td { padding: 3px 7px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+table.figures th, table.figures td { padding: 3px 5px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
 table.figures th { background: #f4f4f4; font-weight: 600; border-bottom: 1px solid #bbb; }
 table.figures th:first-child, table.figures td:first-child { text-align: left; }
 table.figures tbody th { font-weight: normal; background: none; border-bottom: 1px solid #e4e4e4; }
 table.figures .ci { color: #777; white-space: nowrap; display: inline-block; }
-table.figures thead th { white-space: nowrap; }
+table.figures td:last-child, table.figures td:nth-last-child(2) { text-align: left; overflow-wrap: anywhere; }
 p.figures { margin: 0.3em 0; }
 h2 + p.figures { font-weight: 600; } /* the answer (or the summary) first */
 figure.chart { margin: 1.2em 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
@@ -38,6 +47,9 @@ table.settings td.path { font-family: monospace; } table.settings td.source { co
 .meta { color: #666; font-size: 0.9em; }
 code { background: #f2f2f2; padding: 0 3px; }
 `;
+
+/** The text width of a <pre> in the page's 1000 px column, less its padding. */
+const PRE_WIDTH_PX = 940;
 
 /** An SVG from vega, made safe to inline: no XML prolog, and a role for screen readers. */
 function inlineSvg(svg: string, title: string): string {
@@ -54,8 +66,19 @@ function block(b: Block): string {
       return `<p>${escapeHtml(b.text)}</p>`;
     case 'html':
       return b.html;
-    case 'pre':
-      return `${b.caption ? `<p class="meta">${escapeHtml(b.caption)}</p>` : ''}<pre>${escapeHtml(b.text)}</pre>`;
+    case 'pre': {
+      // A wide table in a <pre> is set smaller to fit the page (down to 9 px); beyond, it wraps.
+      const longest = Math.max(0, ...b.text.split('\n').map((l) => [...l].length));
+      const px = Math.max(9, Math.min(13, Math.floor(PRE_WIDTH_PX / (0.61 * longest))));
+      const size = longest > 0 && px < 13 ? ` style="font-size: ${px}px"` : '';
+      return `${b.caption ? `<p class="meta">${escapeHtml(b.caption)}</p>` : ''}<pre${size}>${escapeHtml(b.text)}</pre>`;
+    }
+    case 'answer':
+      return `<p class="answer">${escapeHtml(b.text)}</p>`;
+    case 'warnings':
+      return b.lines.length === 0
+        ? '<div class="warnings"><p><strong>Warnings:</strong> none (no setting the server ignores, and none that contradict each other in ways capsim checks).</p></div>'
+        : `<div class="warnings"><p><strong>Warnings</strong> (the model as written; capsim explain MODEL lists them too):</p><ul>${b.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></div>`;
     case 'command':
       return `<p class="meta">command</p><pre class="command">${escapeHtml(b.text)}</pre>`;
     case 'doc':

@@ -1,10 +1,14 @@
-// DIR/report.html for `capsim run`, `sweep` and `size`: the command, the charts (each answering
-// one question), the figures with their intervals as HTML tables (the same the command prints),
-// and the settings that matter.
+// DIR/report.html for `capsim run`, `sweep` and `size`: the command, then the answer (run: the
+// one-line answer; sweep: the points that fail least and most; size: the verdict in words) and
+// the model's warnings, then the charts (each answering one question), the figures with their
+// intervals as HTML tables (the same the command prints), the detail (a run's timeline) and the
+// settings that matter. The answer comes before any chart.
 import type { RunResult } from '../../experiment/run-experiment.js';
 import type { SweepResult } from '../../experiment/sweep.js';
 import type { TimelineData } from '../../model/timeline.js';
-import { runCharts, runOrigin, sizeCharts, sweepCharts } from '../charts/for-results.js';
+import { runCharts, runDetailCharts, runOrigin, sizeCharts, sweepCharts } from '../charts/for-results.js';
+import { answerLine } from '../answer-line.js';
+import { sweepAnswer } from '../sweep-answer.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../../experiment/files.js';
 import { renderPng, renderSvg } from '../charts/render.js';
@@ -46,6 +50,8 @@ export interface RunReportInput {
   /** The figures the command prints, as parts (run-table.ts runTableDoc). */
   figures: Doc;
   settings: readonly ExplainValue[];
+  /** The model's warnings (src/scenario/warnings.ts), as the command prints them. */
+  warnings: readonly string[];
   timeline?: TimelineData;
   /** Also write every chart there as SVG and PNG. */
   imagesDir?: string;
@@ -55,10 +61,14 @@ export async function runReportHtml(i: RunReportInput): Promise<string> {
   const r = i.result;
   return htmlPage(`capsim run: ${r.model}`, `${i.file}; ${r.replications} replications, seed ${r.seed}; intervals are 95%`, [
     { kind: 'command', text: i.command },
+    { kind: 'heading', text: 'Answer' },
+    { kind: 'answer', text: answerLine(r) },
+    { kind: 'warnings', lines: i.warnings },
     { kind: 'heading', text: 'Charts' },
-    ...(await chartBlocks(runCharts(r, runOrigin(r, i.file), i.timeline), i.imagesDir)),
+    ...(await chartBlocks(runCharts(r, runOrigin(r, i.file)), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
     { kind: 'doc', doc: i.figures },
+    ...(i.timeline ? [{ kind: 'heading' as const, text: 'Timeline' }, ...(await chartBlocks(runDetailCharts(runOrigin(r, i.file), i.timeline), i.imagesDir))] : []),
     ...settingsBlocks(i.settings),
   ]);
 }
@@ -69,6 +79,8 @@ export interface SweepReportInput {
   /** The figures the command prints, as parts (sweep-table.ts sweepTableDoc). */
   figures: Doc;
   settings: readonly ExplainValue[];
+  /** The points' model and cost warnings, as the command prints them. */
+  warnings: readonly string[];
   /** Also write every chart there as SVG and PNG. */
   imagesDir?: string;
 }
@@ -77,6 +89,9 @@ export async function sweepReportHtml(i: SweepReportInput): Promise<string> {
   const r = i.result;
   return htmlPage(`capsim sweep: ${r.model}`, `${r.file}; ${r.points.length} points × ${r.replications} replications, seed ${r.seed}; intervals are 95%`, [
     { kind: 'command', text: i.command },
+    { kind: 'heading', text: 'Answer' },
+    { kind: 'answer', text: sweepAnswer(r) },
+    { kind: 'warnings', lines: i.warnings },
     { kind: 'heading', text: 'Charts' },
     ...(await chartBlocks(sweepCharts(r), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
@@ -94,7 +109,8 @@ export async function sizeReportHtml(i: SizeReportInput): Promise<string> {
   return htmlPage(`capsim size: ${r.model}`, `${r.file}; ${r.points.length} points, seed ${r.seed}; intervals are 95%`, [
     { kind: 'command', text: i.command },
     { kind: 'heading', text: 'Answer' },
-    { kind: 'paragraph', text: i.size.summary },
+    { kind: 'answer', text: i.size.summary },
+    { kind: 'warnings', lines: i.warnings },
     { kind: 'heading', text: 'Charts' },
     ...(await chartBlocks(sizeCharts(i.size, r), i.imagesDir)),
     { kind: 'heading', text: 'Figures' },
