@@ -174,7 +174,8 @@ export class AppServer {
     if (toBalancer) {
       if (this.closeAfter) {
         // uWSGI http-socket: HTTP/1.1, a Content-Length, no `Connection: close`; then the close.
-        w.balancer.closing(proc.container, proc.id, proc.incarnation, ctx);
+        // A balancer without keep-alive never reuses the connection: nothing to pool.
+        if (w.balancer.closeAfter) w.balancer.closing(proc.container, proc.id, proc.incarnation, ctx);
       } else if (cause === Cause.Ok && proc.state === ProcState.Accepting && proc.served + (this.uwsgi ? 1 : 0) < proc.threshold) {
         // The connection stays open for reuse only if the balancer still waited for this response
         // (after its timeout it closed the connection) and the worker is not about to recycle
