@@ -8,6 +8,7 @@
 //   4. (BENCH_LOG=1) log reading: capsim calibrate over a synthetic ~1 GB ALB log.
 // 1 and 2 run in interleaved pairs (plain, capsim, plain, capsim, ...; BENCH_PAIRS, default 5) and
 // report medians: on a shared machine the load drifts over minutes, and a pair sees the same load.
+// The ratio is of wall time (the issue's measure), and again of CPU time (less moved by the load).
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -17,16 +18,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 interface Timed {
   wall: number;
+  /** CPU seconds of the process, every thread (bench/cpu-at-exit.cjs). */
+  cpu: number;
   stdout: string;
   stderr: string;
 }
 
 function timed(args: string[]): Timed {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ['--require', path.join(root, 'bench/cpu-at-exit.cjs'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { wall, stdout: r.stdout, stderr: r.stderr };
+  const line = r.stderr.split('\n').find((l) => l.startsWith('{"cpuSeconds"'));
+  return { wall, cpu: line ? (JSON.parse(line).cpuSeconds as number) : NaN, stdout: r.stdout, stderr: r.stderr };
 }
 
 
@@ -65,6 +69,7 @@ function interleaved(plainArgs: string[], plainWork: (t: Timed) => number, capsi
   const plain: number[] = [];
   const capsim: number[] = [];
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   let last: Timed | undefined;
   let plainUnits = 0;
   let capsimUnits = 0;
@@ -76,9 +81,10 @@ function interleaved(plainArgs: string[], plainWork: (t: Timed) => number, capsi
     plain.push(a.wall);
     capsim.push(b.wall);
     ratios.push(b.wall / capsimUnits / (a.wall / plainUnits));
+    cpuRatios.push(b.cpu / capsimUnits / (a.cpu / plainUnits));
     last = b;
   }
-  return { plain: median(plain), capsim: median(capsim), ratio: median(ratios), ratios, plainUnits, capsimUnits, profile: profileOf(last!.stderr) };
+  return { plain: median(plain), capsim: median(capsim), ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, plainUnits, capsimUnits, profile: profileOf(last!.stderr) };
 }
 
 const perRequest = (p: Profile) =>
@@ -99,6 +105,7 @@ console.log('1. M/M/8, λ = 7.2/s, μ = 1/s, 1,000,000 customers, 1 replication'
 console.log(`   plain JS (bench/reference/mmc.js):  ${fmt(a.plain)} s`);
 console.log(`   capsim run bench/mm8.yaml:          ${fmt(a.capsim)} s (${fmt(a.capsimUnits, 0)} customers)`);
 console.log(`   capsim / plain JS, per customer:    ${fmt(a.ratio)}x (pairs: ${a.ratios.map((r) => fmt(r)).join(', ')}; target <= 1.5x)`);
+console.log(`   the same in CPU seconds:            ${fmt(a.cpuRatio)}x (pairs: ${a.cpuRatios.map((r) => fmt(r)).join(', ')})`);
 console.log(`   inside capsim: ${perRequest(a.profile)}`);
 
 // 2. Model B against the first incident model, per request: the issue's definition, the
@@ -107,12 +114,13 @@ const b = interleaved(
   ['bench/reference/modelB.js', '300', '12345', '3600'],
   (t) => JSON.parse(t.stdout).arrivals as number,
   ['bin/capsim.js', 'run', 'models/incident/01-uwsgi-2-workers.yaml', '--replications', '1', '--json', '--profile'],
-  (t) => profileOf(t.stderr).requests,
+  (t) => (JSON.parse(t.stdout) as { requests: { mean: number } }).requests.mean,
 );
 console.log('\n2. a fleet per request, 1 replication of 1 h');
 console.log(`   plain JS (bench/reference/modelB.js, 2 x 4 workers at 300/s): ${fmt(b.plain)} s, ${fmt(b.plainUnits / b.plain / 1e6)} M requests/s`);
-console.log(`   capsim run models/incident/01-uwsgi-2-workers.yaml:           ${fmt(b.capsim)} s, ${fmt(b.capsimUnits / b.capsim / 1e6)} M requests/s (${fmt(b.capsimUnits, 0)} requests in the measured hour)`);
+console.log(`   capsim run models/incident/01-uwsgi-2-workers.yaml:           ${fmt(b.capsim)} s, ${fmt(b.capsimUnits / b.capsim / 1e6)} M requests/s (${fmt(b.capsimUnits, 0)} requests in the measured hour; ${fmt(b.profile.requests, 0)} with the warmup)`);
 console.log(`   capsim / plain JS, per request:                               ${fmt(b.ratio)}x (pairs: ${b.ratios.map((r) => fmt(r)).join(', ')}; target <= 1.5x)`);
+console.log(`   the same in CPU seconds:                                      ${fmt(b.cpuRatio)}x (pairs: ${b.cpuRatios.map((r) => fmt(r)).join(', ')})`);
 console.log(`   inside capsim: ${perRequest(b.profile)}`);
 console.log(`\nload average after: ${load()}`);
 
