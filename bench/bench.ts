@@ -29,7 +29,8 @@ function timed(args: string[]): Timed {
   const r = spawnSync(process.execPath, ['--require', path.join(root, 'bench/cpu-at-exit.cjs'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  const line = r.stderr.split('\n').find((l) => l.startsWith('{"cpuSeconds"'));
+  // The last such line: the main thread's exit (worker threads inherit the preload).
+  const line = r.stderr.split('\n').filter((l) => l.startsWith('{"cpuSeconds"')).pop();
   return { wall, cpu: line ? (JSON.parse(line).cpuSeconds as number) : NaN, stdout: r.stdout, stderr: r.stderr };
 }
 
