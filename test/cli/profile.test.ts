@@ -75,16 +75,23 @@ test('sweep --profile: the pool throughput over every point', () => {
 });
 
 test('capsim --help answers quickly (the target, 0.3 s on a quiet machine, is measured in docs/performance.md)', () => {
-  // A generous bound: the test machine is shared. The fastest of three, as a whole process.
-  let best = Infinity;
+  // The test machine is shared: its wall time moves several-fold with the neighbours' load, the
+  // CPU time the process spends much less. Both bounds are generous (measured: 0.14-0.2 s of CPU
+  // with node's own start 0.08-0.12 s); the fastest of three, as a whole process.
+  const cpuAtExit = path.join(tmp, 'cpu-at-exit.cjs');
+  writeFileSync(cpuAtExit, "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('cpu ' + (u.user + u.system) / 1e6 + '\\n'); });");
+  let wall = Infinity;
+  let cpu = Infinity;
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [path.join(root, 'bin/capsim.js'), '--help'], { cwd: root, encoding: 'utf8' });
-    best = Math.min(best, (performance.now() - t0) / 1000);
+    const r = spawnSync(process.execPath, ['--require', cpuAtExit, path.join(root, 'bin/capsim.js'), '--help'], { cwd: root, encoding: 'utf8' });
+    wall = Math.min(wall, (performance.now() - t0) / 1000);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Usage: capsim/);
+    cpu = Math.min(cpu, Number(/cpu ([\d.]+)/.exec(r.stderr)![1]));
   }
-  assert.ok(best < 1.5, `capsim --help took ${best.toFixed(2)} s at best`);
+  assert.ok(cpu < 0.6, `capsim --help used ${cpu.toFixed(2)} s of CPU at best`);
+  assert.ok(wall < 5, `capsim --help took ${wall.toFixed(2)} s at best`);
 });
 
 // The bundle loads ES modules (vega, vega-lite, resvg) only through the import() that
