@@ -1,12 +1,16 @@
-// `npm run bench`: simulation speed, as whole processes the way a user runs them.
-// A benchmark, not a test: it prints figures and judges nothing.
-//   1. kernel: M/M/8, λ = 7.2/s, μ = 1/s, ~1,000,000 customers, one replication, through
-//      `capsim run`, against the same work written by hand in plain JavaScript.
-//   2. fleet: one replication of the first incident model, against a hand-written floor, and
-//      replications in one process (the steady speed, once V8 has compiled the request path).
-//   3. sweep: 240 replications of that model on every core.
-//   4. log reading: capsim calibrate over a synthetic ~1 GB ALB log (lines per second, memory).
+// `npm run bench`: simulation speed, as whole processes the way a user runs them, against the
+// plain JavaScript event loops of bench/reference/ (the baselines of issue 20: the same work and
+// algorithm with no simulator around it). A benchmark, not a test: it prints figures, judges nothing.
+//   1. M/M/8, 1,000,000 customers: bench/reference/mmc.js against `capsim run bench/mm8.yaml`;
+//   2. a fleet per request: bench/reference/modelB.js (2 containers x 4 workers, 1 h at 300/s)
+//      against one replication of models/incident/01-uwsgi-2-workers.yaml (1 h at 19k/min);
+//   3. (BENCH_SWEEP=1) a sweep of 240 replications on every core;
+//   4. (BENCH_LOG=1) log reading: capsim calibrate over a synthetic ~1 GB ALB log.
+// 1 and 2 run in interleaved pairs (plain, capsim, plain, capsim, ...; BENCH_PAIRS, default 5) and
+// report medians: on a shared machine the load drifts over minutes, and a pair sees the same load.
+// The ratio is of wall time (the issue's measure), and again of CPU time (less moved by the load).
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -14,85 +18,117 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 interface Timed {
   wall: number;
+  /** CPU seconds of the process, every thread (bench/cpu-at-exit.cjs). */
+  cpu: number;
   stdout: string;
   stderr: string;
 }
 
 function timed(args: string[]): Timed {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ['--require', path.join(root, 'bench/cpu-at-exit.cjs'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { wall, stdout: r.stdout, stderr: r.stderr };
+  // The last such line: the main thread's exit (worker threads inherit the preload).
+  const line = r.stderr.split('\n').filter((l) => l.startsWith('{"cpuSeconds"')).pop();
+  return { wall, cpu: line ? (JSON.parse(line).cpuSeconds as number) : NaN, stdout: r.stdout, stderr: r.stderr };
 }
 
-function best(runs: number, args: string[]): Timed {
-  let b: Timed | undefined;
-  for (let i = 0; i < runs; i++) {
-    const t = timed(args);
-    if (!b || t.wall < b.wall) b = t;
-  }
-  return b!;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function profileOf(stderr: string) {
+interface Profile {
+  wallSeconds: number;
+  events: number;
+  requests: number;
+  eventsPerRequest: number;
+  heapBytesPerRequest: number;
+  requestsPerSecondPerCore: number;
+  peakRssMiB: number;
+}
+
+function profileOf(stderr: string): Profile {
   const line = stderr.split('\n').find((l) => l.startsWith('{"profile"'));
   if (!line) throw new Error(`no --profile line in: ${stderr}`);
-  return JSON.parse(line).profile as {
-    wallSeconds: number;
-    events: number;
-    eventsPerSecond: number;
-    requests: number;
-    requestsPerSecond: number;
-    peakRssMiB: number;
-  };
+  return JSON.parse(line).profile as Profile;
 }
 
 const fmt = (x: number, d = 2) => x.toLocaleString('en-US', { maximumFractionDigits: d });
+const pairs = Number(process.env['BENCH_PAIRS'] ?? 5);
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
-console.log(`capsim benchmark (best of ${runs} runs each, whole processes; node ${process.version})\n`);
+/**
+ * Plain loop and capsim, `pairs` times in turn; `work(t)` is what a run did (customers or
+ * requests), so the ratio is of wall time per unit of work.
+ */
+function interleaved(plainArgs: string[], plainWork: (t: Timed) => number, capsimArgs: string[], capsimWork: (t: Timed) => number) {
+  const plain: number[] = [];
+  const capsim: number[] = [];
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  let last: Timed | undefined;
+  let plainUnits = 0;
+  let capsimUnits = 0;
+  for (let i = 0; i < pairs; i++) {
+    const a = timed(plainArgs);
+    const b = timed(capsimArgs);
+    plainUnits = plainWork(a);
+    capsimUnits = capsimWork(b);
+    plain.push(a.wall);
+    capsim.push(b.wall);
+    ratios.push(b.wall / capsimUnits / (a.wall / plainUnits));
+    cpuRatios.push(b.cpu / capsimUnits / (a.cpu / plainUnits));
+    last = b;
+  }
+  return { plain: median(plain), capsim: median(capsim), ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, plainUnits, capsimUnits, profile: profileOf(last!.stderr) };
+}
 
-const ref = best(runs, ['bench/hand-written-mmc.js', '1000000']);
-const capsim = best(runs, ['bin/capsim.js', 'run', 'bench/mm8.yaml', '--json', '--profile']);
-const p = profileOf(capsim.stderr);
-console.log('1. kernel: M/M/8, λ = 7.2/s, μ = 1/s, ~1,000,000 customers, 1 replication');
-console.log(`   hand-written plain JS loop: ${fmt(ref.wall)} s wall (process)`);
-console.log(`   capsim run:                 ${fmt(capsim.wall)} s wall (process), ${fmt(capsim.wall / ref.wall)}x the hand-written loop (target <= 2x)`);
-console.log(
-  `   inside capsim: simulation ${fmt(p.wallSeconds)} s, ${fmt(p.events, 0)} events (${fmt(p.eventsPerSecond / 1e6)}M/s), ` +
-    `${fmt(p.requests, 0)} customers (${fmt(p.requestsPerSecond / 1e6)}M/s), peak RSS ${fmt(p.peakRssMiB, 0)} MiB`,
-);
+const perRequest = (p: Profile) =>
+  `${fmt(p.eventsPerRequest)} events and ${fmt(p.heapBytesPerRequest, 0)} heap bytes per request, ${fmt(p.requestsPerSecondPerCore / 1e6)} M simulated requests/s per core, peak RSS ${fmt(p.peakRssMiB, 0)} MiB`;
 
-// 2. The first incident model: one replication of 1 simulated hour at 19k requests/min, against
-//    a floor: the same request path written by hand without the mechanisms (recycling, kills,
-//    health checks, keep-alive, accept-queue rules, statistics), bench/hand-written-fleet.js.
-const incident = best(runs, ['bin/capsim.js', 'run', 'models/incident/01-uwsgi-2-workers.yaml', '--replications', '1', '--json', '--profile']);
-const q = profileOf(incident.stderr);
-const floor = best(runs, ['bench/hand-written-fleet.js', '3900']);
-const f = JSON.parse(floor.stdout) as { events: number; requests: number; wallSeconds: number };
-console.log('\n2. fleet: models/incident/01-uwsgi-2-workers.yaml, 1 replication (1 h at 19k/min after its warmup)');
-console.log(`   capsim run: ${fmt(incident.wall)} s wall (process; target <= 1 s)`);
-console.log(
-  `   inside capsim: simulation ${fmt(q.wallSeconds)} s, ${fmt(q.events, 0)} events (${fmt(q.eventsPerSecond / 1e6)}M/s), ` +
-    `${fmt(q.requests, 0)} requests in the measured hour (${fmt(q.requests / q.wallSeconds / 1e6)}M simulated requests/s), peak RSS ${fmt(q.peakRssMiB, 0)} MiB`,
+console.log(`capsim benchmark: whole processes, ${pairs} interleaved pairs (plain JS, capsim), medians; node ${process.version}`);
+console.log(`load average before: ${load()} (1, 5, 15 min)\n`);
+
+// 1. Model A of bench/reference/mmc_spec.md: the reference stops at the 1,000,000th departure,
+//    capsim at a simulated time that holds about as many arrivals; the ratio is per customer.
+const a = interleaved(
+  ['bench/reference/mmc.js', '1000000', '12345'],
+  (t) => JSON.parse(t.stdout).customers_served as number,
+  ['bin/capsim.js', 'run', 'bench/mm8.yaml', '--json', '--profile'],
+  (t) => profileOf(t.stderr).requests,
 );
-console.log(
-  `   floor, the request path by hand without the mechanisms: ${fmt(floor.wall)} s wall (process), simulation ${fmt(f.wallSeconds)} s, ` +
-    `${fmt(f.events, 0)} events; capsim is ${fmt(incident.wall / floor.wall)}x the floor`,
+console.log('1. M/M/8, λ = 7.2/s, μ = 1/s, 1,000,000 customers, 1 replication');
+console.log(`   plain JS (bench/reference/mmc.js):  ${fmt(a.plain)} s`);
+console.log(`   capsim run bench/mm8.yaml:          ${fmt(a.capsim)} s (${fmt(a.capsimUnits, 0)} customers)`);
+console.log(`   capsim / plain JS, per customer:    ${fmt(a.ratio)}x (pairs: ${a.ratios.map((r) => fmt(r)).join(', ')}; target <= 1.5x)`);
+console.log(`   the same in CPU seconds:            ${fmt(a.cpuRatio)}x (pairs: ${a.cpuRatios.map((r) => fmt(r)).join(', ')})`);
+console.log(`   inside capsim: ${perRequest(a.profile)}`);
+
+// 2. Model B against the first incident model, per request: the issue's definition, the
+//    measured hour's requests over the whole process (capsim also simulates a 5-minute warmup).
+const b = interleaved(
+  ['bench/reference/modelB.js', '300', '12345', '3600'],
+  (t) => JSON.parse(t.stdout).arrivals as number,
+  ['bin/capsim.js', 'run', 'models/incident/01-uwsgi-2-workers.yaml', '--replications', '1', '--json', '--profile'],
+  (t) => (JSON.parse(t.stdout) as { requests: { mean: number } }).requests.mean,
 );
-// The same replication again and again in one process: without process start and JIT warm-up.
-const warm = JSON.parse(timed(['dist/bench/warm-replications.js', 'models/incident/01-uwsgi-2-workers.yaml', '4']).stdout) as { seconds: number[]; requests: number };
-const steady = Math.min(...warm.seconds.slice(1));
-console.log(
-  `   in one process, replication after replication: ${warm.seconds.map((x) => fmt(x)).join(', ')} s; ` +
-    `JIT warm: ${fmt(warm.requests / steady / 1e6)}M simulated requests/s`,
-);
+console.log('\n2. a fleet per request, 1 replication of 1 h');
+console.log(`   plain JS (bench/reference/modelB.js, 2 x 4 workers at 300/s): ${fmt(b.plain)} s, ${fmt(b.plainUnits / b.plain / 1e6)} M requests/s`);
+console.log(`   capsim run models/incident/01-uwsgi-2-workers.yaml:           ${fmt(b.capsim)} s, ${fmt(b.capsimUnits / b.capsim / 1e6)} M requests/s (${fmt(b.capsimUnits, 0)} requests in the measured hour; ${fmt(b.profile.requests, 0)} with the warmup)`);
+console.log(`   capsim / plain JS, per request:                               ${fmt(b.ratio)}x (pairs: ${b.ratios.map((r) => fmt(r)).join(', ')}; target <= 1.5x)`);
+console.log(`   the same in CPU seconds:                                      ${fmt(b.cpuRatio)}x (pairs: ${b.cpuRatios.map((r) => fmt(r)).join(', ')})`);
+console.log(`   inside capsim: ${perRequest(b.profile)}`);
+console.log(`\nload average after: ${load()}`);
 
 // 3. A sweep: the first incident model over workers 2,4,6,8,12,16 × containers 1..4, 10
 //    replications of 1 simulated hour each (24 points, 240 replications), on every core.
-//    One run (it takes minutes); BENCH_SWEEP=0 skips it.
-if (process.env['BENCH_SWEEP'] !== '0') {
+//    One run (it takes minutes), with BENCH_SWEEP=1.
+if (process.env['BENCH_SWEEP'] === '1') {
   const { availableParallelism } = await import('node:os');
   const { readFileSync } = await import('node:fs');
   const out = path.join(root, 'out', 'bench-sweep');
@@ -116,10 +152,10 @@ if (process.env['BENCH_SWEEP'] !== '0') {
 
 // 4. Log reading: `capsim calibrate` over a synthetic ALB log of ~1 GB (1.5 million lines of the
 //    documentation's layout, generated here into the system's temporary directory and deleted
-//    after; BENCH_LOG_LINES to change the size, BENCH_LOG=0 to skip). Target: 300,000 lines/s on
+//    after; BENCH_LOG_LINES to change the size; with BENCH_LOG=1). Target: 300,000 lines/s on
 //    one core, in bounded memory. CPU seconds are given too: on a shared machine the wall time
 //    also measures the neighbours.
-if (process.env['BENCH_LOG'] !== '0') {
+if (process.env['BENCH_LOG'] === '1') {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { writeSyntheticAlbLog } = await import('./synthetic-alb-log.js');

@@ -8,6 +8,7 @@ import { Metrics } from '../model/metrics.js';
 import { Timeline, type TimelineData } from '../model/timeline.js';
 import type { Model } from '../scenario/model-types.js';
 import type { RequestSink } from '../model/request-sink.js';
+import type { ReplicationCost } from './replication-cost.js';
 
 export interface ReplicationResult {
   replication: number;
@@ -94,6 +95,8 @@ export interface ReplicationOptions {
   timelineInterval?: number;
   /** Report every request of the measured window as it ends (an access log). */
   requestSink?: RequestSink;
+  /** Filled in with the events run and the requests simulated, warmup included (--profile). */
+  cost?: ReplicationCost;
 }
 
 export function runReplication(model: Model, replication: number, options: ReplicationOptions = {}): ReplicationResult {
@@ -121,11 +124,16 @@ function simulateReplication(model: Model, replication: number, options: Replica
 
   fleet.start();
   if (warmup > 0) sim.run(warmup);
+  const warmupArrivals = metrics.arrivals;
   metrics.startWindow();
   fleet.startWindow();
   timeline?.start();
   sim.run(warmup + duration);
   fleet.endWindow();
+  if (options.cost) {
+    options.cost.events = sim.executed;
+    options.cost.requests = warmupArrivals + metrics.arrivals;
+  }
 
   const ms = (s: number) => s * 1000;
   const lat = metrics.latency;

@@ -6,6 +6,7 @@ import type { MetricSpec } from './metrics.js';
 import { ReplicationPool, defaultJobs } from './pool.js';
 import { DEFAULT_MAX_REPLICATIONS, DEFAULT_MIN_REPLICATIONS, replicateToPrecision, type Precision } from './precision.js';
 import { runReplication, type ReplicationResult } from './replication.js';
+import { noCost, type ReplicationCost } from './replication-cost.js';
 import { summarize, type RunResult } from './summarize.js';
 
 export { summarize, type Figure, type RunResult } from './summarize.js';
@@ -18,6 +19,8 @@ export interface RunOptions {
 export interface Experiment {
   result: RunResult;
   replications: ReplicationResult[];
+  /** What computing the replications cost (for --profile); zero from runExperiment. */
+  cost: ReplicationCost;
 }
 
 export function runExperiment(model: Model, options: RunOptions = {}): Experiment {
@@ -27,7 +30,7 @@ export function runExperiment(model: Model, options: RunOptions = {}): Experimen
     reps.push(rep);
     options.onReplication?.(rep);
   }
-  return { result: summarize(model, reps), replications: reps };
+  return { result: summarize(model, reps), replications: reps, cost: noCost() };
 }
 
 export interface ParallelRunOptions {
@@ -53,7 +56,7 @@ export async function runExperimentParallel(model: Model, options: ParallelRunOp
     };
     if (!options.precision) {
       const reps = await run(0, model.simulation.replications);
-      return { result: summarize(model, reps), replications: reps };
+      return { result: summarize(model, reps), replications: reps, cost: pool.cost };
     }
     const p = options.precision;
     const { replications, outcome } = await replicateToPrecision({
@@ -67,7 +70,7 @@ export async function runExperimentParallel(model: Model, options: ParallelRunOp
     });
     const result = summarize(model, replications);
     result.precision = outcome;
-    return { result, replications };
+    return { result, replications, cost: pool.cost };
   } finally {
     await pool.close();
   }

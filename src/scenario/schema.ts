@@ -24,6 +24,7 @@ import {
   serverWorkersDefault,
 } from './default-sources.js';
 import { formatDuration } from './format.js';
+import { formatDecimal } from '../report/format.js'; // not toLocaleString: ICU's number formatting costs every command ~15 ms at load
 import {
   backlogJson,
   booleanJson,
@@ -131,7 +132,7 @@ function rateLeaf(min: 'positive' | 'nonnegative'): z.ZodType<number, unknown> {
 const rate = rateLeaf('positive');
 
 function count(min: number, max?: { value: number; why: string }): z.ZodType<number, unknown> {
-  const expected = max ? `a whole number from ${min} to ${max.value.toLocaleString('en-US')} (${max.why})` : `a whole number >= ${min}`;
+  const expected = max ? `a whole number from ${min} to ${formatDecimal(max.value, 0)} (${max.why})` : `a whole number >= ${min}`;
   return leaf((v) => {
     if (!isText(v)) throw new UnitError(expected);
     let n: number;

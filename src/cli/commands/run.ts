@@ -19,7 +19,7 @@ import { defaultTimelineInterval } from '../../model/timeline.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { loadModelWithProvenance } from '../../scenario/load-model.js';
 import { modelWarnings } from '../../scenario/warnings.js';
-import type { ReplicationResult } from '../../experiment/replication.js';
+import { profileFigures } from '../../experiment/replication-cost.js';
 import { UsageError } from '../errors.js';
 import { AccessLogWriter, LOG_OUT_FORMATS, type LogOutFormat } from '../../logs/out/access-log-writer.js';
 import type { Model } from '../../scenario/model-types.js';
@@ -58,7 +58,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--timeline [interval]', "record replication 0's timeline (workers, accept queue, busy contexts per container; every failure) to DIR/timeline.json and draw it in the report; sampled every INTERVAL (default: the window / 4000, at least 1s)")
     .option('--access-log <format-and-file...>', "also write replication 0's requests as an access log: FORMAT FILE, FORMAT one of alb, elb, nginx (streamed, atomically)")
     .option('--json', 'print one JSON object instead of the table (its keys: README, "JSON output")')
-    .option('--profile', 'print wall time, kernel events/s, requests/s and peak memory to stderr (one JSON line)')
+    .option('--profile', 'print the speed to stderr (one JSON line): wall time, events and heap bytes per simulated request, simulated requests/s per core, peak memory')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .option('--quiet', 'no progress on stderr')
     .action(async (file: string, opts: RunOptions) => {
@@ -116,7 +116,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
           off();
         }
         const { result, replications } = experiment;
-        if (opts.profile) io.err(`${JSON.stringify({ profile: profile(started, replications) })}\n`);
+        if (opts.profile) io.err(`${JSON.stringify({ profile: profileFigures(experiment.cost, (performance.now() - started) / 1000, Math.min(jobs, replications.length)) })}\n`);
         // Replication 0 again, on this thread, with the trace: the run's figures are untouched.
         const timeline = timelineInterval !== undefined ? runReplication(model, 0, { timelineInterval }).timeline : undefined;
         if (accessLog) writeAccessLog(model, accessLog.format, accessLog.file);
@@ -164,21 +164,6 @@ export function precisionLine(p: PrecisionOutcome, metric: MetricSpec): string {
     );
   }
   return `precision ${p.target}: not reached after ${n} (--max-replications): ${est}, ${width}`;
-}
-
-/** Simulation speed figures: wall time of the whole command so far, events and requests per second. */
-function profile(started: number, reps: ReplicationResult[]) {
-  const wallSeconds = (performance.now() - started) / 1000;
-  const events = reps.reduce((a, r) => a + r.events, 0);
-  const requests = reps.reduce((a, r) => a + r.arrivals, 0);
-  return {
-    wallSeconds,
-    events,
-    eventsPerSecond: events / wallSeconds,
-    requests,
-    requestsPerSecond: requests / wallSeconds,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
 }
 
 /** --access-log FORMAT FILE */

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { OutputSet } from '../../experiment/output-set.js';
 import { checkWork, sweepWork } from '../../experiment/work-estimate.js';
 import { ReplicationPool } from '../../experiment/pool.js';
+import { profileFigures } from '../../experiment/replication-cost.js';
 import { sizeFleet } from '../../experiment/size.js';
 import { implicitGuards, parseSlo } from '../../experiment/slo.js';
 import { Sweep, sweepResult, type SweepProgress } from '../../experiment/sweep.js';
@@ -26,6 +27,7 @@ interface SizeOptions extends GridOptions {
   resume?: boolean;
   json?: boolean;
   quiet?: boolean;
+  profile?: boolean;
   force?: boolean;
 }
 
@@ -49,6 +51,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
     .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
     .option('--json', 'print { best, pareto, summary, points, … } on stdout instead of the table')
     .option('--quiet', 'no progress on stderr')
+    .option('--profile', 'print the speed to stderr (one JSON line): replications, events and heap bytes per simulated request, simulated requests/s per core')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: SizeOptions) => {
       let outputs: OutputSet | undefined;
@@ -74,6 +77,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
           () => `${finished} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
           () => progress.end(),
         );
+        const started = performance.now();
         const pool = new ReplicationPool(jobs);
         let outcome;
         try {
@@ -94,6 +98,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
           await pool.close();
           off();
         }
+        if (opts.profile) io.err(`${JSON.stringify({ profile: profileFigures(pool.cost, (performance.now() - started) / 1000, pool.jobs) })}\n`);
         const used = new Map(outcome.evals.map((e) => [e.index, e.replications]));
         const result = sweepResult(sweep, (i) => used.get(i)!);
         writeSweepOutputs(outputs, result);

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ReplicationPool } from '../../experiment/pool.js';
+import { profileFigures } from '../../experiment/replication-cost.js';
 import { parseShard } from '../../experiment/shard.js';
 import { Sweep, sweepResult } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
@@ -23,6 +24,7 @@ interface SweepOptions extends GridOptions {
   shard?: string;
   json?: boolean;
   quiet?: boolean;
+  profile?: boolean;
   force?: boolean;
 }
 
@@ -45,6 +47,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
     .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
     .option('--json', 'print sweep.json on stdout instead of the table')
     .option('--quiet', 'no progress on stderr')
+    .option('--profile', 'print the speed to stderr (one JSON line): replications, events and heap bytes per simulated request, simulated requests/s per core')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: SweepOptions) => {
       let outputs: OutputSet | undefined;
@@ -71,6 +74,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           () => `${finished} of ${sweep.points.length} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
           () => progress.end(),
         );
+        const started = performance.now();
         const pool = new ReplicationPool(jobs);
         let ran;
         try {
@@ -87,6 +91,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
           await pool.close();
           off();
         }
+        if (opts.profile) io.err(`${JSON.stringify({ profile: profileFigures(pool.cost, (performance.now() - started) / 1000, pool.jobs) })}\n`);
         if (shard && shard.n > 1) {
           io.wrote?.([`${path.join(out, 'points')}/`], `shard ${shard.k}/${shard.n} done: its share of ${sweep.points.length} points; ${ran.total} replications run`);
           io.err(`capsim: combine the shards with: capsim merge DIR… --out DIR\n`);

@@ -1,65 +1,51 @@
-// The app servers' masters and workers (uWSGI or gunicorn): which worker accepts a connection,
-// when a worker recycles, how a recycling worker drains and exits (or is killed), and how long
-// its slot stays empty until the master has a new one accepting. Each rule follows the source of
-// the version modelled (docs/model.md, "Recycling by server and mode"):
-//
-// uWSGI (core/utils.c uwsgi_close_request): a request is counted when it closes; at max-requests
-// (once the worker is min-worker-lifetime old; staggered by delta from 2.0.29) the worker is
-// cursed (NO MERCY deadline = now + worker-reload-mercy, pushed back by every later close).
-//   sync: nothing else is in flight: it exits at once. threads: it waits for its threads, then
-//   exits; still alive at the NO MERCY deadline, the master SIGKILLs it (a real signal 9).
-//   gevent (plugins/gevent/gevent.c uwsgi_gevent_gbcw): it stops its accept watchers, arms a
-//   time bomb that calls exit() after worker-reload-mercy, and polls every second until no core
-//   is in a request; requests still in it when the bomb goes off lose their connection
-//   (cause reload-mercy, workers.mercyExits): an exit, not a SIGKILL.
-// gunicorn (workers/base_async.py, sync.py, ggevent.py): a request is counted when it starts;
-// at max_requests alive = False. sync: that request is the last. gevent/gthread: the worker's
-// loop notices within a second (it accepts meanwhile), stops accepting, waits up to
-// graceful_timeout (checking each second), then stops its server (remaining handlers killed)
-// and exits normally (cause reload-mercy). The arbiter never SIGKILLs a recycling worker.
-//
-// Respawn: uWSGI's master notices an exited worker only on its next loop turn (masterCycle),
-// then forks; gunicorn's arbiter reaps at once (SIGCHLD). Without preload the new worker then
-// imports the app. uWSGI's master sleeps forkbombDelay when workers respawn too fast.
-//
-// Other kills (SIGKILL): uWSGI harakiri (a worker that accepted nothing and closed nothing for
-// that long), gunicorn timeout (a sync request, or a blocked gevent hub, longer than that), the
-// kernel's OOM killer (the container's memory limit; it kills the largest worker),
-// evil-reload-on-rss.
+// The app servers' masters and workers (uWSGI or gunicorn). This class holds their state and
+// the end of a request on the server (requestDone, closedOnHub, release); each other rule has a
+// file of its own, named after it, following the source of the version modelled (docs/model.md,
+// "Recycling by server and mode"):
+//   accept.ts   which worker accepts a connection (the accept queue, the idle order, gevent's hub);
+//   recycle.ts  when a worker recycles (max-requests, reload-on-rss, gunicorn's alive = False);
+//   drain.ts    how a recycling worker drains and exits, or dies at its mercy deadline;
+//   kill.ts     SIGKILLs (harakiri, timeout, OOM, evil-reload, NO MERCY) and what dies with a process;
+//   respawn.ts  the master: reaping an exited worker, forking and importing its successor.
+// The rules are functions of this class's state (their first argument), not methods: one call
+// each on the hot path, as before the split.
 import { makeSampler, type Sampler } from '../../kernel/distributions.js';
 import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
 import type { Container } from '../container.js';
 import { Cause, type KillReason } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import type { World } from '../world.js';
-import { GUNICORN } from '../../facts/gunicorn.js';
-import { UWSGI } from '../../facts/uwsgi.js';
 import { connectionFate, honours } from './profiles.js';
 import { ProcState, type WorkerProcess } from './worker-process.js';
+import { accept, acceptNow, deliverKeptAlive, leaveIdle, pull, switchPoint } from './accept.js';
+import { beginRecycle, noticeRetire, wantsRecycle } from './recycle.js';
+import { beginExit, exitDone, mercyExpired } from './drain.js';
+import { addRss, kill, oomKill } from './kill.js';
+import { born, masterTick, reap, spawned } from './respawn.js';
 
 export class AppServer {
-  private readonly gevent: boolean;
-  private readonly uwsgi: boolean;
-  private readonly order: 'lifo' | 'fifo' | 'favourite';
+  readonly gevent: boolean;
+  readonly uwsgi: boolean;
+  readonly order: 'lifo' | 'fifo' | 'favourite';
   /** gunicorn gevent/gthread: the worker's loop notices alive = False on its next 1 s turn. */
-  private readonly noticeHandler = (ref: number) => this.noticeRetire(ref);
-  private readonly fork: Sampler;
-  private readonly appImport: Sampler;
-  private readonly exitDelay: Sampler;
-  private readonly respawnGap: Sampler | null;
-  private readonly jitter: Uniform;
-  private readonly initialServed: Uniform;
-  private readonly deltaHonoured: boolean;
+  readonly noticeHandler = (ref: number) => noticeRetire(this, ref);
+  readonly fork: Sampler;
+  readonly appImport: Sampler;
+  readonly exitDelay: Sampler;
+  readonly respawnGap: Sampler | null;
+  readonly jitter: Uniform;
+  readonly initialServed: Uniform;
+  readonly deltaHonoured: boolean;
   /** Does a response leave a connection the server closes after it (uWSGI http-socket)? */
-  private readonly closeAfter: boolean;
+  readonly closeAfter: boolean;
   /**
    * The close waits for the hub: uWSGI gevent (the greenlet switches to the hub after the
    * response and closes when it runs again), and every close-after server, whose worker runs
    * the app's post-response work (closeLag of CPU) before the close.
    */
-  private readonly hubClose: boolean;
+  readonly hubClose: boolean;
   /** Write time of each context's last response (hubClose only), for the close delay. */
-  private readonly wrote: Float64Array | null;
+  readonly wrote: Float64Array | null;
   /** Close-after responses and the sum of their write-to-close delays, s (measured window). */
   closeCount = 0;
   closeDelaySum = 0;
@@ -68,14 +54,14 @@ export class AppServer {
   drainKills = 0;
   /** Requests each process accepted since startWindow() (by process id): how uneven accepting is. */
   readonly accepted: Float64Array;
-  private readonly tickHandler = (c: number) => this.masterTick(c);
-  private readonly exitHandler = (ref: number) => this.exitDone(ref);
-  private readonly mercyHandler = (ref: number) => this.mercyExpired(ref);
-  private readonly spawnedHandler = (ref: number) => this.spawned(ref);
-  private readonly reapHandler = (id: number) => this.reap(id);
+  readonly tickHandler = (c: number) => masterTick(this, c);
+  readonly exitHandler = (ref: number) => exitDone(this, ref);
+  readonly mercyHandler = (ref: number) => mercyExpired(this, ref);
+  readonly spawnedHandler = (ref: number) => spawned(this, ref);
+  readonly reapHandler = (id: number) => reap(this, id);
 
   constructor(
-    private readonly w: World,
+    readonly w: World,
     streams: RandomStreams,
   ) {
     const s = w.model.fleet.server;
@@ -123,12 +109,12 @@ export class AppServer {
     // worker at zero would recycle the whole fleet in lockstep, a storm of the simulator's making.
     const served = this.initialServed;
     for (const proc of w.procs) {
-      this.born(proc);
+      born(this, proc);
       if (!s.startFresh) {
         if (proc.threshold < Infinity) proc.served = Math.floor(served() * proc.threshold);
         proc.bornAt = -s.minWorkerLifetime;
       }
-      this.pull(proc);
+      pull(this, proc);
     }
     // The master's loop turns every `cycle` seconds from a random phase. A turn with nothing to
     // check changes nothing, so turns are simulated only when there is something to check:
@@ -144,142 +130,34 @@ export class AppServer {
     }
   }
 
-  private cycle = 1;
-  private alwaysTick = false;
+  cycle = 1;
+  alwaysTick = false;
 
-  /** Make sure the master's next turn is simulated. */
-  private wakeMaster(container: Container): void {
-    this.wakeMasterAt(container, this.w.sim.now);
-  }
-
-  // --- accepting ------------------------------------------------------------------------
+  // --- accepting (accept.ts) ----------------------------------------------------------------
 
   /** An idle worker of the container accepts the connection at once, if there is one. */
   acceptNow(container: Container, slot: number): boolean {
-    if (container.idle.length === 0) return false;
-    const proc = this.w.procs[this.takeIdle(container)]!;
-    proc.idle = false;
-    this.accept(proc, slot);
-    // A threaded (or still idle gevent) worker with contexts to spare stays in accept().
-    if (this.canAccept(proc) && !proc.idle) {
-      proc.idle = true;
-      container.idle.push(proc.id);
-      this.w.listener.workerWaiting(container);
-    }
-    return true;
-  }
-
-  /**
-   * Which idle worker gets the connection. uWSGI 2.0 wakes every worker blocked on the socket (no
-   * EPOLLEXCLUSIVE) and users measure a stable favourite (unbit/uwsgi#1605: about 70% of requests
-   * to one gevent worker; #1063): `favourite` gives it to the lowest-numbered idle worker, so the
-   * others only get what it cannot take. `lifo`: the most recently idle (Linux's wake order for
-   * exclusive waiters); `fifo`: the longest idle.
-   */
-  private takeIdle(container: Container): number {
-    const idle = container.idle;
-    if (this.order === 'lifo') return idle.pop();
-    if (this.order === 'fifo') return idle.shift();
-    let best = -1;
-    for (let k = 0; k < idle.length; k++) {
-      const id = idle.at(k);
-      if (best < 0 || id < best) best = id;
-    }
-    idle.remove(best);
-    return best;
+    return acceptNow(this, container, slot);
   }
 
   /** A request arrives on a connection the balancer kept alive to this process. */
   deliverKeptAlive(proc: WorkerProcess, slot: number): void {
-    const table = this.w.table;
-    table.serverHeld[slot] = 1;
-    table.tContainer[slot] = this.w.sim.now;
-    if (proc.hasFreeContext && (proc.state === ProcState.Accepting || proc.state === ProcState.Draining)) {
-      if (proc.idle) this.leaveIdle(proc);
-      this.accept(proc, slot);
-    } else proc.pending.push(slot);
-  }
-
-  private accept(proc: WorkerProcess, slot: number): void {
-    const w = this.w;
-    const table = w.table;
-    if (table.user[slot] !== Origin.HealthCheck) w.metrics.accepted(table.tContainer[slot]!, table.tArrive[slot]!);
-    const ctx = proc.takeContext();
-    this.accepted[proc.id]++;
-    w.metrics.busyContexts.add(w.sim.now, 1);
-    w.ctxReq[ctx] = slot;
-    const s = w.model.fleet.server;
-    // uWSGI keeps the deadline in whole seconds (core/utils.c set_harakiri: uwsgi_now() + sec) and
-    // the master kills once it is strictly past (core/master_checks.c: harakiri < current_time).
-    if (s.harakiri > 0) proc.harakiriAt = this.uwsgi && UWSGI.harakiriWholeSeconds ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
-    // gunicorn counts a request as it starts (self.nr += 1 in handle_request).
-    if (!this.uwsgi && ++proc.served >= proc.threshold && !proc.retiring) this.retire(proc);
-    const held = s.memory.perInFlight;
-    if (held > 0) {
-      // The request's objects live in the worker until it ends; a container over its limit
-      // loses its largest worker to the OOM killer — perhaps this one, with this request.
-      const container = w.containers[proc.container]!;
-      this.addRss(container, proc, held);
-      if (container.rss > w.model.fleet.memory) {
-        this.oomKill(container);
-        if (w.ctxReq[ctx] !== slot) return;
-      }
-    }
-    w.runner.begin(ctx);
-  }
-
-  /** Can the process take a new connection from the accept queue now? */
-  private canAccept(proc: WorkerProcess): boolean {
-    return proc.state === ProcState.Accepting && proc.hasFreeContext && (!this.gevent || proc.hubCtx < 0);
-  }
-
-  /** Let the process take queued connections while it can; otherwise wait in accept(). */
-  private pull(proc: WorkerProcess): void {
-    const w = this.w;
-    const container = w.containers[proc.container]!;
-    while (proc.pending.length > 0 && proc.hasFreeContext) this.accept(proc, proc.pending.shift());
-    w.listener.settle(container);
-    while (this.canAccept(proc)) {
-      if (container.acceptQueue.length === 0) {
-        if (!proc.idle) {
-          proc.idle = true;
-          container.idle.push(proc.id);
-          w.listener.workerWaiting(container);
-        }
-        return;
-      }
-      const slot = container.acceptQueue.shift();
-      container.backlog.add(w.sim.now, -1);
-      // The balancer gave up on it while it waited: the worker reads EOF and moves on.
-      if (!w.table.clientWaiting[slot]) w.table.serverDone(slot);
-      else this.accept(proc, slot);
-    }
+    deliverKeptAlive(this, proc, slot);
   }
 
   /** gevent: the hub switches between greenlets; it may accept one queued connection. */
   switchPoint(proc: WorkerProcess): void {
-    if (proc.state !== ProcState.Accepting || !proc.hasFreeContext) return;
-    const container = this.w.containers[proc.container]!;
-    this.w.listener.settle(container);
-    while (container.acceptQueue.length > 0) {
-      const slot = container.acceptQueue.shift();
-      container.backlog.add(this.w.sim.now, -1);
-      if (!this.w.table.clientWaiting[slot]) this.w.table.serverDone(slot);
-      else {
-        this.accept(proc, slot);
-        return;
-      }
-    }
+    switchPoint(this, proc);
   }
 
   /** The process's hub starts running something: it is no longer blocked in accept(). */
   hubBusy(proc: WorkerProcess): void {
-    if (proc.idle && this.gevent) this.leaveIdle(proc);
+    if (proc.idle && this.gevent) leaveIdle(this, proc);
   }
 
   /** The process's hub has nothing to run. */
   hubIdle(proc: WorkerProcess): void {
-    if (proc.state === ProcState.Accepting) this.pull(proc);
+    if (proc.state === ProcState.Accepting) pull(this, proc);
   }
 
   // --- a request ends on the server -----------------------------------------------------
@@ -300,7 +178,8 @@ export class AppServer {
     if (toBalancer) {
       if (this.closeAfter) {
         // uWSGI http-socket: HTTP/1.1, a Content-Length, no `Connection: close`; then the close.
-        w.balancer.closing(table.node[slot]!, proc.container, proc.id, proc.incarnation, ctx);
+        // A balancer without keep-alive never reuses the connection: nothing to pool.
+        if (w.balancer.closeAfter) w.balancer.closing(table.node[slot]!, proc.container, proc.id, proc.incarnation, ctx);
       } else if (cause === Cause.Ok && proc.state === ProcState.Accepting && proc.served + (this.uwsgi ? 1 : 0) < proc.threshold) {
         // The connection stays open for reuse only if the balancer still waited for this response
         // (after its timeout it closed the connection) and the worker is not about to recycle
@@ -340,7 +219,7 @@ export class AppServer {
   }
 
   /** The context has closed its request (uwsgi_close_request): free for the next one. */
-  private release(proc: WorkerProcess, ctx: number): void {
+  release(proc: WorkerProcess, ctx: number): void {
     const w = this.w;
     const container = w.containers[proc.container]!;
     const s = w.model.fleet.server;
@@ -352,321 +231,44 @@ export class AppServer {
     proc.harakiriAt = Infinity;
     const held = s.memory.perInFlight;
     if (held > 0) {
-      this.addRss(container, proc, -held);
+      addRss(this, container, proc, -held);
     }
     const grow = s.memory.perRequest;
     if (grow > 0) {
-      this.addRss(container, proc, grow);
+      addRss(this, container, proc, grow);
       if (container.rss > w.model.fleet.memory) {
-        this.oomKill(container);
+        oomKill(this, container);
         if (!proc.alive) return;
       }
       if (s.evilReloadOnRss > 0 && proc.rss >= s.evilReloadOnRss) proc.evilPending = true;
     }
-    if (proc.state === ProcState.Accepting && this.wantsRecycle(proc)) this.beginRecycle(proc);
+    if (proc.state === ProcState.Accepting && wantsRecycle(this, proc)) beginRecycle(this, proc);
     else if (proc.state === ProcState.Draining && this.uwsgi && !this.gevent) {
       // uWSGI: each request closed past max-requests curses the worker again (NO MERCY moves on).
       proc.mercyDeadline = w.sim.now + s.reloadMercy;
     }
     if (proc.state === ProcState.Draining) {
-      while (proc.pending.length > 0 && proc.hasFreeContext) this.accept(proc, proc.pending.shift());
-      if (proc.busy === 0) this.beginExit(proc);
+      while (proc.pending.length > 0 && proc.hasFreeContext) accept(this, proc, proc.pending.shift());
+      if (proc.busy === 0) beginExit(this, proc);
       return;
     }
     // gevent takes new connections when its hub is free (see RequestRunner); others at once.
-    if (!this.gevent || (proc.hubCtx < 0 && proc.hubQueue.length === 0)) this.pull(proc);
+    if (!this.gevent || (proc.hubCtx < 0 && proc.hubQueue.length === 0)) pull(this, proc);
   }
 
-  private wantsRecycle(proc: WorkerProcess): boolean {
-    const s = this.w.model.fleet.server;
-    // gunicorn: only the sync worker stops at once (the request that reached the limit was its
-    // last); gevent and gthread workers notice on their loop's next turn (noticeRetire).
-    if (!this.uwsgi) return proc.retiring && s.mode === 'sync';
-    const overLimit = proc.served >= proc.threshold || (this.uwsgi && s.reloadOnRss > 0 && proc.rss >= s.reloadOnRss);
-    if (!overLimit) return false;
-    // uWSGI: max-requests and reload-on-rss wait until the worker is min-worker-lifetime old.
-    return !this.uwsgi || this.w.sim.now - proc.bornAt >= s.minWorkerLifetime;
-  }
-
-  // --- lifecycle --------------------------------------------------------------------------
-
-  /** gunicorn: max_requests reached (alive = False); the response gets `Connection: close`. */
-  private retire(proc: WorkerProcess): void {
-    proc.retiring = true;
-    if (this.w.model.fleet.server.mode === 'sync') return; // requestDone ends it
-    // `while self.alive: self.notify(); gevent.sleep(1.0)`: the loop turns each second from the
-    // worker's start, and goes on accepting until the turn that sees alive = False.
-    const age = this.w.sim.now - proc.bornAt;
-    this.w.sim.at(proc.bornAt + (Math.floor(age / GUNICORN.loopTurn) + 1) * GUNICORN.loopTurn, this.noticeHandler, this.ref(proc));
-  }
-
-  private noticeRetire(ref: number): void {
-    const proc = this.deref(ref);
-    if (proc && proc.state === ProcState.Accepting) this.beginRecycle(proc);
-  }
-
-  /** Stop accepting and drain, until the mercy deadline (see the top of the file). */
-  private beginRecycle(proc: WorkerProcess): void {
-    const w = this.w;
-    const s = w.model.fleet.server;
-    proc.state = ProcState.Draining;
-    proc.recycledAt = w.sim.now;
-    w.metrics.recycled(proc.container);
-    this.leaveLive(proc);
-    // gunicorn gevent: graceful_timeout of 1 s checks, then server.stop(timeout=1) after the last
-    // sleep: the handlers still running are killed graceful_timeout + 2 s after the drain began.
-    const grace = !this.uwsgi && this.gevent ? s.reloadMercy + GUNICORN.geventStopAfter : s.reloadMercy;
-    proc.mercyDeadline = w.sim.now + grace;
-    w.sim.at(proc.mercyDeadline, this.mercyHandler, this.ref(proc));
-    if (proc.busy === 0) this.beginExit(proc);
-  }
-
-  /** In-flight requests are done: the drain loop sees it, then exit handlers run, then it is gone. */
-  private beginExit(proc: WorkerProcess): void {
-    proc.state = ProcState.Exiting;
-    this.w.sim.schedule(this.pollWait(proc) + this.exitDelay(), this.exitHandler, this.ref(proc));
-  }
-
-  /**
-   * How long after its last request ends a draining worker's loop notices: uWSGI gevent and
-   * gunicorn gevent check once a second from the start of the drain (`gevent.sleep(1)`); the
-   * others wait on their threads and see it at once. gunicorn's last second (server.stop) also
-   * returns at once.
-   */
-  private pollWait(proc: WorkerProcess): number {
-    if (!this.gevent || proc.recycledAt < 0 || proc.mercyDeadline === Infinity) return 0;
-    const since = this.w.sim.now - proc.recycledAt;
-    if (since <= 0) return 0;
-    const s = this.w.model.fleet.server;
-    if (!this.uwsgi && since > s.reloadMercy + GUNICORN.geventStopAfter - GUNICORN.loopTurn) return 0;
-    const poll = this.uwsgi ? UWSGI.geventDrainPoll : GUNICORN.loopTurn;
-    return Math.ceil(since / poll) * poll - since;
-  }
-
-  private exitDone(ref: number): void {
-    const proc = this.deref(ref);
-    if (!proc || proc.state !== ProcState.Exiting) return; // killed meanwhile
-    if (proc.mercyDeadline < Infinity) this.drains++;
-    // Nothing is in flight; a request the balancer sent on a connection the exit is closing meets the close.
-    this.die(proc, Cause.CloseRace);
-  }
-
-  /**
-   * The recycling worker's deadline. uWSGI gevent: the time bomb armed at the recycle calls
-   * exit() (plugins/gevent/gevent.c uwsgi_gevent_gbcw, core/timebomb.c); each request closed
-   * during the drain re-curses the worker and pushes the master's NO MERCY back, so the bomb goes
-   * first: a normal exit, and the requests still in it lose their connection. gunicorn (gevent,
-   * gthread): after graceful_timeout the worker stops its server (handlers killed) and exits
-   * normally (workers/ggevent.py). uWSGI sync/threads: the master's NO MERCY SIGKILL
-   * (core/master.c uwsgi_master_check_mercy): a real signal 9.
-   */
-  private mercyExpired(ref: number): void {
-    const proc = this.deref(ref);
-    if (!proc || (proc.state !== ProcState.Draining && proc.state !== ProcState.Exiting)) return;
-    const w = this.w;
-    if (w.sim.now < proc.mercyDeadline) {
-      // uWSGI: a later close cursed the worker again.
-      w.sim.at(proc.mercyDeadline, this.mercyHandler, ref);
-      return;
-    }
-    if (proc.state === ProcState.Exiting) {
-      // Nothing is in flight. uWSGI gevent: the time bomb's exit() ends it now; uWSGI otherwise:
-      // its exit hangs past NO MERCY: SIGKILL; gunicorn's arbiter just waits for it.
-      if (!this.uwsgi) return;
-      if (this.gevent) this.exitDone(ref);
-      else this.kill(proc, 'no-mercy');
-      return;
-    }
-    this.drainKills++;
-    if (this.gevent || !this.uwsgi) {
-      if (proc.busy > 0 || proc.pending.length > 0) w.metrics.mercyExit(proc.container);
-      this.die(proc, Cause.ReloadMercy);
-    } else this.kill(proc, 'no-mercy');
-  }
+  // --- lifecycle (recycle.ts, drain.ts, kill.ts, respawn.ts) ----------------------------------
 
   /** SIGKILL: every request still in the process fails. */
   kill(proc: WorkerProcess, reason: KillReason): void {
-    this.w.metrics.killed(reason, proc.container);
-    this.die(proc, Cause.WorkerKilled);
-  }
-
-  /** The process is gone; `cause`: what the requests still in it die of. */
-  private die(proc: WorkerProcess, cause: number): void {
-    const w = this.w;
-    const table = w.table;
-    const now = w.sim.now;
-    const container = w.containers[proc.container]!;
-    // Its CPU burst, running or due at the end of a query (RequestRunner hands those to the CPU).
-    if (proc.hubCtx >= 0) container.cpu.abort(proc.local);
-    for (let k = 0; k < proc.concurrency; k++) {
-      const ctx = proc.ctx(k);
-      const slot = w.ctxReq[ctx]!;
-      if (slot < 0) continue;
-      w.runner.abort(ctx, proc);
-      w.ctxReq[ctx] = -1;
-      table.dbConn[slot] = 0;
-      w.metrics.busyContexts.add(now, -1);
-      // The kernel closes its sockets: the balancer gets a reset or FIN instead of a response.
-      w.balancer.answer(slot, cause);
-      table.serverDone(slot);
-    }
-    while (proc.pending.length > 0) {
-      const slot = proc.pending.shift();
-      w.balancer.answer(slot, cause);
-      table.serverDone(slot);
-    }
-    // Contexts whose close was still waiting for the hub: the death closes their sockets.
-    if (proc.closing > 0) {
-      w.metrics.busyContexts.add(now, -proc.closing);
-      proc.closing = 0;
-    }
-    w.db.processDied(proc.id);
-    this.addRss(container, proc, -proc.rss);
-    if (proc.state === ProcState.Accepting) this.leaveLive(proc);
-    proc.state = ProcState.Dead;
-    proc.incarnation++;
-    proc.diedAt = now;
-    proc.mercyDeadline = Infinity;
-    proc.harakiriAt = Infinity;
-    proc.evilPending = false;
-    proc.resetContexts();
-    if (this.respawnGap) {
-      w.sim.schedule(this.respawnGap(), this.spawnedHandler, this.ref(proc));
-    } else if (this.uwsgi && this.cycle > 0) {
-      container.exited.push(proc.id); // reaped on the master's next turn
-      this.wakeMaster(container);
-    } else {
-      this.reap(proc.id); // gunicorn's arbiter gets SIGCHLD
-    }
-  }
-
-  /** The master reaps an exited worker and forks its replacement. */
-  private reap(id: number): void {
-    const w = this.w;
-    const proc = w.procs[id]!;
-    const s = w.model.fleet.server;
-    proc.state = ProcState.Starting;
-    const ready = this.fork() + (s.preload ? 0 : this.appImport());
-    w.sim.schedule(ready, this.spawnedHandler, this.ref(proc));
-  }
-
-  private spawned(ref: number): void {
-    const proc = this.deref(ref);
-    if (!proc) return;
-    this.w.metrics.respawns++;
-    this.born(proc);
-    if (proc.alive) this.pull(proc);
-  }
-
-  /** A new incarnation starts accepting. */
-  private born(proc: WorkerProcess): void {
-    const w = this.w;
-    const s = w.model.fleet.server;
-    const container = w.containers[proc.container]!;
-    proc.state = ProcState.Accepting;
-    proc.bornAt = w.sim.now;
-    proc.served = 0;
-    proc.retiring = false;
-    proc.recycledAt = -1;
-    proc.threshold = this.threshold(proc);
-    this.addRss(container, proc, s.memory.base);
-    if (container.live++ === 0) container.zeroLiveSeconds += w.sim.now - container.zeroSince;
-    if (container.rss > w.model.fleet.memory) this.oomKill(container);
-  }
-
-  private threshold(proc: WorkerProcess): number {
-    const s = this.w.model.fleet.server;
-    if (s.maxRequests <= 0) return Infinity;
-    if (this.uwsgi) return s.maxRequests + (this.deltaHonoured ? proc.local * s.maxRequestsDelta : 0);
-    // gunicorn: max_requests + randint(0, max_requests_jitter), both ends included.
-    return s.maxRequests + (s.maxRequestsJitter > 0 ? Math.floor(this.jitter() * (s.maxRequestsJitter + 1)) : 0);
-  }
-
-  private leaveLive(proc: WorkerProcess): void {
-    const container = this.w.containers[proc.container]!;
-    if (proc.idle) this.leaveIdle(proc);
-    if (--container.live === 0) container.zeroSince = this.w.sim.now;
-  }
-
-  private leaveIdle(proc: WorkerProcess): void {
-    this.w.containers[proc.container]!.idle.remove(proc.id);
-    proc.idle = false;
-  }
-
-  private addRss(container: Container, proc: WorkerProcess, bytes: number): void {
-    proc.rss += bytes;
-    container.rss += bytes;
-    container.memory.add(this.w.sim.now, bytes);
-  }
-
-  /** The kernel's OOM killer: the container is over its memory limit; the largest worker dies. */
-  private oomKill(container: Container): void {
-    let victim: WorkerProcess | null = null;
-    for (const p of container.procs) if (p.alive && (!victim || p.rss > victim.rss)) victim = p;
-    if (victim) this.kill(victim, 'oom');
-  }
-
-  /** One turn of the master's loop (uWSGI: reaping, harakiri, evil-reload; gunicorn: timeout). */
-  private masterTick(c: number): void {
-    const w = this.w;
-    const s = w.model.fleet.server;
-    const container = w.containers[c]!;
-    const now = w.sim.now;
-    container.tickPending = false;
-    if (this.alwaysTick) {
-      container.tickPending = true;
-      w.sim.schedule(this.cycle, this.tickHandler, c);
-    }
-    if (now < container.masterAwakeAt) {
-      // Asleep (forkbomb delay): everything waits for the first turn after it wakes.
-      if (container.exited.length > 0) this.wakeMasterAt(container, container.masterAwakeAt);
-      return;
-    }
-    for (const proc of container.procs) {
-      if (!proc.alive) continue;
-      if (this.uwsgi) {
-        if (proc.harakiriAt <= now) this.kill(proc, 'harakiri');
-        else if (proc.evilPending) this.kill(proc, 'evil-reload');
-      } else if (s.harakiri > 0) {
-        // gunicorn's heartbeat: a sync worker notifies between requests; a gevent worker every
-        // second from its hub, so only a hub blocked that long misses it; gthread always notifies.
-        const stuckSince =
-          s.mode === 'sync' ? (proc.busy > 0 ? proc.harakiriAt - s.harakiri : Infinity) : s.mode === 'gevent' && proc.hubCtx >= 0 ? proc.hubSince : Infinity;
-        if (now - stuckSince > s.harakiri) this.kill(proc, 'timeout');
-      }
-    }
-    if (!this.uwsgi) return;
-    // Reap exited workers; respawning faster than one per worker per cycle puts the master to sleep.
-    let sleep = 0;
-    while (container.exited.length > 0) {
-      const id = container.exited.shift();
-      const second = Math.floor(now);
-      if (second <= container.lastRespawnSecond + s.masterCycle) {
-        if (++container.respawnRate > container.procs.length && s.forkbombDelay > 0) {
-          sleep = s.forkbombDelay;
-          container.masterAwakeAt = now + sleep;
-          container.respawnRate = 0;
-        }
-      } else container.respawnRate = 0;
-      container.lastRespawnSecond = second;
-      if (sleep > 0) w.sim.schedule(sleep, this.reapHandler, id);
-      else this.reap(id);
-    }
-  }
-
-  private wakeMasterAt(container: Container, t: number): void {
-    if (container.tickPending) return;
-    container.tickPending = true;
-    const turns = Math.ceil((t - container.masterPhase) / this.cycle);
-    this.w.sim.at(container.masterPhase + Math.max(turns, 0) * this.cycle, this.tickHandler, container.index);
+    kill(this, proc, reason);
   }
 
   /** A reference to a process incarnation that survives its death. */
-  private ref(proc: WorkerProcess): number {
+  ref(proc: WorkerProcess): number {
     return (proc.incarnation & 0x7fff) * 65536 + proc.id;
   }
 
-  private deref(ref: number): WorkerProcess | null {
+  deref(ref: number): WorkerProcess | null {
     const id = ref % 65536;
     const proc = this.w.procs[id]!;
     return (ref - id) / 65536 === (proc.incarnation & 0x7fff) ? proc : null;
