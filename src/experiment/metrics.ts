@@ -5,12 +5,15 @@
 //   p50, p95, p99, mean, max: latency of successful (2xx) requests, ms
 //   sigkills/h, oom/h   SIGKILLs of workers (all, or by the OOM killer) per simulated hour
 //   cpu                 the busy fraction of the containers' vCPUs
+//   util, util-max      the busy fraction of the worker processes (each one's Python thread or all
+//                       its contexts taken): the mean over the fleet's processes, the busiest one
 // Counts use summarizeCounts (exact Poisson interval for rare totals, Student t otherwise); a
 // rate is the count's estimate divided by the mean number of requests (which, at thousands of
-// requests per replication, varies by well under 1% between replications); latencies use a
-// Student-t interval over the replications' values.
+// requests per replication, varies by well under 1% between replications); latencies and
+// utilizations use a Student-t interval over the replications' values, bounded to what the
+// quantity can be (stats/intervals.ts: quantityCI).
 import { KILL_REASONS, STATUSES } from '../model/outcome.js';
-import { meanCI, summarizeCounts } from '../stats/intervals.js';
+import { quantityCI, summarizeCounts, type Quantity } from '../stats/intervals.js';
 import type { ReplicationResult } from './replication.js';
 
 export type CountStatus = '500' | '502' | '503' | '504' | '5xx';
@@ -21,7 +24,8 @@ export type MetricSpec =
   | { kind: 'rate'; status: CountStatus }
   | { kind: 'latency'; stat: LatencyStat }
   | { kind: 'kills'; reason: 'total' | 'oom' }
-  | { kind: 'cpu' };
+  | { kind: 'cpu' }
+  | { kind: 'util'; of: 'mean' | 'max' };
 
 export interface Estimate {
   /** NaN when nothing could be measured (no successful request for a latency). */
@@ -32,7 +36,7 @@ export interface Estimate {
   method: 'poisson' | 'student-t';
 }
 
-export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h or cpu';
+export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h, cpu, util or util-max';
 const STATUS_NAMES: readonly CountStatus[] = ['500', '502', '503', '504', '5xx'];
 const LATENCY_NAMES: readonly LatencyStat[] = ['p50', 'p95', 'p99', 'mean', 'max'];
 
@@ -47,6 +51,8 @@ export function parseMetricName(text: string): MetricSpec | undefined {
   m = /^(sigkills|oom)\s*\/\s*h$/.exec(t);
   if (m) return { kind: 'kills', reason: m[1] === 'oom' ? 'oom' : 'total' };
   if (t === 'cpu') return { kind: 'cpu' };
+  if (t === 'util') return { kind: 'util', of: 'mean' };
+  if (t === 'util-max') return { kind: 'util', of: 'max' };
   return undefined;
 }
 
@@ -62,11 +68,14 @@ export function metricName(m: MetricSpec): string {
       return m.reason === 'oom' ? 'oom/h' : 'sigkills/h';
     case 'cpu':
       return 'cpu';
+    case 'util':
+      return m.of === 'max' ? 'util-max' : 'util';
   }
 }
 
 /** Unit for people: "per 5 min", "of requests", "ms". */
 export function metricUnit(m: MetricSpec): string {
+  if (m.kind === 'util') return m.of === 'max' ? 'of the busiest worker process' : 'of the worker processes (mean)';
   return m.kind === 'per5min' ? 'per 5 min' : m.kind === 'rate' ? 'of requests' : m.kind === 'cpu' ? 'of the vCPUs' : m.kind === 'kills' ? 'per hour' : 'ms';
 }
 
@@ -80,6 +89,14 @@ function statusCount(r: ReplicationResult, status: CountStatus): number {
 function counts(values: number[], scale: number): Estimate {
   const s = summarizeCounts(values);
   return { mean: s.mean * scale, lo: s.ci95[0] * scale, hi: s.ci95[1] * scale, method: s.method };
+}
+
+/** A per-replication figure's mean and bounded Student-t interval (NaNs: nothing measured, left out). */
+function perReplication(values: number[], q: Quantity): Estimate {
+  const v = values.filter(Number.isFinite);
+  if (v.length === 0) return { mean: NaN, lo: NaN, hi: NaN, method: 'student-t' };
+  const s = quantityCI(v, q);
+  return { mean: s.mean, lo: s.ci95[0], hi: s.ci95[1], method: 'student-t' };
 }
 
 /** The metric's estimate over replications of `seconds` each. */
@@ -97,15 +114,11 @@ export function estimate(m: MetricSpec, reps: readonly ReplicationResult[], seco
       const oom = KILL_REASONS.indexOf('oom');
       return counts(reps.map((r) => (m.reason === 'oom' ? r.sigkills[oom]! : r.sigkills.reduce((a, b) => a + b, 0))), 3600 / seconds);
     }
-    case 'cpu': {
-      const s = meanCI(reps.map((r) => r.utilization.cpu));
-      return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: s.ci95[1], method: 'student-t' };
-    }
-    case 'latency': {
-      const v = reps.map((r) => r.latencyMs[m.stat]).filter(Number.isFinite);
-      if (v.length === 0) return { mean: NaN, lo: NaN, hi: NaN, method: 'student-t' };
-      const s = meanCI(v);
-      return { mean: s.mean, lo: s.ci95[0], hi: s.ci95[1], method: 'student-t' };
-    }
+    case 'cpu':
+      return perReplication(reps.map((r) => r.utilization.cpu), 'fraction');
+    case 'util':
+      return perReplication(reps.map((r) => (m.of === 'max' ? r.utilization.processBusiest : r.utilization.process) ?? NaN), 'fraction');
+    case 'latency':
+      return perReplication(reps.map((r) => r.latencyMs[m.stat]), 'nonnegative');
   }
 }

@@ -22,6 +22,8 @@ export function defaultJobs(): number {
 export class ReplicationPool {
   private readonly workers: Worker[] = [];
   private closed = false;
+  /** Task ids sent so far: each run numbers its tasks from here, so that a reply still on its way from a run that failed is told apart and dropped. */
+  private sent = 0;
 
   constructor(readonly jobs: number) {}
 
@@ -45,6 +47,8 @@ export class ReplicationPool {
     }
     const want = Math.min(this.jobs, tasks.length);
     while (this.workers.length < want) this.workers.push(new Worker(new URL('./replication-worker.js', import.meta.url)));
+    const base = this.sent;
+    this.sent += tasks.length;
     return new Promise<ReplicationResult[]>((resolve, reject) => {
       let next = 0;
       let done = 0;
@@ -59,12 +63,16 @@ export class ReplicationPool {
         if (failed || next >= tasks.length) return;
         const id = next++;
         const t = tasks[id]!;
-        const msg: WorkerTask = { id, model: t.model, replication: t.replication };
+        const msg: WorkerTask = { id: base + id, model: t.model, replication: t.replication };
         w.postMessage(msg);
       };
       for (const w of this.workers.slice(0, want)) {
-        const onMessage = (reply: WorkerReply) => {
+        const onMessage = (raw: WorkerReply) => {
           if (failed) return;
+          const i = raw.id - base;
+          // A task of an earlier run that failed (a worker finishes what it had): not ours.
+          if (i < 0 || i >= tasks.length) return;
+          const reply = { ...raw, id: i };
           if ('error' in reply) {
             failed = true;
             const e = reply.input ? new ExperimentInputError(reply.error) : new Error(reply.error);

@@ -201,6 +201,7 @@ export class AppServer {
     const table = w.table;
     if (table.user[slot] !== Origin.HealthCheck) w.metrics.accepted(table.tContainer[slot]!, table.tArrive[slot]!);
     const ctx = proc.takeContext();
+    proc.noteBusy(w.sim.now);
     this.accepted[proc.id]++;
     w.metrics.busyContexts.add(w.sim.now, 1);
     w.ctxReq[ctx] = slot;
@@ -345,6 +346,7 @@ export class AppServer {
     // is when the hub runs the greenlet's close, not when its response was written.
     if (this.uwsgi) proc.served++;
     proc.returnContext(ctx);
+    proc.noteBusy(w.sim.now);
     w.metrics.busyContexts.add(w.sim.now, -1);
     proc.harakiriAt = Infinity;
     const held = s.memory.perInFlight;
@@ -527,6 +529,7 @@ export class AppServer {
     proc.harakiriAt = Infinity;
     proc.evilPending = false;
     proc.resetContexts();
+    proc.noteBusy(now);
     if (this.respawnGap) {
       w.sim.schedule(this.respawnGap(), this.spawnedHandler, this.ref(proc));
     } else if (this.uwsgi && this.cycle > 0) {
@@ -669,7 +672,25 @@ export class AppServer {
     return (ref - id) / 65536 === (proc.incarnation & 0x7fff) ? proc : null;
   }
 
+  /**
+   * Per-process utilization over the window (see WorkerProcess.noteBusy): the mean over the
+   * fleet's processes and the busiest one's (the favourite accept order loads one worker most).
+   */
+  processUtilization(seconds: number): { mean: number; max: number } {
+    const now = this.w.sim.now;
+    let sum = 0;
+    let max = 0;
+    for (const p of this.w.procs) {
+      const u = seconds > 0 ? p.busySeconds(now) / seconds : NaN;
+      sum += u;
+      if (u > max) max = u;
+    }
+    return { mean: sum / this.w.procs.length, max };
+  }
+
   startWindow(): void {
+    const now = this.w.sim.now;
+    for (const p of this.w.procs) p.utilStartWindow(now);
     this.drains = 0;
     this.drainKills = 0;
     this.accepted.fill(0);

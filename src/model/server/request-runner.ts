@@ -228,6 +228,7 @@ export class RequestRunner {
     proc.hubCtx = ctx;
     proc.hubWork = HubWork.Block;
     proc.hubSince = w.sim.now;
+    proc.noteBusy(w.sim.now);
     table.step[slot] = 0;
     table.phase[slot] = p + 1;
     let work = table.work[slot * table.maxPhases + p + 1]!;
@@ -275,6 +276,7 @@ export class RequestRunner {
     proc.hubCtx = ctx;
     proc.hubWork = kind;
     proc.hubSince = w.sim.now;
+    proc.noteBusy(w.sim.now);
     if (kind === HubWork.Cpu) w.containers[proc.container]!.cpu.start(proc.local, work);
     else w.ctxTimer[ctx] = w.sim.schedule(work, this.blockHandler, ctx);
   }
@@ -286,6 +288,7 @@ export class RequestRunner {
 
   private hubItemDone(proc: WorkerProcess, ctx: number): void {
     proc.hubCtx = -1;
+    proc.noteBusy(this.w.sim.now);
     const incarnation = proc.incarnation;
     this.resume(ctx);
     // The context may have ended the request, and the process with it (killed, exited).
