@@ -157,7 +157,7 @@ export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
   if (o.margin) lines.push(`It ${marginText(o.margin)}.`);
   if (o.tie.length > 1) {
     const others = o.tie.slice(1).map((t) => `${describePoint(o.evals[t.index]!, sweep)} ${shortMargin(t.margin)}`);
-    lines.push(`${countWord(o.tie.length, 'point')} meet every SLO at this cost; the one with the most load margin wins (${others.join('; ')}).`);
+    lines.push(`${countWord(o.tie.length, 'point').replace(/^./, (c) => c.toUpperCase())} meet every SLO at this cost; the one with the most load margin wins (${others.join('; ')}).`);
   }
   const t = o.tradeoff;
   if (t) {
