@@ -110,3 +110,21 @@ test("size: the fix the model's warning names is tried as a candidate, and the a
   const none = capsim('size', model, '--vary', 'fleet.containers=1,2', '--slo', '502/5min<=1', '--json', '--quiet', '--no-margin', '--no-fixes', '--out', path.join(tmp, 'nofix'));
   assert.deepEqual(JSON.parse(none.stdout).fixesTried, []);
 });
+
+test("size on the issue's incident model no longer picks a fleet whose workers are ~90% busy", () => {
+  // models/incident/05-gunicorn.yaml: 2 containers × 2 gunicorn workers met 502/5min<=1 with the
+  // processes about 90% busy (issue 19); the util guard excludes it and names it.
+  const r = capsim(
+    'size', path.join('models', 'incident', '05-gunicorn.yaml'), '--vary', 'fleet.containers=2,3', '--slo', '502/5min<=1',
+    '--duration', '5m', '--replications', '2', '--no-margin', '--json', '--quiet', '--out', path.join(tmp, 'incident'),
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  const two = j.points.find((p: { containers: number }) => p.containers === 2);
+  assert.equal(two.metrics['502/5min<=1'].meets, true);
+  assert.ok(two.util.mean > 0.85, `2 containers: ${two.util.mean}`);
+  assert.equal(two.metrics['util<=80%'].meets, false);
+  assert.equal(j.best.containers, 3);
+  assert.match(j.summary, /failed a guard and was excluded, the cheapest 2 containers × 2 workers .*: util<=80% \(/);
+  assert.match(j.summary, /Today \(the model as it stands\), 4 containers × 2 workers at \$[\d.]+\/h: meets every SLO/);
+});
