@@ -221,6 +221,12 @@ export function sizeTableDoc(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
   }
   const notes = [...new Set(r.points.map((p) => p.costNote).filter((n): n is string => n !== null))];
   if (notes.length > 0) out.push('', ...notes.map((n) => `note: ${n}`));
+  if (o.margin && o.margin.levels.length > 0) {
+    // How the load margin was found: every traffic level simulated, in the order run.
+    const m = o.margin;
+    out.push('', `load margin of the answer, by simulation (${m.scaled} scaled; each level ${plural(m.levels[0]!.replications, 'replication')}):`);
+    out.push({ table: [['traffic', 'verdict', 'first SLO or guard missed'], ...m.levels.map((l) => [`+${l.percent}%`, l.meets ? 'meets' : 'fails', l.breaks ?? '—'])] });
+  }
   const guards = guardList(slos);
   if (guards) out.push('', `guards (always applied, so that overload never "meets" an SLO; give the same metric as an --slo to change one): ${guards}`);
   out.push('', sizeSentence(o, sweep, slos, r.prices.currency));
