@@ -39,7 +39,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
     .description('find the cheapest point of a grid that meets every SLO, with its cost per hour')
     .argument('<model>', 'model file (YAML)')
     .option('--vary <path=list>', 'a key path and its values: 2,4,8 or 2..16 or 2..16:2 (repeatable: the full grid)', collect, [])
-    .option('--slo <expr>', 'an objective: 502/5min<=1, 5xx/5min<=2, 502-rate<=0.01%, 5xx-rate<=1%, p99<=800ms (also p50, p95, mean) (repeatable)', collect, [])
+    .option('--slo <expr>', 'an objective: 502/5min<=1, 5xx/5min<=2, 502-rate<=0.01%, 5xx-rate<=1%, p99<=800ms (also p50, p95, mean), util<=70% (worker processes busy) (repeatable)', collect, [])
     .option('--set <key.path=value>', 'override a model value for every point (repeatable)', collect, [])
     .option('--duration <d>', 'measured simulated time per replication, e.g. 1h')
     .option('--warmup <d>', 'simulated time discarded at the start of each replication')
