@@ -5,6 +5,8 @@
 //   p50, p95, p99, mean, max: latency of successful (2xx) requests, ms
 //   sigkills/h, oom/h   SIGKILLs of workers (all, or by the OOM killer) per simulated hour
 //   cpu                 the busy fraction of the containers' vCPUs
+//   util, util-max      the busy fraction of the worker processes (each one's Python thread or all
+//                       its contexts taken): the mean over the fleet's processes, the busiest one
 //   memory, memory-max  tasks' memory use as a fraction of their limit: the time-average over
 //                       tasks (ECS MemoryUtilization Average), and the highest any task reached
 //   requests/min        requests that arrived per simulated minute
@@ -13,10 +15,11 @@
 //                       backlog-overflow, connect-timeout, connect-failed) per 5 simulated minutes
 // Counts use summarizeCounts (exact Poisson interval for rare totals, Student t otherwise); a
 // rate is the count's estimate divided by the mean number of requests (which, at thousands of
-// requests per replication, varies by well under 1% between replications); latencies use a
-// Student-t interval over the replications' values.
+// requests per replication, varies by well under 1% between replications); latencies,
+// utilizations and host counts use a Student-t interval over the replications' values, bounded
+// to what the quantity can be (stats/intervals.ts: quantityCI).
 import { CAUSES, KILL_REASONS, STATUSES } from '../model/outcome.js';
-import { meanCI, summarizeCounts } from '../stats/intervals.js';
+import { quantityCI, summarizeCounts, type Quantity } from '../stats/intervals.js';
 import type { ReplicationResult } from './replication.js';
 
 export type CountStatus = '500' | '502' | '503' | '504' | '5xx';
@@ -28,6 +31,7 @@ export type MetricSpec =
   | { kind: 'latency'; stat: LatencyStat }
   | { kind: 'kills'; reason: 'total' | 'oom' }
   | { kind: 'cpu' }
+  | { kind: 'util'; of: 'mean' | 'max' }
   | { kind: 'memory'; stat: 'mean' | 'max' }
   | { kind: 'requests' }
   | { kind: 'hosts'; healthy: boolean }
@@ -42,7 +46,8 @@ export interface Estimate {
   method: 'poisson' | 'student-t';
 }
 
-export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h, cpu, memory, memory-max, requests/min, healthy-hosts, unhealthy-hosts or conn-errors/5min';
+export const METRIC_FORMS =
+  '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h, cpu, util, util-max, memory, memory-max, requests/min, healthy-hosts, unhealthy-hosts or conn-errors/5min';
 const STATUS_NAMES: readonly CountStatus[] = ['500', '502', '503', '504', '5xx'];
 const LATENCY_NAMES: readonly LatencyStat[] = ['p50', 'p95', 'p99', 'mean', 'max'];
 
@@ -57,6 +62,8 @@ export function parseMetricName(text: string): MetricSpec | undefined {
   m = /^(sigkills|oom)\s*\/\s*h$/.exec(t);
   if (m) return { kind: 'kills', reason: m[1] === 'oom' ? 'oom' : 'total' };
   if (t === 'cpu') return { kind: 'cpu' };
+  if (t === 'util') return { kind: 'util', of: 'mean' };
+  if (t === 'util-max') return { kind: 'util', of: 'max' };
   if (t === 'memory' || t === 'memory-max') return { kind: 'memory', stat: t === 'memory' ? 'mean' : 'max' };
   if (/^requests\s*\/\s*min$/.test(t)) return { kind: 'requests' };
   if (t === 'healthy-hosts' || t === 'unhealthy-hosts') return { kind: 'hosts', healthy: t === 'healthy-hosts' };
@@ -76,6 +83,8 @@ export function metricName(m: MetricSpec): string {
       return m.reason === 'oom' ? 'oom/h' : 'sigkills/h';
     case 'cpu':
       return 'cpu';
+    case 'util':
+      return m.of === 'max' ? 'util-max' : 'util';
     case 'memory':
       return m.stat === 'mean' ? 'memory' : 'memory-max';
     case 'requests':
@@ -90,6 +99,8 @@ export function metricName(m: MetricSpec): string {
 /** Unit for people: "per 5 min", "of requests", "ms". */
 export function metricUnit(m: MetricSpec): string {
   switch (m.kind) {
+    case 'util':
+      return m.of === 'max' ? 'of the busiest worker process' : 'of the worker processes (mean)';
     case 'per5min':
     case 'conn-errors':
       return 'per 5 min';
@@ -126,12 +137,12 @@ function counts(values: number[], scale: number): Estimate {
 export const CONNECTION_ERROR_CAUSES: readonly string[] = ['backlog-overflow', 'connect-timeout', 'connect-failed'];
 const CONNECTION_ERROR_INDEXES = CAUSES.flatMap((c, i) => (CONNECTION_ERROR_CAUSES.includes(c.name) ? [i] : []));
 
-/** A fraction's interval over replications, inside [0, 1]; NaN when no replication measured it. */
-function fraction(values: number[]): Estimate {
+/** A per-replication figure's mean and bounded Student-t interval (NaNs: nothing measured, left out). */
+function perReplication(values: number[], q: Quantity): Estimate {
   const v = values.filter(Number.isFinite);
   if (v.length === 0) return { mean: NaN, lo: NaN, hi: NaN, method: 'student-t' };
-  const s = meanCI(v);
-  return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: Math.min(1, s.ci95[1]), method: 'student-t' };
+  const s = quantityCI(v, q);
+  return { mean: s.mean, lo: s.ci95[0], hi: s.ci95[1], method: 'student-t' };
 }
 
 /** The metric's estimate over replications of `seconds` each. */
@@ -149,12 +160,12 @@ export function estimate(m: MetricSpec, reps: readonly ReplicationResult[], seco
       const oom = KILL_REASONS.indexOf('oom');
       return counts(reps.map((r) => (m.reason === 'oom' ? r.sigkills[oom]! : r.sigkills.reduce((a, b) => a + b, 0))), 3600 / seconds);
     }
-    case 'cpu': {
-      const s = meanCI(reps.map((r) => r.utilization.cpu));
-      return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: s.ci95[1], method: 'student-t' };
-    }
+    case 'cpu':
+      return perReplication(reps.map((r) => r.utilization.cpu), 'fraction');
+    case 'util':
+      return perReplication(reps.map((r) => (m.of === 'max' ? r.utilization.processBusiest : r.utilization.process) ?? NaN), 'fraction');
     case 'memory':
-      return fraction(reps.map((r) => (m.stat === 'mean' ? r.utilization.memory : r.mechanisms.memoryPeak)));
+      return perReplication(reps.map((r) => (m.stat === 'mean' ? r.utilization.memory : r.mechanisms.memoryPeak)), 'fraction');
     case 'requests':
       return counts(reps.map((r) => r.arrivals), 60 / seconds);
     case 'conn-errors':
@@ -162,15 +173,11 @@ export function estimate(m: MetricSpec, reps: readonly ReplicationResult[], seco
     case 'hosts': {
       // Targets out of service, time-averaged: the health checks' unhealthy seconds over the window.
       const v = reps.map((r) => (m.healthy ? r.containers - r.mechanisms.unhealthySeconds / seconds : r.mechanisms.unhealthySeconds / seconds));
-      const s = meanCI(v);
+      const e = perReplication(v, 'nonnegative');
       const top = Math.max(...reps.map((r) => r.containers));
-      return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: Math.min(top, s.ci95[1]), method: 'student-t' };
+      return { ...e, hi: Math.min(top, e.hi) };
     }
-    case 'latency': {
-      const v = reps.map((r) => r.latencyMs[m.stat]).filter(Number.isFinite);
-      if (v.length === 0) return { mean: NaN, lo: NaN, hi: NaN, method: 'student-t' };
-      const s = meanCI(v);
-      return { mean: s.mean, lo: s.ci95[0], hi: s.ci95[1], method: 'student-t' };
-    }
+    case 'latency':
+      return perReplication(reps.map((r) => r.latencyMs[m.stat]), 'nonnegative');
   }
 }

@@ -42,6 +42,8 @@ export class ReplicationPool {
   private closed = false;
   /** What the replications run so far cost, summed (see replication-cost.ts). */
   readonly cost: ReplicationCost = noCost();
+  /** Task ids sent so far: each run numbers its tasks from here, so that a reply still on its way from a run that failed is told apart and dropped. */
+  private sent = 0;
 
   constructor(readonly jobs: number) {}
 
@@ -70,6 +72,8 @@ export class ReplicationPool {
     while (this.workers.length < want) {
       this.workers.push({ thread: new Worker(new URL('./replication-worker.js', import.meta.url)), models: new Set() });
     }
+    const base = this.sent;
+    this.sent += tasks.length;
     return new Promise<ReplicationResult[]>((resolve, reject) => {
       let next = 0;
       let done = 0;
@@ -85,7 +89,7 @@ export class ReplicationPool {
         const id = next++;
         const t = tasks[id]!;
         const modelId = this.idOf(t.model);
-        const msg: WorkerTask = { id, modelId, replication: t.replication };
+        const msg: WorkerTask = { id: base + id, modelId, replication: t.replication };
         if (!w.models.has(modelId)) {
           msg.model = t.model;
           w.models.add(modelId);
@@ -93,8 +97,12 @@ export class ReplicationPool {
         w.thread.postMessage(msg);
       };
       for (const w of this.workers.slice(0, want)) {
-        const onMessage = (reply: WorkerReply) => {
+        const onMessage = (raw: WorkerReply) => {
           if (failed) return;
+          const i = raw.id - base;
+          // A task of an earlier run that failed (a worker finishes what it had): not ours.
+          if (i < 0 || i >= tasks.length) return;
+          const reply = { ...raw, id: i };
           if ('error' in reply) {
             failed = true;
             const e = reply.input ? new ExperimentInputError(reply.error) : new Error(reply.error);

@@ -39,7 +39,12 @@ export interface ReplicationResult {
   mercyExits: number;
   /** Seconds with no live (accepting) worker, summed over containers. */
   zeroLiveSeconds: number;
-  utilization: { cpu: number; workers: number; memory: number };
+  /**
+   * Busy fractions: the containers' vCPUs, the worker contexts, memory, and each worker process's
+   * (its Python thread or every context taken; see WorkerProcess.noteBusy): the mean over the
+   * fleet's processes and the busiest process's.
+   */
+  utilization: { cpu: number; workers: number; memory: number; process: number; processBusiest: number };
   /** The mechanisms' own state (see README: mechanisms). */
   mechanisms: Mechanisms;
   /** Little's law terms: time-average number in system, throughput (1/s), mean response time (s). */
@@ -157,6 +162,7 @@ function simulateReplication(model: Model, replication: number, options: Replica
     backlogMax = Math.max(backlogMax, c.backlog.max);
   }
   const w = fleet.w;
+  const perProcess = w.server.processUtilization(duration);
   return {
     replication,
     seconds: duration,
@@ -187,6 +193,8 @@ function simulateReplication(model: Model, replication: number, options: Replica
       cpu: cpuBusy / (cores * duration),
       workers: metrics.busyContexts.mean(now) / fleet.contextCount,
       memory: Number.isFinite(limit) ? memSum / fleet.containers.length : NaN,
+      process: perProcess.mean,
+      processBusiest: perProcess.max,
     },
     mechanisms: {
       backlogMean: backlogSum / fleet.containers.length,

@@ -9,19 +9,27 @@
 //      clearly meets) run again with twice the replications, then twice again, up to
 //      --max-replications; replications already run are kept (replication r is the same
 //      computation whatever the count), so a rerun only adds.
-//   4. Among the points that meet every SLO (by their estimates), the cheapest wins; equal costs
-//      go to fewer containers, then fewer workers, then the earlier grid point. A winner that is
-//      still close says how sure it is: P(meets) from a normal approximation to each interval,
-//      multiplied over the SLOs.
+//   4. Among the points that meet every SLO (by their estimates), the cheapest wins. Points that
+//      tie at that cost each get their load margin (load-margin.ts: found by simulation) and the
+//      one with the most margin wins; equal margins go to fewer containers, then fewer workers,
+//      then the earlier grid point. A winner that is still close says how sure it is: P(meets)
+//      from a normal approximation to each interval, multiplied over the SLOs.
+//   4b. The winner's load margin: how much more traffic it takes before an SLO or guard breaks.
+//   4c. The model as it stands ("today"), judged the same way: a grid point when one is the same
+//      model, otherwise run with the first pass's replications.
 //   5. The Pareto front of cost per hour against the failure rate (every 5xx status: a fleet
 //      shedding load with 504s fails as surely as one resetting connections with 502s): each
 //      point on it fails less than every cheaper point.
 //   6. When no point meets every SLO, the closest is the one whose largest excess over any SLO
 //      or guard, relative to its limit, is smallest (closestPoint): a distance the answer states.
+import type { Model } from '../scenario/model-types.js';
+import { loadMargin, type LoadMargin } from './load-margin.js';
 import { estimate, type Estimate } from './metrics.js';
 import type { ReplicationPool } from './pool.js';
+import type { FleetCost } from './prices.js';
+import type { ReplicationResult } from './replication.js';
 import { judge, type Slo, type SloVerdict } from './slo.js';
-import type { Sweep, SweepPoint, SweepProgress } from './sweep.js';
+import { modelHash, type Sweep, type SweepPoint, type SweepProgress } from './sweep.js';
 
 export interface PointEval {
   index: number;
@@ -39,6 +47,8 @@ export interface PointEval {
   rate502: Estimate;
   /** Every failure (500, 502, 503, 504) as a share of requests. */
   rate5xx: Estimate;
+  /** Mean busy fraction of the worker processes (the util guard's figure). */
+  util: Estimate;
   /**
    * Per SLO (guards included), how far the estimate is beyond its limit, relative to the limit:
    * 0.38 is 38% above, -0.12 a 12% margin. A limit of 0 missed, or nothing measured, is Infinity.
@@ -52,8 +62,13 @@ export interface PointEval {
 export const costKey = (c: number): number => Math.round(c * 1e9);
 
 export function evaluatePoint(p: SweepPoint, sweep: Sweep, slos: readonly Slo[], n: number): PointEval {
-  const reps = sweep.reps(p.index, n);
-  const seconds = p.model.simulation.duration;
+  return evaluateReps(p.index, p.model, p.cost, sweep.reps(p.index, n), slos);
+}
+
+/** A point's verdicts from its replications (index −1: a model outside the grid, such as today's). */
+export function evaluateReps(index: number, model: Model, cost: FleetCost, reps: readonly ReplicationResult[], slos: readonly Slo[]): PointEval {
+  const n = reps.length;
+  const seconds = model.simulation.duration;
   const verdicts = slos.map((s) => judge(s, reps, seconds));
   const meets = verdicts.every((v) => v.meets);
   const certain = meets ? verdicts.every((v) => v.certain) : verdicts.some((v) => !v.meets && v.certain);
@@ -62,17 +77,18 @@ export function evaluatePoint(p: SweepPoint, sweep: Sweep, slos: readonly Slo[],
   return {
     excess,
     worst,
-    index: p.index,
+    index,
     replications: n,
-    costPerHour: p.cost.costPerHour,
-    containers: p.model.fleet.containers,
-    workers: p.model.fleet.server.workers,
+    costPerHour: cost.costPerHour,
+    containers: model.fleet.containers,
+    workers: model.fleet.server.workers,
     verdicts,
     meets,
     certain,
     pMeets: verdicts.reduce((a, v) => a * v.pMeets, 1),
     rate502: estimate({ kind: 'rate', status: '502' }, reps, seconds),
     rate5xx: estimate({ kind: 'rate', status: '5xx' }, reps, seconds),
+    util: estimate({ kind: 'util', of: 'mean' }, reps, seconds),
   };
 }
 
@@ -143,6 +159,21 @@ export interface SizeOutcome {
   tradeoff: PointEval | undefined;
   /** When no point meets every SLO: the one with the smallest largest excess (closestPoint). */
   closest: PointEval | undefined;
+  /** The best point's load margin (undefined without a best, or when not asked for). */
+  margin: LoadMargin | undefined;
+  /** Points that tied with the best at its cost, and their margins: the best has the most. */
+  tie: { index: number; margin: LoadMargin }[];
+  /** The model as it stands, judged against the same SLOs; `point`: the grid point it is, if any. */
+  today: (PointEval & { point: number | null }) | undefined;
+  /** Fixes named by the model's warnings that were added to the grid as candidates. */
+  fixes: TriedFix[];
+}
+
+/** A fix a model warning names, tried as a candidate: the grid varies `path` over [today's value, value]. */
+export interface TriedFix {
+  path: string;
+  value: string;
+  warning: string;
 }
 
 export interface SizeOptions {
@@ -150,7 +181,16 @@ export interface SizeOptions {
   /** Most replications a close point may get. */
   maxReplications: number;
   onProgress?: (p: SweepProgress, phase: string) => void;
+  /** Find the best point's load margin by simulation (default true). */
+  margin?: boolean;
+  /** The model as it stands, to compare with (`capsim size` passes the base model). */
+  today?: { model: Model; cost: FleetCost };
+  /** Fixes the command added to the grid (reported with the answer). */
+  fixes?: TriedFix[];
 }
+
+/** At most this many points tied at the best's cost get a margin search (the least busy first). */
+export const MAX_TIED_MARGINS = 4;
 
 export async function sizeFleet(sweep: Sweep, slos: readonly Slo[], o: SizeOptions): Promise<SizeOutcome> {
   const R = sweep.spec.replications;
@@ -177,8 +217,48 @@ export async function sizeFleet(sweep: Sweep, slos: readonly Slo[], o: SizeOptio
     );
     evals = evalAll();
   }
-  const best = pickBest(evals);
+  let best = pickBest(evals);
+  const marginOf = async (model: Model, label: string) =>
+    loadMargin(model, slos, {
+      pool: o.pool,
+      replications: R,
+      onProgress: (done, total, percent) => o.onProgress?.({ total, done, points: 1, pointsDone: 0, pointsReused: 0 }, `margin of ${label} at +${percent}%`),
+    });
+  let margin: LoadMargin | undefined;
+  const tie: SizeOutcome['tie'] = [];
+  if (best && o.margin !== false) {
+    const b = best;
+    const tied = evals
+      .filter((e) => e.meets && costKey(e.costPerHour) === costKey(b.costPerHour))
+      .sort((x, y) => x.util.mean - y.util.mean || byPreference(x, y))
+      .slice(0, MAX_TIED_MARGINS);
+    if (tied.length > 1) {
+      for (const e of tied) tie.push({ index: e.index, margin: await marginOf(sweep.points[e.index]!.model, `point ${e.index + 1}`) });
+      const held = (m: LoadMargin) => (m.breaksAt === null ? Infinity : (m.holds ?? -1));
+      tie.sort((x, y) => held(y.margin) - held(x.margin) || byPreference(evals[x.index]!, evals[y.index]!));
+      best = evals[tie[0]!.index]!;
+      margin = tie[0]!.margin;
+    } else margin = await marginOf(sweep.points[b.index]!.model, 'the best point');
+  }
+  let today: SizeOutcome['today'];
+  if (o.today) {
+    const hash = modelHash(o.today.model);
+    const same = sweep.points.find((p) => p.hash === hash);
+    if (same) today = { ...evals[same.index]!, point: same.index };
+    else {
+      let done = 0;
+      const reps = await o.pool.run(
+        Array.from({ length: R }, (_, r) => ({ model: o.today!.model, replication: r })),
+        () => o.onProgress?.({ total: R, done: ++done, points: 1, pointsDone: 0, pointsReused: 0 }, 'today'),
+      );
+      today = { ...evaluateReps(-1, o.today.model, o.today.cost, reps, slos), point: null };
+    }
+  }
   return {
+    margin,
+    tie,
+    today,
+    fixes: o.fixes ?? [],
     evals,
     best,
     pareto: paretoFront(evals),

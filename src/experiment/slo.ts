@@ -1,6 +1,6 @@
 // Service-level objectives for `capsim size`: METRIC OP VALUE, such as
 //   502/5min<=1   5xx/5min<=2   502-rate<=0.01%   5xx-rate<=1%   p99<=800ms   mean<0.2s
-//   sigkills/h<=0   oom/h<=0   cpu<=80%
+//   sigkills/h<=0   oom/h<=0   cpu<=80%   util<=70%   util-max<=95%
 // Metrics are those of metrics.ts; OP is <= or <; a rate's VALUE is a percentage (0.01%) or a
 // fraction (0.0001); a latency's VALUE is a duration with its unit (800ms, 1.5s).
 import { parseDuration } from '../scenario/units.js';
@@ -43,7 +43,7 @@ export function parseSlo(input: string): Slo {
     } catch {
       return bad(`"${value}" is not a duration such as 800ms or 1.5s`);
     }
-  } else if (metric.kind === 'rate' || metric.kind === 'cpu' || metric.kind === 'memory') {
+  } else if (metric.kind === 'rate' || metric.kind === 'cpu' || metric.kind === 'util' || metric.kind === 'memory') {
     const pm = /^(\d+(?:\.\d*)?|\.\d+)(%?)$/.exec(value);
     if (!pm) return bad(`"${value}" is not a rate such as 0.01% or 0.0001`);
     threshold = Number(pm[1]) / (pm[2] === '%' ? 100 : 1);
@@ -60,10 +60,18 @@ export function parseSlo(input: string): Slo {
 /**
  * The guards every `capsim size` applies on top of the user's SLOs, so that an answer never
  * rewards overload: a point that fails more than 1% of its requests (503s and 504s of a fleet that
- * sheds load included), that runs its vCPUs above 90% busy, or whose workers the OOM killer kills,
- * does not meet. An explicit SLO on the same metric replaces its guard.
+ * sheds load included), that runs its vCPUs above 90% busy, whose worker processes are more than
+ * 80% busy on average, or whose workers the OOM killer kills, does not meet. An explicit SLO on the
+ * same metric replaces its guard.
+ *
+ * util<=80%: the processes are the fleet's servers (c of them per container share one accept
+ * queue). At utilization ρ a fleet has at most 1/ρ − 1 more traffic before they saturate (+25% at
+ * 80%), and Erlang C's mean wait, ∝ C(c, ρ)/(1 − ρ), has its knee there: from 80% to 90% it grows
+ * 2.2× to 3.1× for c = 1 to 8 (docs/experiments.md, "The utilization guard"). On the mean, not the
+ * busiest: under uWSGI's favourite accept order the lowest-numbered worker takes every request it
+ * can, so it is near 100% busy at any load while the others absorb the rest.
  */
-export const GUARDS = ['5xx-rate<=1%', 'cpu<=90%', 'oom/h<=0'] as const;
+export const GUARDS = ['5xx-rate<=1%', 'cpu<=90%', 'util<=80%', 'oom/h<=0'] as const;
 
 /** The guards not overridden by one of `slos` (same metric), parsed. */
 export function implicitGuards(slos: readonly Slo[]): Slo[] {

@@ -4,7 +4,7 @@
 // (src/page/) summarises in the browser with this very code, so its figures are the CLI's.
 import { CAUSES, KILL_REASONS, STATUSES, causeStatuses } from '../model/outcome.js';
 import type { Model } from '../scenario/model-types.js';
-import { meanCI, summarizeCounts } from '../stats/intervals.js';
+import { quantityCI, summarizeCounts, type Quantity } from '../stats/intervals.js';
 import { analytic, type Analytic } from './analytic.js';
 import { estimate, type Estimate } from './metrics.js';
 import type { PrecisionOutcome } from './precision.js';
@@ -33,7 +33,11 @@ export interface RunResult {
   /** Fraction of accepted requests that waited in the accept queue. */
   queueWaitProbability: Figure;
   workers: { recycles: Figure; respawns: Figure; sigkills: Record<string, Figure>; mercyExits: Figure; zeroLiveSeconds: Figure };
-  utilization: { cpu: Figure; workers: Figure; memory: Figure };
+  /**
+   * Busy fractions: vCPUs, worker contexts, task memory, and the worker processes' own (each
+   * process's Python thread or all its contexts taken): the mean over processes, and the busiest.
+   */
+  utilization: { cpu: Figure; workers: Figure; memory: Figure; process: Figure; processBusiest: Figure };
   mechanisms: Record<string, Figure>;
   /** The closed-form queueing estimate for the model, where one applies (see analytic.ts). */
   analytic: Analytic;
@@ -47,15 +51,16 @@ function fig(mean: number, ci: [number, number]): Figure {
   return { mean: n(mean), ci95: [n(ci[0]), n(ci[1])] };
 }
 
-function of(values: number[]): Figure {
+/** Mean and interval of a per-replication figure, bounded to what it can be (stats/intervals.ts). */
+function of(values: number[], q: Quantity = 'nonnegative'): Figure {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return { mean: null, ci95: [null, null] };
-  const s = meanCI(finite);
-  // Latencies, waits, utilizations cannot be negative: neither can the bound of their mean
-  // (a t interval over a few wildly different replications can reach below 0).
-  const lo = finite.every((x) => x >= 0) ? Math.max(0, s.ci95[0]) : s.ci95[0];
-  return fig(s.mean, [lo, s.ci95[1]]);
+  const s = quantityCI(finite, q);
+  return fig(s.mean, s.ci95);
 }
+
+/** Mechanisms that are fractions (the rest are counts, lengths, times: never below 0). */
+const FRACTION_MECHANISMS: ReadonlySet<string> = new Set(['busiestWorkerShare']);
 
 const ofEstimate = (e: Estimate): Figure => fig(e.mean, [e.lo, e.hi]);
 
@@ -111,7 +116,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
       mean: of(reps.map((r) => r.queueWaitMs.mean)),
       p95: of(reps.map((r) => r.queueWaitMs.p95)),
     },
-    queueWaitProbability: of(reps.map((r) => r.waitProbability)),
+    queueWaitProbability: of(reps.map((r) => r.waitProbability), 'fraction'),
     workers: {
       recycles: counts(reps.map((r) => r.recycles)),
       respawns: counts(reps.map((r) => r.respawns)),
@@ -120,12 +125,14 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
       zeroLiveSeconds: of(reps.map((r) => r.zeroLiveSeconds)),
     },
     utilization: {
-      cpu: of(reps.map((r) => r.utilization.cpu)),
-      workers: of(reps.map((r) => r.utilization.workers)),
+      cpu: of(reps.map((r) => r.utilization.cpu), 'fraction'),
+      workers: of(reps.map((r) => r.utilization.workers), 'fraction'),
       memory: of(reps.map((r) => r.utilization.memory)),
+      process: of(reps.map((r) => r.utilization.process ?? NaN), 'fraction'),
+      processBusiest: of(reps.map((r) => r.utilization.processBusiest ?? NaN), 'fraction'),
     },
     mechanisms: Object.fromEntries(
-      (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k]))]),
+      (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k]), FRACTION_MECHANISMS.has(k) ? 'fraction' : 'nonnegative')]),
     ),
     analytic: analytic(model),
   };

@@ -47,6 +47,9 @@ export function pageFigures(r: RunResult, reps: readonly ReplicationResult[], co
   for (const [reason, f] of Object.entries(k)) {
     if (reason !== 'total') out.push({ metric: `sigkills/h.${reason}`, label: `SIGKILLs: ${reason}`, text: figure(scaled(f, perHourOf)), unit: 'per hour', main: false });
   }
+  // Headroom: how busy the worker processes are (size's guard is on the mean, util<=80%).
+  out.push({ metric: 'util', label: 'worker processes busy (mean)', text: pctOf(estimate({ kind: 'util', of: 'mean' }, reps, r.simulatedSeconds)), unit: 'of the time', main: true });
+  out.push({ metric: 'util-max', label: 'busiest worker process', text: pctOf(estimate({ kind: 'util', of: 'max' }, reps, r.simulatedSeconds)), unit: 'of the time', main: false });
   out.push({ metric: 'mercy-exits/h', label: 'mercy exits (no SIGKILL)', text: figure(scaled(r.workers.mercyExits, perHourOf)), unit: 'per hour', main: false });
   if (cost) {
     out.push({ metric: 'cost', label: 'cost', text: perHour(cost.costPerHour, currency), unit: perMonth(cost.costPerHour, currency), main: true });

@@ -64,7 +64,9 @@ export function runTableDoc(r: RunResult, warmup: number): Doc {
   });
   out.push('');
   out.push(
-    `utilization: CPU ${pct(r.utilization.cpu)}, worker contexts ${pct(r.utilization.workers)}` +
+    // The worker processes first: a process whose one Python thread is always taken is the
+    // saturation a planner sizes against (util in --slo; the mean is size's guard).
+    `utilization: worker processes ${pct(r.utilization.process)} (busiest ${pct(r.utilization.processBusiest)}), CPU ${pct(r.utilization.cpu)}, worker contexts ${pct(r.utilization.workers)}` +
       (r.utilization.memory.mean === null ? '' : `, task memory ${pct(r.utilization.memory)} on average (peak ${pct(r.mechanisms['memoryPeak']!)})`),
   );
   return out;

@@ -2,7 +2,8 @@
 // them all, in words, and the JSON for tools (best, pareto, points).
 import type { Estimate } from '../experiment/metrics.js';
 import type { Slo, SloVerdict } from '../experiment/slo.js';
-import type { PointEval, SizeOutcome } from '../experiment/size.js';
+import { marginText, type LoadMargin } from '../experiment/load-margin.js';
+import { costKey, type PointEval, type SizeOutcome } from '../experiment/size.js';
 import type { Sweep, SweepResult } from '../experiment/sweep.js';
 import { docText, type Doc } from './doc.js';
 import { duration, num } from './format.js';
@@ -23,7 +24,7 @@ export function describePoint(e: PointEval, sweep: Sweep): string {
 
 function value(v: SloVerdict, slo: Slo, x: number): string {
   if (!Number.isFinite(x)) return '—';
-  if (slo.metric.kind === 'rate' || slo.metric.kind === 'cpu') return `${num(x * 100, 3)}%`;
+  if (slo.metric.kind === 'rate' || slo.metric.kind === 'cpu' || slo.metric.kind === 'util') return `${num(x * 100, 3)}%`;
   return num(x);
 }
 
@@ -88,9 +89,49 @@ function excludedByGuard(o: SizeOutcome, slos: readonly Slo[]): PointEval[] {
   return o.evals.filter((e) => e.verdicts.every((v, i) => slos[i]!.guard || v.meets) && e.verdicts.some((v, i) => slos[i]!.guard && !v.meets));
 }
 
+/** "61% [60, 62]": the mean busy fraction of a point's worker processes. */
+function utilText(e: PointEval): string {
+  const u = e.util;
+  if (!Number.isFinite(u.mean)) return '—';
+  const p = (x: number) => num(x * 100, 2);
+  return u.lo === u.hi ? `${p(u.mean)}%` : `${p(u.mean)}% [${p(u.lo)}, ${p(u.hi)}]`;
+}
+
+/** "holds +25%, breaks at +30%". */
+function shortMargin(m: LoadMargin): string {
+  if (m.holds === null) return 'margin unknown';
+  return m.breaksAt === null ? `holds beyond +${m.holds}%` : `holds +${m.holds}%, breaks at +${m.breaksAt}%`;
+}
+
+/** "Today (the model as it stands), 4 containers × 2 workers at $0.39/h: fails 502/5min<=1 (…)". */
+function todaySentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], currency: string): string | null {
+  const t = o.today;
+  if (!t) return null;
+  const what = t.point !== null ? describePoint(t, sweep) : `${plural(t.containers, 'container')} × ${plural(t.workers, 'worker')}`;
+  const verdict = t.meets ? `meets every SLO${t.certain ? '' : ` (P ≈ ${pct(t.pMeets)})`}` : `misses ${misses(t, slos)}`;
+  let vs = '';
+  if (o.best && o.best.index === t.point) vs = ': it is the answer';
+  else if (o.best) {
+    const d = o.best.costPerHour - t.costPerHour;
+    vs = costKey(d) === 0 ? '; the answer costs the same' : `; the answer costs ${perHour(Math.abs(d), currency)} ${d < 0 ? 'less' : 'more'}`;
+  }
+  return `Today (the model as it stands), ${what} at ${perHour(t.costPerHour, currency)}: ${verdict}; worker processes ${utilText(t)} busy${vs}.`;
+}
+
+/** "Also tried, as the model's warnings name them: fleet.server.connectionClose=true." */
+function fixesSentence(o: SizeOutcome, sweep: Sweep): string | null {
+  if (o.fixes.length === 0) return null;
+  const list = o.fixes.map((f) => `${f.path}=${f.value}`).join(', ');
+  const b = o.best;
+  const used = b ? o.fixes.filter((f) => sweep.points[b.index]!.texts[f.path] === f.value) : [];
+  const tail = !b ? '' : used.length > 0 ? ` The answer uses ${used.map((f) => `${f.path}=${f.value}`).join(', ')}.` : ' The answer does not need them.';
+  return `The grid also tried, as candidates, the fix${o.fixes.length === 1 ? '' : 'es'} the model's own warnings name: ${list} (--no-fixes to leave them out).${tail}`;
+}
+
 /** The answer in words. */
 export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], currency = 'USD'): string {
   const lines: string[] = [];
+  const tail = () => [todaySentence(o, sweep, slos, currency), fixesSentence(o, sweep)].filter((x): x is string => x !== null);
   const b = o.best;
   const cut = excludedByGuard(o, slos);
   const cheapestCut = [...cut].sort((x, y) => x.costPerHour - y.costPerHour || x.index - y.index)[0];
@@ -106,11 +147,18 @@ export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
           `${closest.verdicts.some((v, i) => i !== w && !v.meets) ? `, and ${missesExcept(closest, slos, w)}` : ''}.`,
       );
     }
+    lines.push(...tail());
     return lines.join(' ');
   }
   let first = `${describePoint(b, sweep)}, ${perHour(b.costPerHour, currency)} (${perMonth(b.costPerHour, currency)}): the cheapest point that meets every SLO`;
   if (!b.certain) first += `, a close call: P(meets every SLO) ≈ ${pct(b.pMeets)} after ${plural(b.replications, 'replication')}`;
+  first += `; worker processes ${utilText(b)} busy`;
   lines.push(`${first}.`);
+  if (o.margin) lines.push(`It ${marginText(o.margin)}.`);
+  if (o.tie.length > 1) {
+    const others = o.tie.slice(1).map((t) => `${describePoint(o.evals[t.index]!, sweep)} ${shortMargin(t.margin)}`);
+    lines.push(`${countWord(o.tie.length, 'point').replace(/^./, (c) => c.toUpperCase())} meet every SLO at this cost; the one with the most load margin wins (${others.join('; ')}).`);
+  }
   const t = o.tradeoff;
   if (t) {
     const dc = t.containers - b.containers;
@@ -125,6 +173,7 @@ export function sizeSentence(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
   const c = o.cheaper;
   if (c) lines.push(`The dearest cheaper point, ${describePoint(c, sweep)} at ${perHour(c.costPerHour, currency)}, misses ${misses(c, slos)}.`);
   if (cheapestCut && (!b || cheapestCut.costPerHour < b.costPerHour)) lines.push(excludedSentence(cut, cheapestCut, sweep, slos, currency));
+  lines.push(...tail());
   return lines.join(' ');
 }
 
@@ -172,6 +221,12 @@ export function sizeTableDoc(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[],
   }
   const notes = [...new Set(r.points.map((p) => p.costNote).filter((n): n is string => n !== null))];
   if (notes.length > 0) out.push('', ...notes.map((n) => `note: ${n}`));
+  if (o.margin && o.margin.levels.length > 0) {
+    // How the load margin was found: every traffic level simulated, in the order run.
+    const m = o.margin;
+    out.push('', `load margin of the answer, by simulation (${m.scaled} scaled; each level ${plural(m.levels[0]!.replications, 'replication')}):`);
+    out.push({ table: [['traffic', 'verdict', 'first SLO or guard missed'], ...m.levels.map((l) => [`+${l.percent}%`, l.meets ? 'meets' : 'fails', l.breaks ?? '—'])] });
+  }
   const guards = guardList(slos);
   if (guards) out.push('', `guards (always applied, so that overload never "meets" an SLO; give the same metric as an --slo to change one): ${guards}`);
   out.push('', sizeSentence(o, sweep, slos, r.prices.currency));
@@ -184,9 +239,8 @@ const figure = (e: Estimate) => {
 };
 
 function pointJson(e: PointEval, sweep: Sweep, slos: readonly Slo[]) {
-  const p = sweep.points[e.index]!;
   return {
-    point: p.values,
+    point: e.index >= 0 ? sweep.points[e.index]!.values : null,
     costPerHour: e.costPerHour,
     containers: e.containers,
     workers: e.workers,
@@ -199,6 +253,7 @@ function pointJson(e: PointEval, sweep: Sweep, slos: readonly Slo[]) {
     ),
     rate502: figure(e.rate502),
     rate5xx: figure(e.rate5xx),
+    util: figure(e.util),
     // The distance to meeting every SLO: the largest relative excess (null: a limit of none missed, or nothing measured).
     largestExcess: { slo: slos[e.worst]!.text, excess: Number.isFinite(e.excess[e.worst]!) ? e.excess[e.worst]! : null },
   };
@@ -215,7 +270,11 @@ export function sizeJson(o: SizeOutcome, sweep: Sweep, slos: readonly Slo[], r: 
       slos: slos.filter((s) => !s.guard).map((s) => s.text),
       guards: slos.filter((s) => s.guard).map((s) => s.text),
       prices: r.prices,
-      best: o.best ? pointJson(o.best, sweep, slos) : null,
+      best: o.best ? { ...pointJson(o.best, sweep, slos), loadMargin: o.margin ?? null } : null,
+      // Points that tied with the best at its cost, each with its load margin (the best has the most).
+      tie: o.tie.map((t) => ({ point: sweep.points[t.index]!.values, loadMargin: t.margin })),
+      today: o.today ? { ...pointJson(o.today, sweep, slos), point: o.today.point === null ? null : sweep.points[o.today.point]!.values, inGrid: o.today.point !== null } : null,
+      fixesTried: o.fixes,
       closest: o.closest ? pointJson(o.closest, sweep, slos) : null,
       pareto: o.pareto.map((e) => ({ point: sweep.points[e.index]!.values, costPerHour: e.costPerHour, containers: e.containers, workers: e.workers, rate502: figure(e.rate502), rate5xx: figure(e.rate5xx) })),
       summary: sizeSentence(o, sweep, slos, r.prices.currency),

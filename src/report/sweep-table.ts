@@ -51,7 +51,7 @@ export function sweepTable(r: SweepResult): string {
 export function sweepTableDoc(r: SweepResult): Doc {
   const paths = r.vary.map((v) => v.path);
   const heads = shortPaths(paths);
-  const rows: string[][] = [[...heads, 'reps', 'cost', '502 per 5 min', '5xx rate', 'p99 ms', 'mean ms', 'analytic ms', 'SIGKILLs', 'main cause']];
+  const rows: string[][] = [[...heads, 'reps', 'cost', '502 per 5 min', '5xx rate', 'p99 ms', 'mean ms', 'analytic ms', 'util', 'SIGKILLs', 'main cause']];
   for (const p of r.points) {
     const res = p.result;
     const requests = res.requests.mean;
@@ -65,6 +65,7 @@ export function sweepTableDoc(r: SweepResult): Doc {
       num(res.latencyMs.p99.mean),
       num(res.latencyMs.mean.mean),
       res.analytic.stable ? num(res.analytic.latencyMs) : '—',
+      rate(res.utilization.process?.mean ?? null),
       killsCell(p),
       mainCause(p),
     ]);
@@ -82,5 +83,6 @@ export function sweepTableDoc(r: SweepResult): Doc {
     out.push('', ...notes.map((n) => `* ${n}`));
   }
   out.push('', 'analytic ms: closed-form mean latency (Erlang C / M/M/c/K / Allen-Cunneen, see docs/experiments.md); — where none applies');
+  out.push('util: how busy the worker processes are, mean over the fleet (each one\'s Python thread, or all its contexts, taken); size guards it at 80%');
   return out;
 }

@@ -7,13 +7,17 @@ export { QuantileSketch } from './quantile-sketch.js';
 export { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './distributions.js';
 export {
   RARE_EVENT_TOTAL,
+  bounded,
   meanCI,
+  quantityCI,
+  quantityRange,
   poissonCI,
   summarize,
   summarizeCounts,
   wilsonCI,
   type CountSummary,
   type MeanCI,
+  type Quantity,
 } from './intervals.js';
 export {
   inverseRegularizedGammaP,

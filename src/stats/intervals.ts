@@ -51,6 +51,41 @@ export function meanCI(values: readonly number[], level = 0.95): MeanCI {
 export const summarize = meanCI;
 
 /**
+ * What a figure is, for its interval: a latency, a wait, a count (never below 0), a fraction of
+ * time or of requests (between 0 and 1), or a quantity with no bound.
+ */
+export type Quantity = 'nonnegative' | 'fraction' | 'unbounded';
+
+/** The values a quantity can take. */
+export function quantityRange(q: Quantity): [number, number] {
+  return q === 'fraction' ? [0, 1] : q === 'nonnegative' ? [0, Infinity] : [-Infinity, Infinity];
+}
+
+/**
+ * An interval intersected with what the quantity can be. The true mean of a latency is never
+ * below 0, and a utilization's never above 1, so cutting away the impossible part leaves every
+ * possible value the interval held: coverage is unchanged, and a bound never says what cannot be
+ * (a Student-t interval over a few wildly different replications of an overloaded fleet reaches
+ * below 0: `25,647 [-4,754, 56,047]` ms). Not a log-scale interval: that one is about the
+ * geometric mean, and the figure beside it is the arithmetic mean. A cut bound is the limit
+ * itself (0 or 100%): "the replications cannot tell it from 0".
+ */
+export function bounded(ci: readonly [number, number], q: Quantity): [number, number] {
+  const [lo, hi] = quantityRange(q);
+  const c = (x: number) => (Number.isNaN(x) ? x : Math.min(hi, Math.max(lo, x)));
+  return [c(ci[0]), c(ci[1])];
+}
+
+/**
+ * The summary of every per-replication figure capsim reports (run, sweep, size, merge, the page,
+ * notebooks): the mean with its Student-t interval, bounded to the quantity (see bounded).
+ */
+export function quantityCI(values: readonly number[], q: Quantity, level = 0.95): MeanCI {
+  const s = meanCI(values, level);
+  return { mean: s.mean, ci95: bounded(s.ci95, q) };
+}
+
+/**
  * Exact (Garwood 1936) interval for the mean of a Poisson variable observed as `count`:
  * [χ²(α/2; 2k)/2, χ²(1 − α/2; 2k + 2)/2], computed as Gamma(k) and Gamma(k + 1) quantiles.
  * Conservative: coverage is at least `level` for every true mean. Non-integer counts are
@@ -117,7 +152,6 @@ export function summarizeCounts(perReplication: readonly number[], level = 0.95)
     const [lo, hi] = poissonCI(total, level);
     return { mean, ci95: [lo / n, hi / n], method: 'poisson' };
   }
-  const t = meanCI(perReplication, level);
-  // A count is never negative: a wide t interval (bursty counts, few replications) is clipped at 0.
-  return { mean, ci95: [Math.max(0, t.ci95[0]), t.ci95[1]], method: 'student-t' };
+  // A count is never negative: a wide t interval (bursty counts, few replications) stops at 0.
+  return { mean, ci95: quantityCI(perReplication, 'nonnegative', level).ci95, method: 'student-t' };
 }

@@ -10,7 +10,7 @@ import { capsim } from '../experiment/cli-helper.js';
 const tmp = mkdtempSync(path.join(tmpdir(), 'capsim-size-'));
 const model = path.join(tmp, 'small.yaml');
 writeFileSync(model, SMALL_MODEL);
-const grid = ['--vary', 'fleet.server.workers=2,3,4,6,8', '--vary', 'fleet.containers=1..3', '--replications', '3', '--quiet'];
+const grid = ['--vary', 'fleet.server.workers=2,3,4,6,8', '--vary', 'fleet.containers=1..3', '--replications', '3', '--quiet', '--no-fixes'];
 
 test('size: the cheapest point meeting every SLO, the Pareto front, and the choice in words', () => {
   const out = path.join(tmp, 'a');
@@ -18,16 +18,16 @@ test('size: the cheapest point meeting every SLO, the Pareto front, and the choi
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.slos, ['502/5min<=1', 'p99<=3s']);
-  assert.deepEqual(j.guards, ['5xx-rate<=1%', 'cpu<=90%', 'oom/h<=0'], 'the implicit guards against overload');
+  assert.deepEqual(j.guards, ['5xx-rate<=1%', 'cpu<=90%', 'util<=80%', 'oom/h<=0'], 'the implicit guards against overload');
   assert.equal(j.best.meets, true);
   for (const m of Object.values(j.best.metrics) as { meets: boolean }[]) assert.equal(m.meets, true);
-  // Cheapest: every cheaper point fails; at the same cost, fewer containers then fewer workers.
+  // Cheapest: every cheaper point fails; at the same cost, the most load margin (size-headroom.test.ts).
   const key = (c: number) => Math.round(c * 1e9);
-  for (const p of j.points) {
-    if (key(p.costPerHour) < key(j.best.costPerHour)) assert.equal(p.meets, false, JSON.stringify(p.point));
-    if (p.meets && key(p.costPerHour) === key(j.best.costPerHour)) {
-      assert.ok(p.containers > j.best.containers || (p.containers === j.best.containers && p.workers >= j.best.workers), JSON.stringify(p.point));
-    }
+  const tied = j.points.filter((p: { meets: boolean; costPerHour: number }) => p.meets && key(p.costPerHour) === key(j.best.costPerHour));
+  for (const p of j.points) if (key(p.costPerHour) < key(j.best.costPerHour)) assert.equal(p.meets, false, JSON.stringify(p.point));
+  if (tied.length > 1) {
+    assert.equal(j.tie.length, Math.min(4, tied.length));
+    for (const t of j.tie) assert.ok(t.loadMargin.holds <= j.best.loadMargin.holds || j.best.loadMargin.breaksAt === null, JSON.stringify(t));
   }
   assert.ok(Math.abs(j.best.costPerHour - j.best.containers * 0.04937) < 1e-12);
   assert.ok(j.pareto.length >= 1);
@@ -69,7 +69,7 @@ test('size: no point meets: best is null and the closest is named', () => {
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.best, null);
-  assert.match(j.summary, /^No point in the grid meets every SLO \(p99<=1ms; guards 5xx-rate<=1%, cpu<=90%, oom\/h<=0\)\. The closest \(its largest excess over an SLO or guard is the smallest\), .* misses p99<=1ms by [\d,.]+ times its limit \(/);
+  assert.match(j.summary, /^No point in the grid meets every SLO \(p99<=1ms; guards 5xx-rate<=1%, cpu<=90%, util<=80%, oom\/h<=0\)\. The closest \(its largest excess over an SLO or guard is the smallest\), .* misses p99<=1ms by [\d,.]+ times its limit \(/);
   // The distance is stated for every point, and the closest has the smallest.
   assert.equal(j.closest.largestExcess.slo, 'p99<=1ms');
   for (const p of j.points) assert.ok(p.largestExcess.excess >= j.closest.largestExcess.excess, JSON.stringify(p.largestExcess));
@@ -106,9 +106,9 @@ test('size never recommends an overloaded fleet: a point that sheds load fails t
   assert.equal(one.metrics['502/5min<=3'].meets, true);
   assert.equal(one.metrics['5xx-rate<=1%'].meets, false);
   assert.match(j.summary, /met the SLOs asked for but failed a guard and was excluded, the cheapest 1 container × 2 workers/);
-  // An explicit SLO on the same metric replaces its guard: with 5xx-rate<=100% the single
-  // container is (knowingly) accepted.
-  const o = capsim(...args, '--slo', '502/5min<=3', '--slo', '5xx-rate<=100%', ...common, '--out', path.join(tmp, 'guard2'));
+  // An explicit SLO on the same metric replaces its guard: with 5xx-rate<=100% and util<=100% the
+  // single container is (knowingly) accepted.
+  const o = capsim(...args, '--slo', '502/5min<=3', '--slo', '5xx-rate<=100%', '--slo', 'util<=100%', ...common, '--out', path.join(tmp, 'guard2'));
   assert.equal(o.code, 0, o.stderr);
   const k = JSON.parse(o.stdout);
   assert.deepEqual(k.guards, ['cpu<=90%', 'oom/h<=0']);

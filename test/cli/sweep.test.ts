@@ -29,14 +29,14 @@ test('sweep: byte-identical files and table whatever --jobs; the CSV has the doc
   // Units in every name, and every estimated figure followed by its 95% interval.
   const figures = [
     'requests_per_5min', '2xx_per_5min', '500_per_5min', '502_per_5min', '503_per_5min', '504_per_5min', '5xx_per_5min', '5xx_percent',
-    'latency_mean_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'latency_max_ms', 'cpu_percent', 'memory_peak_percent',
+    'latency_mean_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'latency_max_ms', 'cpu_percent', 'util_percent', 'util_max_percent', 'memory_peak_percent',
     'recycles_per_hour', 'sigkills_per_hour', 'sigkills_no-mercy_per_hour', 'sigkills_harakiri_per_hour', 'sigkills_timeout_per_hour', 'sigkills_oom_per_hour', 'sigkills_evil-reload_per_hour',
     'mercy_exits_per_hour', 'zero_live_seconds_per_hour',
     // the causes seen in this sweep (close-race: uWSGI http-socket behind a keep-alive balancer)
     '502_backlog-overflow_per_5min', '502_close-race_per_5min',
   ];
   assert.deepEqual(head.slice(0, 3), ['fleet.server.workers', 'fleet.containers', 'replications']);
-  assert.deepEqual(head.filter((h) => !/_(lo|hi)$/.test(h)).slice(3), [...figures.slice(0, 15), 'cost_usd_per_hour', ...figures.slice(15, 24), 'warnings', ...figures.slice(24)]);
+  assert.deepEqual(head.filter((h) => !/_(lo|hi)$/.test(h)).slice(3), [...figures.slice(0, 17), 'cost_usd_per_hour', ...figures.slice(17, 26), 'warnings', ...figures.slice(26)]);
   for (const f of figures) assert.deepEqual(head.slice(head.indexOf(f), head.indexOf(f) + 3), [f, `${f}_lo`, `${f}_hi`], f);
   const row = csv[1]!.split(',');
   const col = (name: string) => Number(row[head.indexOf(name)]);

@@ -28,7 +28,7 @@ export function fakeRep(replication: number, f: Fake = {}): ReplicationResult {
     respawns: 0,
     sigkills: [0, 0, 0, 0, 0],
     zeroLiveSeconds: 0,
-    utilization: { cpu: 0.5, workers: 0.5 },
+    utilization: { cpu: 0.5, workers: 0.5, process: 0.5, processBusiest: 0.6 },
     mechanisms: {
       backlogMean: 0,
       backlogMax: 0,

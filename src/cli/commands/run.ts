@@ -152,7 +152,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
 export function precisionLine(p: PrecisionOutcome, metric: MetricSpec): string {
   const unit = metricUnit(metric);
   const e = p.estimate;
-  const value = metric.kind === 'rate' ? (x: number | null) => (x === null ? '—' : `${num(x * 100)}%`) : (x: number | null) => num(x);
+  const value = metric.kind === 'rate' || metric.kind === 'cpu' || metric.kind === 'util' ? (x: number | null) => (x === null ? '—' : `${num(x * 100)}%`) : (x: number | null) => num(x);
   const est = `${metricName(metric)} = ${value(e.mean)} [${value(e.ci95[0])}, ${value(e.ci95[1])}]${metric.kind === 'rate' ? ' of requests' : ` ${unit}`}`;
   const width = p.relativeHalfWidth !== null ? `half-width ${num(p.relativeHalfWidth * 100, 2)}% of the mean` : `half-width ${value(p.halfWidth)}`;
   const n = `${p.replications} replication${p.replications === 1 ? '' : 's'}`;

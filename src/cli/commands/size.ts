@@ -7,6 +7,8 @@ import { checkWork, sweepWork } from '../../experiment/work-estimate.js';
 import { ReplicationPool } from '../../experiment/pool.js';
 import { profileFigures } from '../../experiment/replication-cost.js';
 import { sizeFleet } from '../../experiment/size.js';
+import { fleetCost } from '../../experiment/prices.js';
+import { fixCandidates } from '../../experiment/fix-candidates.js';
 import { implicitGuards, parseSlo } from '../../experiment/slo.js';
 import { Sweep, sweepResult, type SweepProgress } from '../../experiment/sweep.js';
 import { ProgressReporter } from '../../report/progress.js';
@@ -29,6 +31,8 @@ interface SizeOptions extends GridOptions {
   quiet?: boolean;
   profile?: boolean;
   force?: boolean;
+  fixes?: boolean;
+  margin?: boolean;
 }
 
 export function registerSize(program: Command, io: CommandIo = cliIo): void {
@@ -37,7 +41,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
     .description('find the cheapest point of a grid that meets every SLO, with its cost per hour')
     .argument('<model>', 'model file (YAML)')
     .option('--vary <path=list>', 'a key path and its values: 2,4,8 or 2..16 or 2..16:2 (repeatable: the full grid)', collect, [])
-    .option('--slo <expr>', 'an objective: 502/5min<=1, 5xx/5min<=2, 502-rate<=0.01%, 5xx-rate<=1%, p99<=800ms (also p50, p95, mean) (repeatable)', collect, [])
+    .option('--slo <expr>', 'an objective: 502/5min<=1, 5xx/5min<=2, 502-rate<=0.01%, 5xx-rate<=1%, p99<=800ms (also p50, p95, mean), util<=70% (worker processes busy) (repeatable)', collect, [])
     .option('--set <key.path=value>', 'override a model value for every point (repeatable)', collect, [])
     .option('--duration <d>', 'measured simulated time per replication, e.g. 1h')
     .option('--warmup <d>', 'simulated time discarded at the start of each replication')
@@ -52,6 +56,8 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
     .option('--json', 'print { best, pareto, summary, points, … } on stdout instead of the table')
     .option('--quiet', 'no progress on stderr')
     .option('--profile', 'print the speed to stderr (one JSON line): replications, events and heap bytes per simulated request, simulated requests/s per core')
+    .option('--no-fixes', "don't add the fixes the model's own warnings name (such as fleet.server.connectionClose=true) to the grid as candidates")
+    .option('--no-margin', "don't search the answer's load margin (how much more traffic it holds) by simulation")
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .action(async (file: string, opts: SizeOptions) => {
       let outputs: OutputSet | undefined;
@@ -62,6 +68,9 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         const asked = opts.slo.map(parseSlo);
         const slos = [...asked, ...implicitGuards(asked)];
         const { spec, base } = specFromOptions(file, opts);
+        // The fixes the model's warnings name, tried as candidates: one more varied key each.
+        const fixes = opts.fixes === false ? [] : fixCandidates(base, spec.vary.map((v) => v.path));
+        for (const f of fixes) spec.vary.push({ path: f.path, texts: [f.today, f.value] });
         const max = opts.maxReplications !== undefined ? wholeNumber('--max-replications', opts.maxReplications, spec.replications) : 4 * spec.replications;
         const sweep = new Sweep(spec);
         warnCosts(sweep, io.err);
@@ -73,6 +82,8 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         let finished = 0;
         let first: SweepProgress | undefined;
         const reruns = new Map<string, number>();
+        // Replications of the load margin's traffic levels and of today's model.
+        const extra = new Map<string, number>();
         const off = onInterrupt(
           () => `${finished} points finished and saved in ${path.join(out, 'points')}; run the same command with --resume to go on`,
           () => progress.end(),
@@ -84,12 +95,16 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
           outcome = await sizeFleet(sweep, slos, {
             pool,
             maxReplications: max,
+            margin: opts.margin !== false,
+            today: { model: base, cost: fleetCost(base, spec.prices, spec.arch) },
+            fixes: fixes.map(({ path: p, value, warning }) => ({ path: p, value, warning })),
             onProgress: (p, phase) => {
               if (phase === 'sweep') {
                 finished = p.pointsDone;
                 first = p;
               }
-              reruns.set(phase, p.total);
+              if (phase === 'sweep' || phase.startsWith('rerun')) reruns.set(phase, p.total);
+              else if (p.done === p.total) extra.set(phase, p.total);
               progress.update(p, phase);
             },
           });
@@ -112,9 +127,12 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         io.emit?.({ kind: 'size', size, sweep: result });
         io.out(opts.json ? json : `${table}\n`);
         const total = [...reruns.values()].reduce((a, b) => a + b, 0);
+        const more = [...extra.values()].reduce((a, b) => a + b, 0);
         io.wrote?.(
           ['size.json', 'sweep.csv', 'sweep.json', 'report.html', 'charts/', 'points/'].map((f) => path.join(out, f)),
-          workDone({ ...first!, total }) + (reruns.size > 1 ? `, with ${reruns.size - 1} rerun${reruns.size === 2 ? '' : 's'} of close points` : ''),
+          workDone({ ...first!, total }) +
+            (reruns.size > 1 ? `, with ${reruns.size - 1} rerun${reruns.size === 2 ? '' : 's'} of close points` : '') +
+            (more > 0 ? `, and ${more} replications of the load margin's traffic levels and today's model` : ''),
         );
       } catch (err) {
         io.fail(err);

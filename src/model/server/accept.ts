@@ -61,6 +61,7 @@ export function accept(server: AppServer, proc: WorkerProcess, slot: number): vo
   const table = w.table;
   if (table.user[slot] !== Origin.HealthCheck) w.metrics.accepted(table.tContainer[slot]!, table.tArrive[slot]!);
   const ctx = proc.takeContext();
+  proc.noteBusy(w.sim.now);
   server.accepted[proc.id]++;
   w.metrics.busyContexts.add(w.sim.now, 1);
   w.ctxReq[ctx] = slot;

@@ -227,6 +227,7 @@ export class AppServer {
     // is when the hub runs the greenlet's close, not when its response was written.
     if (this.uwsgi) proc.served++;
     proc.returnContext(ctx);
+    proc.noteBusy(w.sim.now);
     w.metrics.busyContexts.add(w.sim.now, -1);
     proc.harakiriAt = Infinity;
     const held = s.memory.perInFlight;
@@ -274,7 +275,25 @@ export class AppServer {
     return (ref - id) / 65536 === (proc.incarnation & 0x7fff) ? proc : null;
   }
 
+  /**
+   * Per-process utilization over the window (see WorkerProcess.noteBusy): the mean over the
+   * fleet's processes and the busiest one's (the favourite accept order loads one worker most).
+   */
+  processUtilization(seconds: number): { mean: number; max: number } {
+    const now = this.w.sim.now;
+    let sum = 0;
+    let max = 0;
+    for (const p of this.w.procs) {
+      const u = seconds > 0 ? p.busySeconds(now) / seconds : NaN;
+      sum += u;
+      if (u > max) max = u;
+    }
+    return { mean: sum / this.w.procs.length, max };
+  }
+
   startWindow(): void {
+    const now = this.w.sim.now;
+    for (const p of this.w.procs) p.utilStartWindow(now);
     this.drains = 0;
     this.drainKills = 0;
     this.accepted.fill(0);

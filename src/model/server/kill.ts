@@ -55,6 +55,7 @@ export function die(server: AppServer, proc: WorkerProcess, cause: number): void
   proc.harakiriAt = Infinity;
   proc.evilPending = false;
   proc.resetContexts();
+  proc.noteBusy(now);
   if (server.respawnGap) {
     w.sim.schedule(server.respawnGap(), server.spawnedHandler, server.ref(proc));
   } else if (server.uwsgi && server.cycle > 0) {

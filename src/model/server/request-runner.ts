@@ -253,6 +253,7 @@ export class RequestRunner {
     proc.hubCtx = ctx;
     proc.hubWork = HubWork.Block;
     proc.hubSince = w.sim.now;
+    proc.noteBusy(w.sim.now);
     table.step[slot] = 0;
     table.phase[slot] = p + 1;
     let work = table.work[slot * table.maxPhases + p + 1]!;
@@ -303,6 +304,7 @@ export class RequestRunner {
     proc.hubCtx = ctx;
     proc.hubWork = kind;
     proc.hubSince = w.sim.now;
+    proc.noteBusy(w.sim.now);
     if (kind !== HubWork.Block) w.containers[proc.container]!.cpu.start(proc.local, work);
     else w.ctxTimer[ctx] = w.sim.schedule(work, this.blockHandler, ctx);
   }
@@ -314,6 +316,7 @@ export class RequestRunner {
 
   private hubItemDone(proc: WorkerProcess, ctx: number): void {
     proc.hubCtx = -1;
+    proc.noteBusy(this.w.sim.now);
     const incarnation = proc.incarnation;
     if (proc.hubWork === HubWork.Close) this.w.server.closedOnHub(ctx, proc);
     else this.resume(ctx);

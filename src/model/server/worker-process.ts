@@ -79,6 +79,16 @@ export class WorkerProcess {
   idle = false;
   /** Requests delivered on kept-alive connections while no context was free. */
   readonly pending: Fifo;
+  /**
+   * Utilization: the process is busy while its one Python thread is taken (the hub or GIL holds a
+   * context: CPU, or a mysqlclient query under gevent) or while every context is taken (a sync
+   * worker with its request, a threads or gevent worker with no free thread or greenlet): either
+   * way it cannot start on anything new. Busy seconds since the window's start, and since when
+   * the current busy stretch runs: two numbers per change, nothing allocated.
+   */
+  utilOn = false;
+  utilSince = F64_ZERO;
+  utilSeconds = F64_ZERO;
 
   constructor(
     /** Index in the fleet. */
@@ -124,6 +134,26 @@ export class WorkerProcess {
   returnContext(ctx: number): void {
     this.busy--;
     this.freeCtx[this.freeTop++] = ctx;
+  }
+
+  /** Its hub or its contexts changed at `now`: start or end a busy stretch. */
+  noteBusy(now: number): void {
+    const on = this.hubCtx >= 0 || this.busy >= this.concurrency;
+    if (on === this.utilOn) return;
+    this.utilOn = on;
+    if (on) this.utilSince = now;
+    else this.utilSeconds += now - this.utilSince;
+  }
+
+  /** Start counting busy time at `now` (the end of the warmup). */
+  utilStartWindow(now: number): void {
+    this.utilSeconds = 0;
+    this.utilSince = now;
+  }
+
+  /** Busy seconds from the window's start to `now`. */
+  busySeconds(now: number): number {
+    return this.utilSeconds + (this.utilOn ? now - this.utilSince : 0);
   }
 
   /** Is the process alive (holding memory, able to hold connections)? */
