@@ -89,6 +89,8 @@ export class WorkerProcess {
   utilOn = false;
   utilSince = F64_ZERO;
   utilSeconds = F64_ZERO;
+  /** When the last busy stretch ended (-Infinity: none pending): a stretch that starts again at that instant continues it. */
+  utilOffAt = -Infinity;
 
   constructor(
     /** Index in the fleet. */
@@ -141,19 +143,28 @@ export class WorkerProcess {
     const on = this.hubCtx >= 0 || this.busy >= this.concurrency;
     if (on === this.utilOn) return;
     this.utilOn = on;
-    if (on) this.utilSince = now;
-    else this.utilSeconds += now - this.utilSince;
+    // A stretch is added up only once the next one starts later, so that a hub released and
+    // taken again in the same instant counts one stretch, to the last bit (however the events
+    // between were arranged).
+    if (!on) this.utilOffAt = now;
+    else if (now !== this.utilOffAt) {
+      if (this.utilOffAt > -Infinity) this.utilSeconds += this.utilOffAt - this.utilSince;
+      this.utilSince = now;
+      this.utilOffAt = -Infinity;
+    } else this.utilOffAt = -Infinity;
   }
 
   /** Start counting busy time at `now` (the end of the warmup). */
   utilStartWindow(now: number): void {
     this.utilSeconds = 0;
     this.utilSince = now;
+    if (!this.utilOn) this.utilOffAt = -Infinity;
   }
 
   /** Busy seconds from the window's start to `now`. */
   busySeconds(now: number): number {
-    return this.utilSeconds + (this.utilOn ? now - this.utilSince : 0);
+    if (this.utilOn) return this.utilSeconds + (now - this.utilSince);
+    return this.utilOffAt > -Infinity ? this.utilSeconds + (this.utilOffAt - this.utilSince) : this.utilSeconds;
   }
 
   /** Is the process alive (holding memory, able to hold connections)? */
