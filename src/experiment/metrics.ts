@@ -5,6 +5,7 @@
 //   p50, p95, p99, mean, max: latency of successful (2xx) requests, ms
 //   sigkills/h, oom/h   SIGKILLs of workers (all, or by the OOM killer) per simulated hour
 //   cpu                 the busy fraction of the containers' vCPUs
+//   memory              the tasks' mean memory use as a fraction of their limit
 // Counts use summarizeCounts (exact Poisson interval for rare totals, Student t otherwise); a
 // rate is the count's estimate divided by the mean number of requests (which, at thousands of
 // requests per replication, varies by well under 1% between replications); latencies use a
@@ -21,7 +22,8 @@ export type MetricSpec =
   | { kind: 'rate'; status: CountStatus }
   | { kind: 'latency'; stat: LatencyStat }
   | { kind: 'kills'; reason: 'total' | 'oom' }
-  | { kind: 'cpu' };
+  | { kind: 'cpu' }
+  | { kind: 'memory' };
 
 export interface Estimate {
   /** NaN when nothing could be measured (no successful request for a latency). */
@@ -32,7 +34,7 @@ export interface Estimate {
   method: 'poisson' | 'student-t';
 }
 
-export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h or cpu';
+export const METRIC_FORMS = '502/5min, 5xx/5min, 502-rate, 5xx-rate, p50, p95, p99, mean, max (also 500, 503, 504), sigkills/h, oom/h, cpu or memory';
 const STATUS_NAMES: readonly CountStatus[] = ['500', '502', '503', '504', '5xx'];
 const LATENCY_NAMES: readonly LatencyStat[] = ['p50', 'p95', 'p99', 'mean', 'max'];
 
@@ -47,6 +49,7 @@ export function parseMetricName(text: string): MetricSpec | undefined {
   m = /^(sigkills|oom)\s*\/\s*h$/.exec(t);
   if (m) return { kind: 'kills', reason: m[1] === 'oom' ? 'oom' : 'total' };
   if (t === 'cpu') return { kind: 'cpu' };
+  if (t === 'memory') return { kind: 'memory' };
   return undefined;
 }
 
@@ -62,12 +65,14 @@ export function metricName(m: MetricSpec): string {
       return m.reason === 'oom' ? 'oom/h' : 'sigkills/h';
     case 'cpu':
       return 'cpu';
+    case 'memory':
+      return 'memory';
   }
 }
 
 /** Unit for people: "per 5 min", "of requests", "ms". */
 export function metricUnit(m: MetricSpec): string {
-  return m.kind === 'per5min' ? 'per 5 min' : m.kind === 'rate' ? 'of requests' : m.kind === 'cpu' ? 'of the vCPUs' : m.kind === 'kills' ? 'per hour' : 'ms';
+  return m.kind === 'per5min' ? 'per 5 min' : m.kind === 'rate' ? 'of requests' : m.kind === 'cpu' ? 'of the vCPUs' : m.kind === 'memory' ? 'of the memory limit' : m.kind === 'kills' ? 'per hour' : 'ms';
 }
 
 export { STATUS_NAMES as COUNT_STATUSES };
@@ -100,6 +105,12 @@ export function estimate(m: MetricSpec, reps: readonly ReplicationResult[], seco
     case 'cpu': {
       const s = meanCI(reps.map((r) => r.utilization.cpu));
       return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: s.ci95[1], method: 'student-t' };
+    }
+    case 'memory': {
+      const v = reps.map((r) => r.utilization.memory).filter(Number.isFinite);
+      if (v.length === 0) return { mean: NaN, lo: NaN, hi: NaN, method: 'student-t' };
+      const s = meanCI(v);
+      return { mean: s.mean, lo: Math.max(0, s.ci95[0]), hi: Math.min(1, s.ci95[1]), method: 'student-t' };
     }
     case 'latency': {
       const v = reps.map((r) => r.latencyMs[m.stat]).filter(Number.isFinite);
