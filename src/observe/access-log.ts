@@ -19,11 +19,13 @@ const S502 = STATUS_CLASSES.indexOf('502');
 
 /** The observations one log gives (`path` names the source). */
 export function logObservations(obs: Observations, path: string): Observation[] {
-  // whole 5-minute windows only: the first and the last are partial
-  const first = Math.floor(obs.first / WINDOW);
-  const last = Math.floor(obs.last / WINDOW);
+  // Whole 5-minute windows only: the log covers each from its start to its end (to within 1% of
+  // it: a log starts with its first request, a moment after the window does).
+  const slack = WINDOW / 100;
   const windows: Float64Array[] = [];
-  for (let w = first + 1; w < last; w++) windows.push(obs.per5min.get(w) ?? new Float64Array(STATUS_CLASSES.length));
+  for (let w = Math.floor(obs.first / WINDOW); w <= Math.floor(obs.last / WINDOW); w++) {
+    if (obs.first <= w * WINDOW + slack && obs.last >= (w + 1) * WINDOW - slack) windows.push(obs.per5min.get(w) ?? new Float64Array(STATUS_CLASSES.length));
+  }
   const out: Observation[] = [];
   const base = (name: string, metric: MetricSpec, value: number, sd: number, window: number, what: string): Observation => ({
     name,
