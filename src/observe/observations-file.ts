@@ -38,7 +38,8 @@ export function parseFigure(metric: MetricSpec, v: string | number): number {
   if (typeof v === 'number') return v;
   const t = v.trim();
   const pct = /^([+-]?\d+(?:\.\d*)?|\.\d+)\s*%$/.exec(t);
-  if (pct && (metric.kind === 'rate' || metric.kind === 'cpu' || metric.kind === 'memory')) return Number(pct[1]) / 100;
+  // "0.014%" is 0.00014 exactly as written (dividing by 100 would give 0.00014000000000000001).
+  if (pct && (metric.kind === 'rate' || metric.kind === 'cpu' || metric.kind === 'memory')) return Number(`${pct[1]}e-2`);
   if (metric.kind === 'latency') return parseDuration(t) * 1000;
   const n = Number(t);
   if (t !== '' && Number.isFinite(n)) return n;
@@ -104,7 +105,7 @@ export function parseObservationsText(text: string, path: string): Observation[]
     let discrepancy = DEFAULT_DISCREPANCY * figure;
     if (o.discrepancy !== undefined) {
       const d = typeof o.discrepancy === 'string' ? /^\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*$/.exec(o.discrepancy) : null;
-      discrepancy = d && metric.kind !== 'rate' && metric.kind !== 'cpu' && metric.kind !== 'memory' ? (Number(d[1]) / 100) * figure : fig('discrepancy', o.discrepancy);
+      discrepancy = d && metric.kind !== 'rate' && metric.kind !== 'cpu' && metric.kind !== 'memory' ? Number(`${d[1]}e-2`) * figure : fig('discrepancy', o.discrepancy);
     }
     const set = o.set ?? {};
     const where = Object.entries(set)
