@@ -33,7 +33,7 @@ export interface InferAnswer {
     window: number;
     set: Record<string, string | number | boolean>;
     /** The smallest implausibility any point tried reached on it, and the point. */
-    best: { implausibility: number; point: Point; predicted: number };
+    best: { implausibility: number; point: Point; predicted: number } | null;
   }[];
   plausible: { point: Point; implausibility: number; second: number; boundBy: string; wave: number; predicted: Record<string, number> }[];
   ruledOutBy: Record<string, number>;
@@ -53,18 +53,19 @@ export function inferAnswer(spec: InferSpec, m: MatchResult): InferAnswer {
   const name = (i: number) => obs[i]!.name;
   const plausible = m.tried.filter((t) => !t.ruledOut).sort((a, b) => a.implausibility - b.implausibility || a.index - b.index);
   const ruledOutBy: Record<string, number> = {};
-  obs.forEach((o, i) => (ruledOutBy[o.name] = m.tried.filter((t) => t.judgements[i]!.implausibility > CUTOFF).length));
+  obs.forEach((o, i) => (ruledOutBy[o.name] = m.tried.filter((t) => (t.judgements[i]?.implausibility ?? 0) > CUTOFF).length));
+  // Over the points where the observation was judged (a point ruled out at an earlier configuration was not run at its).
   const best = obs.map((_, i) => {
-    let b = m.tried[0]!;
-    for (const t of m.tried) if (t.judgements[i]!.implausibility < b.judgements[i]!.implausibility) b = t;
-    return { implausibility: finiteOr(b.judgements[i]!.implausibility), point: b.point, predicted: finiteOr(b.judgements[i]!.mean) };
+    let b: (typeof m.tried)[number] | undefined;
+    for (const t of m.tried) if (t.judgements[i] && (!b || t.judgements[i]!.implausibility < b.judgements[i]!.implausibility)) b = t;
+    return b ? { implausibility: finiteOr(b.judgements[i]!.implausibility), point: b.point, predicted: finiteOr(b.judgements[i]!.mean) } : null;
   });
   const verdict = plausible.length > 0 ? 'fits' : 'nothing fits';
   let unmet: InferAnswer['unmet'] = null;
   if (verdict === 'nothing fits') {
     // An observation no point meets even on its own, the most clearly (largest best); when each
     // is met somewhere but never all together: the one that bounds the point that came closest.
-    const alone = best.map((b, i) => ({ i, v: b.implausibility ?? Infinity })).filter((b) => b.v > CUTOFF);
+    const alone = best.map((b, i) => ({ i, v: b ? (b.implausibility ?? Infinity) : -1 })).filter((b) => b.v > CUTOFF);
     if (alone.length > 0) {
       const i = alone.reduce((k, b) => (b.v > k.v ? b : k)).i;
       unmet = { observation: name(i), implausibility: best[i]!.implausibility, point: best[i]!.point, alone: true };
@@ -102,7 +103,7 @@ export function inferAnswer(spec: InferSpec, m: MatchResult): InferAnswer {
       second: t.second,
       boundBy: name(t.bound),
       wave: t.wave,
-      predicted: Object.fromEntries(obs.map((o, i) => [o.name, finiteOr(t.judgements[i]!.mean)])),
+      predicted: Object.fromEntries(obs.map((o, i) => [o.name, finiteOr(t.judgements[i]?.mean ?? NaN)])),
     })),
     ruledOutBy,
     edges,
@@ -135,10 +136,11 @@ function summaryLine(a: InferAnswer): string {
 export function inferText(a: InferAnswer, spec: InferSpec, rows = 20): string {
   const lines = [a.summary, `${a.model}: ${a.waves.length} wave${a.waves.length === 1 ? '' : 's'} of history matching; runs of ${num(a.simulatedSeconds)} s after ${num(a.warmupSeconds)} s of warmup, seed ${a.seed}`, ''];
   const obsRows = [['observation', 'metric', 'observed', 'sd', 'discrepancy', 'at', 'best I', 'points it ruled out']];
+  // Observations are judged in file order; a point ruled out by one is not run at the later ones' configurations.
   for (const o of a.observations) {
     const sign = o.kind === 'at-most' ? '≤ ' : o.kind === 'at-least' ? '≥ ' : '';
     const at = Object.entries(o.set).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'the model';
-    obsRows.push([o.name, o.metric, `${sign}${num(o.value)}`, num(o.sd), num(o.discrepancy), at, num(o.best.implausibility), String(a.ruledOutBy[o.name])]);
+    obsRows.push([o.name, o.metric, `${sign}${num(o.value)}`, num(o.sd), num(o.discrepancy), at, o.best ? num(o.best.implausibility) : 'not run', String(a.ruledOutBy[o.name])]);
   }
   lines.push(table(obsRows), '');
   if (a.plausible.length > 0) {

@@ -4,7 +4,8 @@
 // configuration the observations were seen at (observations at the same configuration share
 // runs), replication r with the same random numbers at every point (common random numbers: the
 // points are compared on the same arrivals). Replications are spent where a verdict is still
-// open: a point starts with a few; one whose implausibility stays above the cut-off with its
+// open: a point starts with a few at the first configuration, and goes on to the next only if
+// those did not rule it out; one whose implausibility stays above the cut-off with its
 // ensemble mean moved 2 standard errors towards the observation is ruled out there; one that
 // stays under it moved 2 standard errors away is kept; the others get twice as many, up to the
 // most allowed, where their implausibility decides. Later waves draw new points near the
@@ -40,8 +41,8 @@ export interface TriedPoint {
   index: number;
   wave: number;
   point: Point;
-  /** Per observation (spec order). */
-  judgements: Judgement[];
+  /** Per observation (spec order); null where its configuration was not run (the point was ruled out before). */
+  judgements: (Judgement | null)[];
   /** Replications run per configuration. */
   replications: number[];
   /** The largest and second largest implausibility over the observations, and which observation gave the largest. */
@@ -119,17 +120,19 @@ export async function historyMatch(spec: InferSpec, pool: ReplicationPool, onPro
     const models = wavePoints.map((p) => configs.map((c) => pointModel(spec, p, c.set, spec.observations[c.observations[0]!])));
     model ??= models[0]![0]!;
     const runs = wavePoints.map(() => configs.map(() => [] as ReplicationResult[]));
-    const judged: (Judgement[] | undefined)[] = wavePoints.map(() => undefined);
+    const judged: (Judgement | null)[][] = wavePoints.map(() => spec.observations.map(() => null));
     const decided = wavePoints.map(() => false);
-    let cost = { replications: 0, simulatedSeconds: 0 };
-    let target = Math.min(spec.startReplications, spec.maxReplications);
-    // Which configurations of a point need more replications (all, at first).
-    let need: number[][] = wavePoints.map(() => configs.map((_, c) => c));
+    const cost = { replications: 0, simulatedSeconds: 0 };
+    // Replications wanted per point and configuration: the first configuration at first; the next
+    // only for a point it did not rule out (most points far out cost one configuration's start).
+    const want = wavePoints.map(() => configs.map((_, c) => (c === 0 ? Math.min(spec.startReplications, spec.maxReplications) : 0)));
     for (;;) {
       const tasks: { p: number; c: number; model: Model; replication: number }[] = [];
       wavePoints.forEach((_, p) => {
         if (decided[p]) return;
-        for (const c of need[p]!) for (let r = runs[p]![c]!.length; r < target; r++) tasks.push({ p, c, model: models[p]![c]!, replication: r });
+        configs.forEach((_c, c) => {
+          for (let r = runs[p]![c]!.length; r < want[p]![c]!; r++) tasks.push({ p, c, model: models[p]![c]!, replication: r });
+        });
       });
       if (tasks.length === 0) break;
       let done = 0;
@@ -139,25 +142,42 @@ export async function historyMatch(spec: InferSpec, pool: ReplicationPool, onPro
         cost.replications++;
         cost.simulatedSeconds += t.model.simulation.warmup + t.model.simulation.duration;
       });
-      need = wavePoints.map(() => []);
       wavePoints.forEach((_, p) => {
         if (decided[p]) return;
-        const js = spec.observations.map((o, i) => judge(o, runs[p]![configs.findIndex((c) => c.observations.includes(i))]!));
-        judged[p] = js;
-        const out = js.some((j) => j.low > CUTOFF);
-        const kept = js.every((j) => j.high <= CUTOFF);
-        if (out || kept || target >= spec.maxReplications) {
-          decided[p] = true;
+        configs.forEach((c, ci) => {
+          if (runs[p]![ci]!.length > 0) for (const i of c.observations) judged[p]![i] = judge(spec.observations[i]!, runs[p]![ci]!);
+        });
+        const js = judged[p]!;
+        if (js.some((j) => j !== null && j.low > CUTOFF)) {
+          decided[p] = true; // ruled out, whatever the others say
+          return;
+        }
+        const next = configs.findIndex((_c, ci) => want[p]![ci] === 0);
+        if (next >= 0) {
+          want[p]![next] = Math.min(spec.startReplications, spec.maxReplications);
+          return;
+        }
+        if (js.every((j) => j!.high <= CUTOFF)) {
+          decided[p] = true; // kept
           return;
         }
         // More replications only where an observation's verdict is open.
-        need[p] = configs.map((c, ci) => (c.observations.some((i) => js[i]!.low <= CUTOFF && js[i]!.high > CUTOFF) ? ci : -1)).filter((ci) => ci >= 0);
+        let more = false;
+        configs.forEach((c, ci) => {
+          if (c.observations.some((i) => js[i]!.low <= CUTOFF && js[i]!.high > CUTOFF) && want[p]![ci]! < spec.maxReplications) {
+            want[p]![ci] = Math.min(spec.maxReplications, want[p]![ci]! * 2);
+            more = true;
+          }
+        });
+        if (!more) decided[p] = true; // at the most replications: I decides
       });
-      target = Math.min(spec.maxReplications, target * 2);
     }
     wavePoints.forEach((point, p) => {
       const js = judged[p]!;
-      const order = js.map((j, i) => ({ i, v: j.implausibility })).sort((a, b) => b.v - a.v || a.i - b.i);
+      const order = js
+        .map((j, i) => ({ i, v: j ? j.implausibility : -1 }))
+        .filter((x) => x.v >= 0)
+        .sort((a, b) => b.v - a.v || a.i - b.i);
       tried.push({
         index: tried.length,
         wave,

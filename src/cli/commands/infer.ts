@@ -34,8 +34,12 @@ export const DEFAULT_POINTS = 100;
 export const DEFAULT_WAVES = 3;
 export const DEFAULT_MAX_REPLICATIONS = 8;
 export const START_REPLICATIONS = 2;
-/** How long a run must be for a figure per 5 minutes (or per hour): the run length when --duration is not given. */
-const RUN_FOR = { per5min: 300, hour: 3600 };
+/**
+ * The run length when --duration is not given: every figure is a mean rate or a mean, which 5
+ * simulated minutes estimate (a per-hour count too, with more Poisson noise, which the
+ * implausibility counts); sequential replications add what a verdict needs.
+ */
+const RUN_FOR = 300;
 
 export function registerInfer(program: Command, io: CommandIo = cliIo): void {
   program
@@ -45,7 +49,7 @@ export function registerInfer(program: Command, io: CommandIo = cliIo): void {
     .option('--observed <file...>', 'what was observed: an observations file (YAML, docs/calibrate.md), an access log (told apart by content; repeatable)', collect, [])
     .option('--vary <key=range>', 'an unknown and its range: KEY=LO..HI (50us..500us, 2..16) or KEY=LIST (lifo,fifo,random) (repeatable)', collect, [])
     .option('--set <key.path=value>', 'override a model value at every point (repeatable)', collect, [])
-    .option('--duration <d>', 'measured simulated time per replication (default: 5m, or 1h for a per-hour figure; never more than the model says)')
+    .option('--duration <d>', 'measured simulated time per replication (default: 5m, never more than the model says)')
     .option('--warmup <d>', 'simulated time discarded at the start of each replication')
     .option('--replications <n>', `the most replications a point gets at each configuration (it starts with ${START_REPLICATIONS}; default ${DEFAULT_MAX_REPLICATIONS})`)
     .option('--points <n>', `points per wave (default ${DEFAULT_POINTS})`)
@@ -69,10 +73,7 @@ export function registerInfer(program: Command, io: CommandIo = cliIo): void {
         const observations = uniqueNames(await readObserved(opts.observed));
         const sets = [...opts.set, ...simulationOverrides({ ...opts, replications: undefined })];
         const base = parseModelText(text, file, sets);
-        if (opts.duration === undefined) {
-          const need = observations.some((o) => o.metric.kind === 'kills') ? RUN_FOR.hour : RUN_FOR.per5min;
-          if (base.simulation.duration > need) sets.push(`simulation.duration=${need}s`);
-        }
+        if (opts.duration === undefined && base.simulation.duration > RUN_FOR) sets.push(`simulation.duration=${RUN_FOR}s`);
         const spec: InferSpec = {
           file,
           text,
