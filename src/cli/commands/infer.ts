@@ -131,7 +131,7 @@ export function registerInfer(program: Command, io: CommandIo = cliIo): void {
         const cost = answer.waves.reduce((a, w) => ({ r: a.r + w.replications, s: a.s + w.simulatedSeconds }), { r: 0, s: 0 });
         const note = `${answer.tried.length} points, ${cost.r} replications, ${(cost.s / 3600).toFixed(1)} simulated hours in ${wall.toFixed(0)} s`;
         if (outputs) io.wrote?.(['infer.json', 'report.html', 'charts/'].map((f) => path.join(opts.out!, f)), note);
-        else if (!opts.quiet) io.err(`capsim: ${note}\n`);
+        else if (!opts.quiet && io.progress) io.err(`capsim: ${note}\n`); // wall time: never in a notebook's output
       } catch (err) {
         io.fail(err);
       }
