@@ -15,6 +15,8 @@ export function pairCharts(a: InferAnswer, unknowns: readonly Unknown[], origin:
   const ranges = unknowns.filter((u): u is Range => u.kind === 'range');
   const out: Chart[] = [];
   const cap = 2 * a.cutoff;
+  // One numeric unknown: its implausibility along its range, the cut-off drawn.
+  if (ranges.length === 1) out.push(lineChart(a, ranges[0]!, cap, origin));
   for (let i = 0; i < ranges.length; i++) {
     for (let j = i + 1; j < ranges.length; j++) {
       const [x, y] = [ranges[i]!, ranges[j]!];
@@ -41,7 +43,7 @@ export function pairCharts(a: InferAnswer, unknowns: readonly Unknown[], origin:
         c.I = Math.min(c.I, r.I);
         cell.set(k, c);
       }
-      const colour = { scale: { scheme: 'viridis', reverse: true, domain: [0, cap] }, title: `implausibility (capped at ${cap})` };
+      const colour = { scale: { scheme: 'viridis', reverse: true, domain: [0, cap] }, title: `implausibility (capped at ${cap})`, legend: { titleLimit: 300 } };
       const question = `Which ${shortKey(x.key)} and ${shortKey(y.key)} are consistent with what was observed?`;
       const title = `implausibility: ${shortKey(x.key)} × ${shortKey(y.key)}`;
       out.push({
@@ -85,4 +87,39 @@ export function pairCharts(a: InferAnswer, unknowns: readonly Unknown[], origin:
     }
   }
   return out;
+}
+
+function lineChart(a: InferAnswer, x: Range, cap: number, origin: Origin): Chart {
+  const rows = a.tried.map((t) => ({
+    x: axisValue(x, t.point[x.key]!),
+    I: Math.min(cap, t.implausibility ?? cap),
+    verdict: t.ruledOut ? `ruled out (I > ${a.cutoff})` : `not ruled out (I ≤ ${a.cutoff})`,
+    by: t.boundBy,
+  }));
+  const title = `implausibility along ${shortKey(x.key)}`;
+  return {
+    id: `infer-${shortKey(x.key)}`.replace(/[^A-Za-z0-9-]+/g, '-'),
+    title,
+    spec: {
+      $schema: SCHEMA,
+      config: CONFIG,
+      title: chartTitle(title, `Which ${shortKey(x.key)} is consistent with what was observed?`, origin, `every point tried (capped at ${cap}); below the line at ${a.cutoff}: not ruled out`),
+      width: 520,
+      height: 260,
+      layer: [
+        {
+          data: { values: rows },
+          mark: { type: 'point', filled: true, size: 45 },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: axisTitle(x), scale: { domain: [x.lo / x.factor, x.hi / x.factor], zero: false } },
+            y: { field: 'I', type: 'quantitative', title: `implausibility (capped at ${cap})`, scale: { domain: [0, cap] } },
+            shape: { field: 'verdict', type: 'nominal', title: null, scale: { domain: [`not ruled out (I ≤ ${a.cutoff})`, `ruled out (I > ${a.cutoff})`], range: ['circle', 'cross'] }, legend: { orient: 'bottom', labelLimit: 300 } },
+            color: { field: 'verdict', type: 'nominal', scale: { domain: [`not ruled out (I ≤ ${a.cutoff})`, `ruled out (I > ${a.cutoff})`], range: ['#2ca02c', '#d62728'] }, legend: null },
+            tooltip: [{ field: 'x', title: x.key }, { field: 'I', title: 'implausibility' }, { field: 'by', title: 'bound by' }],
+          },
+        },
+        { data: { values: [{ y: a.cutoff }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+      ],
+    } as never,
+  };
 }
