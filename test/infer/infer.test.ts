@@ -4,10 +4,11 @@
 // the range warns at the edge; the output does not depend on --jobs; bad input exits 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { capsim } from '../experiment/cli-helper.js';
+import { capsim, root } from '../experiment/cli-helper.js';
 
 const MODEL = 'models/incident/01-uwsgi-2-workers.yaml';
 const SMALL = ['--set', 'traffic.rate=4k/min', '--set', 'fleet.containers=1', '--duration', '2m', '--warmup', '30s'];
@@ -105,4 +106,18 @@ test('bad input exits 2 naming the file or the option and the field', () => {
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+});
+
+test('Ctrl-C during infer: exit 130, "nothing was written", nothing in the output directory', async () => {
+  const out = path.join(dir, 'interrupted');
+  const child = spawn(process.execPath, [path.join(root, 'bin/capsim.js'), 'infer', MODEL, '--observed', synthetic, '--vary', 'fleet.server.closeLag=20us..2ms', '--duration', '1h', '--jobs', '2', '--out', out], { cwd: root });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise((r) => setTimeout(r, 2500));
+  child.kill('SIGINT');
+  const code = await exited;
+  assert.equal(code, 130, `exit ${code}: ${stderr}`);
+  assert.match(stderr, /\ncapsim: interrupted; nothing was written/);
+  assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
 });
