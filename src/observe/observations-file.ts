@@ -29,7 +29,7 @@ const entry = z.strictObject({
   set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   note: z.string().optional(),
 });
-const file = z.strictObject({ observations: z.array(entry).min(1) });
+const file = z.strictObject({ observations: z.array(entry).min(1, 'empty: no usable observation in the file') });
 
 const FORM = 'an observations file (docs/calibrate.md): observations: [ { metric: 502/5min, value: 13, sd: 4, set: { fleet.server.workers: 2 } } ]';
 

@@ -93,7 +93,7 @@ test('bad input exits 2 naming the file or the option and the field', () => {
     [['--observed', synthetic, '--vary', 'fleet.server.nosuch=1..4'], /--vary.*fleet\.server\.nosuch/],
     [['--observed', synthetic, '--vary', 'fleet.server.closeLag=2ms..20us'], /--vary fleet\.server\.closeLag=2ms\.\.20us: the range "2ms\.\.20us" is empty/],
     [['--observed', synthetic, '--vary', 'fleet.server.workers=4..4'], /is empty/],
-    [['--observed', file('empty.yaml', 'observations: []\n'), '--vary', 'fleet.server.workers=1..4'], /empty\.yaml: observations: .*expected an observations file/],
+    [['--observed', file('empty.yaml', 'observations: []\n'), '--vary', 'fleet.server.workers=1..4'], /empty\.yaml: observations: empty: no usable observation in the file; expected an observations file/],
     [['--observed', file('typo.yaml', 'observations:\n  - metric: 502/5min\n    valu: 3\n'), '--vary', 'fleet.server.workers=1..4'], /typo\.yaml: unknown key observations\.0\.valu/],
     [['--observed', file('nosd.yaml', 'observations:\n  - metric: p99\n    value: 250ms\n'), '--vary', 'fleet.server.workers=1..4'], /nosd\.yaml: observations\.0\.sd: a p99 figure needs its own uncertainty/],
     [['--observed', file('badset.yaml', 'observations:\n  - metric: 502/5min\n    value: 3\n    set: { fleet.server.wrokers: 8 }\n'), '--vary', 'fleet.server.workers=1..4'], /badset\.yaml:\d+: set: .*wrokers/],
