@@ -5,7 +5,9 @@
 //   2. a fleet per request: bench/reference/modelB.js (2 containers x 4 workers, 1 h at 300/s)
 //      against one replication of models/incident/01-uwsgi-2-workers.yaml (1 h at 19k/min);
 //   3. (BENCH_SWEEP=1) a sweep of 240 replications on every core;
-//   4. (BENCH_LOG=1) log reading: capsim calibrate over a synthetic ~1 GB ALB log.
+//   4. (BENCH_LOG=1) log reading: capsim calibrate over a synthetic ~1 GB ALB log;
+//   5. (BENCH_INFER=0 skips it) inference: one wave of capsim infer (100 points) on the incident
+//      model and its observations.
 // 1 and 2 run in interleaved pairs (plain, capsim, plain, capsim, ...; BENCH_PAIRS, default 5) and
 // report medians: on a shared machine the load drifts over minutes, and a pair sees the same load.
 // The ratio is of wall time (the issue's measure), and again of CPU time (less moved by the load).
@@ -178,4 +180,27 @@ if (process.env['BENCH_LOG'] === '1') {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// 5. Inference: one wave of `capsim infer` (100 points, two unknowns) on the first incident model
+//    against the write-up's observations (models/incident/observations.yaml: 8 statements at 6
+//    configurations), on every core: what a wave costs in points, replications, simulated time
+//    and wall time. Target: minutes on 2 cores. BENCH_INFER=0 skips it.
+if (process.env['BENCH_INFER'] !== '0') {
+  const { availableParallelism } = await import('node:os');
+  const r = timed([
+    'bin/capsim.js', 'infer', 'models/incident/01-uwsgi-2-workers.yaml',
+    '--observed', 'models/incident/observations.yaml',
+    '--vary', 'fleet.server.closeLag=20us..2ms', '--vary', 'fleet.server.memory.perRequest=0KiB..256KiB',
+    '--points', '100', '--waves', '1', '--json', '--quiet',
+  ]);
+  const j = JSON.parse(r.stdout) as { waves: { points: number; replications: number; simulatedSeconds: number }[]; simulatedSeconds: number; warmupSeconds: number; observations: unknown[] };
+  const w = j.waves[0]!;
+  const each = j.simulatedSeconds + j.warmupSeconds;
+  console.log(`\n5. inference: one wave of capsim infer on models/incident/01-uwsgi-2-workers.yaml, ${j.observations.length} observations (models/incident/observations.yaml), 2 unknowns`);
+  console.log(`   ${fmt(r.wall)} s wall (process, ${availableParallelism()} cores; target: minutes on 2 cores)`);
+  console.log(
+    `   ${w.points} points, ${w.replications} replications of ${fmt(each / 60)} simulated minutes each (warmup included), ` +
+      `${fmt(w.simulatedSeconds / 3600)} simulated hours: ${fmt(w.replications / w.points)} replications per point, ${fmt(r.wall / w.points)} s per point`,
+  );
 }

@@ -11,6 +11,8 @@
 // every value whose scaled log-likelihood is within 1.92 (half the 95% point of chi-square with 1
 // degree of freedom) of the best: the values the logs cannot tell apart from it.
 import { lnGamma } from '../stats/special-functions.js';
+import { CUTOFF } from '../infer/implausibility.js';
+import { DEFAULT_DISCREPANCY } from '../observe/observations-file.js';
 import { meanCI } from '../stats/intervals.js';
 import type { Observations } from '../calibrate/observations.js';
 import { STATUS_CLASSES } from '../calibrate/observations.js';
@@ -23,6 +25,8 @@ export interface FitCandidate {
   logLik: number;
   gap: number;
   inSet: boolean;
+  /** Implausibility of the value against the logs' mean 5xx per window (see above); above 3: ruled out. */
+  implausibility: number;
   /** Predicted 5xx per whole 5-minute window: mean over windows, 95% interval over replications. */
   per5min: { mean: number; ci95: [number, number] };
 }
@@ -35,8 +39,10 @@ export interface KnobFit {
   dispersion: number;
   best: string;
   candidates: FitCandidate[];
-  /** The values within the 95% set; more than one: the logs cannot tell them apart. */
+  /** The values within the 95% set and not ruled out; more than one: the logs cannot tell them apart. */
   set: string[];
+  /** "fits", or "nothing fits" when every value's implausibility is above 3. */
+  fits: 'fits' | 'nothing fits';
   verdict: string;
 }
 
@@ -67,21 +73,38 @@ export function fitKnob(key: string, values: string[], sims: SimulatedWindows[],
   const dispersion = dispersionOf(sims[bestIndex]!, judged, perRep);
   const scaled = raw.map((x) => x / dispersion);
   const top = scaled[bestIndex]!;
+  const logPer5min = y.reduce((a, b) => a + b, 0) / Math.max(1, y.length);
+  const k = Math.max(1, y.length);
+  const yVar = y.length > 1 ? y.reduce((a, b) => a + (b - logPer5min) ** 2, 0) / (y.length - 1) : logPer5min;
+  const logSd2 = Math.max(yVar, logPer5min, 1 / k) / k;
   const candidates = values.map((value, i) => {
     const perReplication = sims[i]!.reps.map((_, r) => judged.reduce((a, k) => a + perRep(sims[i]!, k)[r]!, 0) / Math.max(1, judged.length));
     const s = meanCI(perReplication);
-    return { value, logLik: scaled[i]!, gap: top - scaled[i]!, inSet: top - scaled[i]! <= SET_GAP, per5min: { mean: s.mean, ci95: [Math.max(0, s.ci95[0]), s.ci95[1]] as [number, number] } };
+    const R = perReplication.length;
+    const sample = R > 1 ? perReplication.reduce((a, b) => a + (b - s.mean) ** 2, 0) / (R - 1) : 0;
+    const se2 = Math.max(sample, s.mean / k) / R;
+    const implausibility = Math.abs(logPer5min - s.mean) / Math.sqrt(logSd2 + (DEFAULT_DISCREPANCY * logPer5min) ** 2 + se2);
+    const inSet = top - scaled[i]! <= SET_GAP && implausibility <= CUTOFF;
+    return { value, logLik: scaled[i]!, gap: top - scaled[i]!, inSet, implausibility, per5min: { mean: s.mean, ci95: [Math.max(0, s.ci95[0]), s.ci95[1]] as [number, number] } };
   });
   const set = candidates.filter((c) => c.inSet).map((c) => c.value);
   const best = values[bestIndex]!;
-  const logPer5min = y.reduce((a, b) => a + b, 0) / Math.max(1, y.length);
+  const f = (x: number) => `${+x.toPrecision(3)}`;
+  const numeric = values.every((v) => /^-?\d+(\.\d+)?[a-zA-Zµμ]*$/.test(v));
+  const edge = numeric && values.length > 2 && (bestIndex === 0 || bestIndex === values.length - 1) ? `; ${best} is the ${bestIndex === 0 ? 'first' : 'last'} value tried: the truth may lie beyond` : '';
+  const closest = candidates.reduce((a, c) => (c.implausibility < a.implausibility ? c : a));
+  const fits = candidates.some((c) => c.implausibility <= CUTOFF) ? 'fits' : 'nothing fits';
   const verdict =
-    set.length === 1
-      ? `${key} = ${best} fits the logs' 5xx best, and the logs rule out every other value tried (95%)`
-      : set.length === values.length
-        ? `the logs cannot tell the values of ${key} apart: all ${values.length} fit within the 95% set (best: ${best})`
-        : `${key} = ${best} fits best; the logs cannot tell it apart from ${set.filter((v) => v !== best).join(', ')} (95% set), and rule out ${candidates.filter((c) => !c.inSet).map((c) => c.value).join(', ')}`;
-  return { key, windows: judged.length, logPer5min, dispersion, best, candidates, set, verdict };
+    fits === 'nothing fits'
+      ? `nothing fits: no value of ${key} tried predicts the logs' ${f(logPer5min)} 5xx per 5 minutes (the closest, ${closest.value}, predicts ${f(closest.per5min.mean)}: implausibility ${f(closest.implausibility)}, above ${CUTOFF})`
+      : set.length === 0
+        ? `${key} = ${best} fits the logs' windows best but predicts ${f(candidates[bestIndex]!.per5min.mean)} 5xx per 5 minutes against the logs' ${f(logPer5min)} (implausibility above ${CUTOFF}); ${candidates.filter((c) => c.implausibility <= CUTOFF).map((c) => c.value).join(', ')} come${candidates.filter((c) => c.implausibility <= CUTOFF).length === 1 ? 's' : ''} close on the mean but not window by window${edge}`
+        : set.length === 1
+          ? `${key} = ${set[0]} fits the logs' 5xx best, and the logs rule out every other value tried (95%)${edge}`
+          : set.length === values.length
+            ? `the logs cannot tell the values of ${key} apart: all ${values.length} fit within the 95% set (best: ${best})${edge}`
+            : `${key} = ${best} fits best; the logs cannot tell it apart from ${set.filter((v) => v !== best).join(', ')} (95% set), and rule out ${candidates.filter((c) => !c.inSet).map((c) => c.value).join(', ')}${edge}`;
+  return { key, windows: judged.length, logPer5min, dispersion, best, candidates, set, fits, verdict };
 }
 
 /** Pooled variance / mean of the replications' per-window counts, at least 1. */

@@ -111,6 +111,16 @@ export const EXAMPLES: Record<string, Example[]> = {
       line: `capsim run ${INCIDENT} --duration 10m --access-log alb out/alb.log && capsim fit ${INCIDENT} out/alb.log --vary balancer.reuse=lifo,fifo --replications 3 --json`,
     },
   ],
+  infer: [
+    {
+      what: "which close lags fit the write-up's statements (models/incident/observations.yaml)",
+      line: `capsim infer ${INCIDENT} --observed models/incident/observations.yaml --vary fleet.server.closeLag=20us..2ms --points 20 --waves 2`,
+    },
+    {
+      what: 'two unknowns against an access log, pictures and infer.json for --given',
+      line: `capsim run ${GUNICORN} --duration 10m --access-log alb out/alb.log && capsim infer ${GUNICORN} --observed out/alb.log --vary fleet.server.workers=1..4 --vary fleet.vcpu=0.5..2 --points 12 --waves 1 --out out/infer`,
+    },
+  ],
   page: [
     { what: 'the incident as a what-if page: sliders, figures with intervals, charts, offline', line: `capsim page ${INCIDENT} --out out/pages/incident` },
     {

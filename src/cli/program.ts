@@ -5,6 +5,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFit } from './commands/fit.js';
+import { registerInfer } from './commands/infer.js';
 import { registerInit } from './commands/init.js';
 import { registerMerge } from './commands/merge.js';
 import { registerNotebook } from './commands/notebook.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerCalibrate(program);
   registerBacktest(program);
   registerFit(program);
+  registerInfer(program);
   registerSchema(program);
   registerInit(program);
   for (const c of program.commands) withExamples(c, c.name());

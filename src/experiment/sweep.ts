@@ -298,6 +298,8 @@ export interface SweepResult {
     memoryUnit: string;
   };
   points: SweepPointResult[];
+  /** With --given: each grid point across the plausible points of an inference (src/infer/given.ts). */
+  given?: unknown;
 }
 
 export function pointResult(p: SweepPoint, reps: ReplicationResult[]): SweepPointResult {

@@ -6,6 +6,7 @@ import { registerPage } from '../cli/commands/page.js';
 import { registerBacktest } from '../cli/commands/backtest.js';
 import { registerCalibrate } from '../cli/commands/calibrate.js';
 import { registerFit } from '../cli/commands/fit.js';
+import { registerInfer } from '../cli/commands/infer.js';
 import { registerRun } from '../cli/commands/run.js';
 import { registerSize } from '../cli/commands/size.js';
 import { registerSweep } from '../cli/commands/sweep.js';
@@ -67,7 +68,7 @@ export interface ExecuteOptions {
   onBlock?: (line: number, command: string) => void;
 }
 
-const COMMANDS = new Set(['run', 'sweep', 'size', 'chart', 'page', 'calibrate', 'backtest', 'fit']);
+const COMMANDS = new Set(['run', 'sweep', 'size', 'chart', 'page', 'calibrate', 'backtest', 'fit', 'infer']);
 
 export async function executeNotebook(file: string, text: string, o: ExecuteOptions): Promise<NotebookRun> {
   const name = path.basename(file).replace(/\.md$/i, '');
@@ -90,7 +91,7 @@ export async function executeNotebook(file: string, text: string, o: ExecuteOpti
       let args = splitArgs(s.command);
       if (args[0] === 'capsim') args = args.slice(1);
       const cmd = args[0] ?? '';
-      if (!COMMANDS.has(cmd)) throw new UsageError(`expected a run, sweep, size, chart, page, calibrate, backtest or fit command; found "${cmd}"`);
+      if (!COMMANDS.has(cmd)) throw new UsageError(`expected a run, sweep, size, chart, page, calibrate, backtest, fit or infer command; found "${cmd}"`);
       if (cmd === 'chart') {
         const chart = chartFromBlock(args.slice(1), artifacts);
         out.push({ ...s, output: '', charts: [{ chart, svg: await renderSvg(chart.spec) }] });
@@ -143,6 +144,7 @@ async function runCommand(args: string[], line: string, emit: (a: Artifact) => v
   registerCalibrate(program, io);
   registerBacktest(program, io);
   registerFit(program, io);
+  registerInfer(program, io);
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {

@@ -20,6 +20,8 @@ test('fit: the worker count that wrote the log is found, its neighbours ruled ou
   const { fit } = JSON.parse(f.stdout);
   assert.equal(fit.best, '5');
   assert.deepEqual(fit.set, ['5']);
+  assert.equal(fit.fits, 'fits');
+  assert.ok(fit.candidates[1].implausibility <= 3);
   assert.ok(fit.dispersion >= 1);
   const text = capsim('fit', 'models/textbook/mmc.yaml', log, ...busy, '--vary', 'fleet.server.workers=4,5,6', '--replications', '5');
   assert.match(text.stdout, /fleet\.server\.workers = 5 fits the logs' 5xx best, and the logs rule out every other value tried/);
@@ -31,6 +33,16 @@ test('fit: a knob that does not move the 5xx: the logs cannot tell its values ap
   const { fit } = JSON.parse(f.stdout);
   assert.equal(fit.set.length, 2);
   assert.match(fit.verdict, /cannot tell the values of fleet\.vcpu apart/);
+});
+
+test('fit: where no value tried fits, the verdict is "nothing fits", not a confident best (issue 18)', () => {
+  const f = capsim('fit', 'models/textbook/mmc.yaml', log, ...busy, '--vary', 'fleet.server.workers=2,3', '--replications', '3', '--json');
+  assert.equal(f.code, 0, f.stderr);
+  const { fit } = JSON.parse(f.stdout);
+  assert.equal(fit.fits, 'nothing fits');
+  assert.deepEqual(fit.set, []);
+  for (const c of fit.candidates) assert.ok(c.implausibility > 3, JSON.stringify(c));
+  assert.match(fit.verdict, /^nothing fits: no value of fleet\.server\.workers tried predicts the logs' [\d.]+ 5xx per 5 minutes \(the closest, 3, predicts/);
 });
 
 test('fit: bad --vary is exit 2', () => {

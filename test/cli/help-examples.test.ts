@@ -43,6 +43,7 @@ cli="${path.join(root, 'bin/capsim.js')}"
 cmd="$1"; shift
 case "$cmd" in
   run|sweep|size) exec "${process.execPath}" "$cli" "$cmd" --duration 20s --warmup 0s --replications 2 --jobs 1 "$@" ;;
+  infer) exec "${process.execPath}" "$cli" infer --duration 20s --warmup 0s --points 6 --waves 1 --replications 2 --jobs 1 "$@" ;;
   notebook) exec "${process.execPath}" "$cli" notebook --quick --quiet "$@" ;;
   *) exec "${process.execPath}" "$cli" "$cmd" "$@" ;;
 esac

@@ -105,6 +105,11 @@ export function sweepWarnings(sweep: Sweep): ScopedWarning[] {
   return out;
 }
 
+/** The distinct warnings of a finished sweep's points, for report.html (when the Sweep itself is gone). */
+export function resultWarnings(r: { points: readonly { warnings: readonly string[] }[] }): string[] {
+  return [...new Set(r.points.flatMap((p) => p.warnings))];
+}
+
 /** For report.html: "TEXT (at POINTS)". */
 export const warningLines = (ws: readonly ScopedWarning[]): string[] => ws.map((w) => (w.scope === null ? w.text : `${w.text} (at ${w.scope})`));
 

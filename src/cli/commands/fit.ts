@@ -67,8 +67,8 @@ export function registerFit(program: Command, io: CommandIo = cliIo): void {
           return;
         }
         const f = (x: number) => `${+x.toPrecision(3)}`;
-        const rows = [[vary.path, 'predicted 5xx / 5 min [95%]', 'log-likelihood', 'gap to best', 'in the 95% set']];
-        for (const c of fit.candidates) rows.push([c.value, `${f(c.per5min.mean)} [${f(c.per5min.ci95[0])}, ${f(c.per5min.ci95[1])}]`, f(c.logLik), f(c.gap), c.inSet ? 'yes' : 'no']);
+        const rows = [[vary.path, 'predicted 5xx / 5 min [95%]', 'log-likelihood', 'gap to best', 'implausibility', 'in the 95% set']];
+        for (const c of fit.candidates) rows.push([c.value, `${f(c.per5min.mean)} [${f(c.per5min.ci95[0])}, ${f(c.per5min.ci95[1])}]`, f(c.logLik), f(c.gap), f(c.implausibility), c.inSet ? 'yes' : 'no']);
         io.out(
           `${[
             ...readLines(read),
@@ -77,7 +77,7 @@ export function registerFit(program: Command, io: CommandIo = cliIo): void {
             table(rows),
             '',
             fit.verdict,
-            `(quasi-Poisson log-likelihood of each window's 5xx count, divided by the dispersion ${f(fit.dispersion)}; the 95% set: within 1.92 of the best)`,
+            `(quasi-Poisson log-likelihood of each window's 5xx count, divided by the dispersion ${f(fit.dispersion)}; the 95% set: within 1.92 of the best and an implausibility of at most 3, as capsim infer judges a point; several knobs at once, ranges, statements without logs: capsim infer)`,
           ].join('\n')}\n`,
         );
       } catch (err) {

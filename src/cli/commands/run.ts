@@ -14,7 +14,7 @@ import { runTable, runTableDoc } from '../../report/run-table.js';
 import { explainValues, printModelWarnings } from '../../report/explain.js';
 import { runReportHtml } from '../../report/html/reports.js';
 import { parseDuration } from '../../scenario/units.js';
-import { runReplication } from '../../experiment/replication.js';
+import { runReplication, type ReplicationResult } from '../../experiment/replication.js';
 import { defaultTimelineInterval } from '../../model/timeline.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { loadModelWithProvenance } from '../../scenario/load-model.js';
@@ -25,6 +25,9 @@ import { AccessLogWriter, LOG_OUT_FORMATS, type LogOutFormat } from '../../logs/
 import type { Model } from '../../scenario/model-types.js';
 import { collect, simulationOverrides, type SimulationOptions } from '../options.js';
 import { jobsOption, onInterrupt, wholeNumber } from './experiment-common.js';
+import { acrossLine, acrossPoints, GIVEN_METRICS, readGiven } from '../../infer/given.js';
+import { ReplicationPool } from '../../experiment/pool.js';
+import { summarize } from '../../experiment/summarize.js';
 
 interface RunOptions extends SimulationOptions {
   json?: boolean;
@@ -38,6 +41,7 @@ interface RunOptions extends SimulationOptions {
   accessLog?: string[];
   force?: boolean;
   quiet?: boolean;
+  given?: string;
 }
 
 export function registerRun(program: Command, io: CommandIo = cliIo): void {
@@ -58,6 +62,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--timeline [interval]', "record replication 0's timeline (workers, accept queue, busy contexts per container; every failure) to DIR/timeline.json and draw it in the report; sampled every INTERVAL (default: the window / 4000, at least 1s)")
     .option('--access-log <format-and-file...>', "also write replication 0's requests as an access log: FORMAT FILE, FORMAT one of alb, elb, nginx (streamed, atomically)")
     .option('--json', 'print one JSON object instead of the table (its keys: README, "JSON output")')
+    .option('--given <file>', "answer over the points `capsim infer` did not rule out (its --json output, or its --out DIR): the replications spread over them; intervals that include what is not known, and the replication noise alone")
     .option('--profile', 'print the speed to stderr (one JSON line): wall time, events and heap bytes per simulated request, simulated requests/s per core, peak memory')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .option('--quiet', 'no progress on stderr')
@@ -79,6 +84,11 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
           throw new UsageError(`${opts.metric !== undefined ? '--metric' : '--max-replications'} goes with --precision, such as --precision 10%`);
         }
         const { model, provenance } = loadModelWithProvenance(file, [...opts.set, ...simulationOverrides(opts)]);
+        if (opts.given !== undefined) {
+          if (precision || opts.timeline !== undefined || opts.accessLog !== undefined) throw new UsageError('--given runs over the plausible points: it does not go with --precision, --timeline or --access-log');
+          await runGiven(file, opts, model, jobs, io);
+          return;
+        }
         const timelineInterval = timelineOption(opts.timeline, model.simulation.duration);
         const accessLog = accessLogOption(opts.accessLog);
         if (accessLog) checkOutputFile(accessLog.file, '--access-log');
@@ -146,6 +156,53 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         logLock?.release();
       }
     });
+}
+
+/** run --given: the replications spread over the plausible points, then figures across them. */
+async function runGiven(file: string, opts: RunOptions, base: Model, jobs: number, io: CommandIo): Promise<void> {
+  const given = readGiven(opts.given!);
+  const models = given.sets.map((sets) => loadModelWithProvenance(file, [...opts.set, ...simulationOverrides(opts), ...sets]));
+  printModelWarnings(modelWarnings(models[0]!.model, models[0]!.provenance), io.err);
+  // At least 2 per point, so each point has its own noise estimate.
+  const per = Math.max(2, Math.ceil(base.simulation.replications / given.points.length));
+  const tasks = models.flatMap((m) => Array.from({ length: per }, (_, r) => ({ model: m.model, replication: r })));
+  checkWork(runWork(base, file, tasks.length, jobs), opts.force ?? false, io.err);
+  const outputs = opts.out !== undefined ? new OutputSet(opts.out) : undefined;
+  const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+  let done = 0;
+  const off = onInterrupt(
+    () => `${done} replications finished, nothing written; rerun it, shorter with --duration or --replications`,
+    () => {
+      progress.end();
+      outputs?.discard();
+    },
+  );
+  const pool = new ReplicationPool(jobs);
+  let reps: ReplicationResult[];
+  try {
+    reps = await pool.run(tasks, () => progress.replications(++done, tasks.length));
+  } finally {
+    progress.end();
+    await pool.close();
+    off();
+  }
+  const perPoint = given.points.map((point, i) => ({ point, reps: reps.slice(i * per, (i + 1) * per) }));
+  const result = summarize(models[0]!.model, reps);
+  const across = GIVEN_METRICS.map((g) => ({ ...g, a: acrossPoints(g.metric, perPoint, base.simulation.duration) }));
+  const head = `over the plausible set of ${given.file}: ${given.points.length} of its ${given.plausible} points, ${per} replications each (pooled below)`;
+  const lines = [head, ...across.filter((x) => Number.isFinite(x.a.mean)).map((x) => `  ${acrossLine(x.a, given.points.length, x.unit)}`)];
+  const json = `${JSON.stringify({ ...result, given: { file: given.file, plausible: given.plausible, points: given.points, replicationsPerPoint: per, figures: across.map((x) => x.a) } }, null, 2)}\n`;
+  const text = `${lines.join('\n')}\n\n${runTable(result, base.simulation.warmup)}\n`;
+  if (outputs) {
+    outputs.write('run.json', json);
+    const m = models[0]!;
+    const figures = [...lines, '', ...runTableDoc(result, base.simulation.warmup)];
+    outputs.write('report.html', await runReportHtml({ file, command: io.commandLine(), result, figures, settings: explainValues(m.model, m.provenance, file), warnings: modelWarnings(m.model, m.provenance), imagesDir: outputs.path('charts') }));
+    outputs.commit();
+  }
+  io.emit?.({ kind: 'run', result, file });
+  io.out(opts.json ? json : text);
+  if (opts.out !== undefined) io.wrote?.(['run.json', 'report.html', 'charts/'].map((f) => path.join(opts.out!, f)));
 }
 
 /** "precision: 502/5min = 0.52 [0.47, 0.57] per 5 min, half-width 9.6% of the mean (target 10%): reached after 23 replications" */

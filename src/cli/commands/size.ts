@@ -16,10 +16,13 @@ import { sizeJson, sizeTable, sizeTableDoc } from '../../report/size-table.js';
 import { sizeReportHtml } from '../../report/html/reports.js';
 import type { SizeDoc } from '../../report/charts/size-pareto.js';
 import { UsageError } from '../errors.js';
+import { givenSize, givenSizeTable } from '../../infer/given-size.js';
+import type { Slo } from '../../experiment/slo.js';
+import type { SweepSpec } from '../../experiment/sweep.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, sweepWarnings, wholeNumber, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, resultWarnings, sweepWarnings, wholeNumber, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SizeOptions extends GridOptions {
   slo: string[];
@@ -33,6 +36,7 @@ interface SizeOptions extends GridOptions {
   force?: boolean;
   fixes?: boolean;
   margin?: boolean;
+  given?: string;
 }
 
 export function registerSize(program: Command, io: CommandIo = cliIo): void {
@@ -53,6 +57,7 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
     .option('--resume', 'reuse points already finished in DIR (by an interrupted run, or capsim merge of a sharded sweep)')
     .option('--prices <file>', 'price table (default: models/prices/fargate-us-east-1.yaml)')
     .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
+    .option('--given <file>', 'recommend only what meets every SLO at every point `capsim infer` did not rule out (its --json output, or its --out DIR), or say at which it fails')
     .option('--json', 'print { best, pareto, summary, points, … } on stdout instead of the table')
     .option('--quiet', 'no progress on stderr')
     .option('--profile', 'print the speed to stderr (one JSON line): replications, events and heap bytes per simulated request, simulated requests/s per core')
@@ -72,6 +77,11 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         const fixes = opts.fixes === false ? [] : fixCandidates(base, spec.vary.map((v) => v.path));
         for (const f of fixes) spec.vary.push({ path: f.path, texts: [f.today, f.value] });
         const max = opts.maxReplications !== undefined ? wholeNumber('--max-replications', opts.maxReplications, spec.replications) : 4 * spec.replications;
+        if (opts.given !== undefined) {
+          if (opts.resume) throw new UsageError('--given does not go with --resume');
+          await sizeGiven(spec, base.name, slos, max, opts, jobs, io);
+          return;
+        }
         const sweep = new Sweep(spec);
         warnCosts(sweep, io.err);
         const out = opts.out ?? defaultOut('size', base.name);
@@ -140,4 +150,46 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
         outputs?.discard();
       }
     });
+}
+
+/**
+ * size --given: sized at every plausible point; size.json is the best-fitting point's sizing with
+ * `best` and `summary` replaced by the answer across the set, and a `given` section.
+ */
+async function sizeGiven(spec: SweepSpec, name: string, slos: Slo[], max: number, opts: SizeOptions, jobs: number, io: CommandIo): Promise<void> {
+  const out = opts.out ?? defaultOut('size', name);
+  const outputs = new OutputSet(out);
+  const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+  const off = onInterrupt(
+    () => 'nothing written (sizing over a plausible set keeps no partial results)',
+    () => {
+      progress.end();
+      outputs.discard();
+    },
+  );
+  const pool = new ReplicationPool(jobs);
+  let g;
+  try {
+    g = await givenSize(spec, opts.given!, slos, pool, max, (p, phase) => progress.update(p, phase), (sweep) => {
+      warnCosts(sweep, io.err);
+      checkWork(sweepWork(sweep, spec.replications, jobs, null, max), opts.force ?? false, io.err);
+    });
+  } finally {
+    progress.end();
+    await pool.close();
+    off();
+  }
+  writeSweepOutputs(outputs, g.result);
+  const doc = JSON.parse(sizeJson(g.outcomes[0]!, g.sweeps[0]!, slos, g.result)) as SizeDoc & { summary: string; points: unknown[] };
+  doc.best = g.bestIndex !== undefined ? (doc.points[g.bestIndex] as SizeDoc['best']) : null;
+  doc.summary = g.section.summary;
+  const json = `${JSON.stringify({ ...doc, given: g.section }, null, 2)}\n`;
+  outputs.write('size.json', json);
+  const text = givenSizeTable(g.section, g.result.vary.map((v) => v.path), g.result.prices.currency);
+  const html = await sizeReportHtml({ command: io.commandLine(), result: g.result, figures: text.split('\n'), settings: reportSettings(spec), warnings: resultWarnings(g.result), size: doc, imagesDir: outputs.path('charts') });
+  outputs.write('report.html', html);
+  outputs.commit();
+  io.emit?.({ kind: 'size', size: doc, sweep: g.result });
+  io.out(opts.json ? json : `${text}\n`);
+  io.wrote?.(['size.json', 'sweep.csv', 'sweep.json', 'report.html', 'charts/'].map((f) => path.join(out, f)));
 }

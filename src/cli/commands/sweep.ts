@@ -13,9 +13,12 @@ import { OutputLock } from '../../experiment/output-lock.js';
 import { checkWork, sweepWork } from '../../experiment/work-estimate.js';
 import { sweepReportHtml } from '../../report/html/reports.js';
 import { collect } from '../options.js';
+import { UsageError } from '../errors.js';
+import { givenSweeps, givenSweepTable } from '../../infer/given-sweep.js';
+import type { SweepSpec } from '../../experiment/sweep.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, sweepWarnings, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, resultWarnings, sweepWarnings, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SweepOptions extends GridOptions {
   jobs?: string;
@@ -26,6 +29,7 @@ interface SweepOptions extends GridOptions {
   quiet?: boolean;
   profile?: boolean;
   force?: boolean;
+  given?: string;
 }
 
 export function registerSweep(program: Command, io: CommandIo = cliIo): void {
@@ -45,6 +49,7 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
     .option('--shard <k/n>', 'run only share K of N of the work (combine the shards with capsim merge)')
     .option('--prices <file>', 'price table (default: models/prices/fargate-us-east-1.yaml)')
     .option('--arch <arch>', "architecture in the price table: x86 or arm (default: the table's)")
+    .option('--given <file>', 'evaluate every grid point at each point `capsim infer` did not rule out (its --json output, or its --out DIR): the worst and the range across them')
     .option('--json', 'print sweep.json on stdout instead of the table')
     .option('--quiet', 'no progress on stderr')
     .option('--profile', 'print the speed to stderr (one JSON line): replications, events and heap bytes per simulated request, simulated requests/s per core')
@@ -56,6 +61,11 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         const jobs = jobsOption(opts.jobs);
         const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
         const { spec, base } = specFromOptions(file, opts);
+        if (opts.given !== undefined) {
+          if (shard || opts.resume) throw new UsageError('--given does not go with --shard or --resume');
+          await sweepGiven(spec, base.name, opts, jobs, io);
+          return;
+        }
         const sweep = new Sweep(spec, shard);
         warnCosts(sweep, io.err);
         const out = opts.out ?? defaultOut('sweep', base.name);
@@ -113,4 +123,38 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
         shardLock?.release();
       }
     });
+}
+
+/** sweep --given: the grid at every plausible point; the pooled figures, and each grid point's worst and range across them. */
+async function sweepGiven(spec: SweepSpec, name: string, opts: SweepOptions, jobs: number, io: CommandIo): Promise<void> {
+  const out = opts.out ?? defaultOut('sweep', name);
+  const outputs = new OutputSet(out);
+  const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
+  const off = onInterrupt(
+    () => 'nothing written (a sweep over a plausible set keeps no partial results)',
+    () => {
+      progress.end();
+      outputs.discard();
+    },
+  );
+  const pool = new ReplicationPool(jobs);
+  let g;
+  try {
+    g = await givenSweeps(spec, opts.given!, pool, (p, phase) => progress.update(p, phase), (sweep) => {
+      warnCosts(sweep, io.err);
+      checkWork(sweepWork(sweep, spec.replications, jobs, null), opts.force ?? false, io.err);
+    });
+  } finally {
+    progress.end();
+    await pool.close();
+    off();
+  }
+  const json = writeSweepOutputs(outputs, g.result);
+  const table = `${givenSweepTable(g.result)}\n\n${sweepTable(g.result)}`;
+  const html = await sweepReportHtml({ command: io.commandLine(), result: g.result, figures: [...givenSweepTable(g.result).split('\n'), '', ...sweepTableDoc(g.result)], settings: reportSettings(spec), warnings: resultWarnings(g.result), imagesDir: outputs.path('charts') });
+  outputs.write('report.html', html);
+  outputs.commit();
+  io.emit?.({ kind: 'sweep', result: g.result });
+  io.out(opts.json ? json : `${table}\n`);
+  io.wrote?.(['sweep.csv', 'sweep.json', 'report.html', 'charts/'].map((f) => path.join(out, f)), `${g.result.points.length} points × ${g.plausible} plausible points: ${g.replications} replications run`);
 }
