@@ -4,6 +4,9 @@
 // them and fails when a committed block differs, so a figure cannot drift from what the model gives.
 import { readFileSync } from 'node:fs';
 import { runExperimentParallel, type Figure, type RunResult } from '../experiment/run-experiment.js';
+import { compareRun, comparisonLines, matchingObservations } from '../infer/run-comparison.js';
+import { readObserved } from '../observe/readers.js';
+import { answerLine } from '../report/answer-line.js';
 import { STATUSES } from '../model/outcome.js';
 import { figure, num } from '../report/format.js';
 import { loadModelFile } from '../scenario/load-model.js';
@@ -88,14 +91,81 @@ export const SENSITIVITY: { what: string; sets: string[] }[] = [
   { what: 'none (model 01 as it is)', sets: [R] },
   { what: 'uWSGI `add-header = Connection: close` (connectionClose: true)', sets: [R, 'fleet.server.connectionClose=true'] },
   { what: 'a balancer that never reuses target connections (balancer.keepAlive: false)', sets: [R, 'balancer.keepAlive=false'] },
+  { what: "the ALB's reuse delay at the short end of its range, exp(4ms) (balancer.pool.reuseDelay)", sets: [R, 'balancer.pool.reuseDelay=exp(4ms)'] },
+  { what: "the ALB's reuse delay at the long end of its range, exp(36ms)", sets: [R, 'balancer.pool.reuseDelay=exp(36ms)'] },
+  { what: 'an ALB of 4 nodes instead of 2 (balancer.nodes)', sets: [R, 'balancer.nodes=4'] },
+  { what: 'an eager client pool in front, one node (balancer.pool: eager, nodes: 1; the testbed proxy)', sets: [R, 'balancer.pool=eager', 'balancer.nodes=1'] },
   { what: 'the ALB reuses the longest-idle connection (balancer.reuse: fifo)', sets: [R, 'balancer.reuse=fifo'] },
-  { what: 'uWSGI closes 10 µs after its last write instead of 120 µs (fleet.server.closeLag)', sets: [R, 'fleet.server.closeLag=10us'] },
-  { what: 'uWSGI closes 500 µs after its last write (fleet.server.closeLag)', sets: [R, 'fleet.server.closeLag=500us'] },
-  { what: '8 workers per task', sets: [R, 'fleet.server.workers=8'] },
+  { what: "uWSGI's post-response work a constant 120 µs instead of the measured 340 µs mean (fleet.server.closeLag)", sets: [R, 'fleet.server.closeLag=120us'] },
+  { what: "uWSGI's post-response work a constant 700 µs (fleet.server.closeLag)", sets: [R, 'fleet.server.closeLag=700us'] },
   { what: 'tasks of 1 vCPU / 2 GiB', sets: [R, 'fleet.vcpu=1', 'fleet.memory=2GiB'] },
   { what: 'each request in flight holds 32 MiB (memory.perInFlight)', sets: [R, 'fleet.server.memory.perInFlight=32MiB'] },
   { what: '0.1% of queries take 1-3 s', sets: [R, 'traffic.endpoints.0.phases.1.db=mix(0.999: lognormal(mean=4ms, sd=4ms), 0.001: uniform(1s, 3s))'] },
 ];
+
+/** The write-up's steps and its "when concurrent users increase", on model 01: workers and load. */
+export const STEPS: { what: string; sets: string[] }[] = [
+  { what: '2 workers per task (model 01)', sets: [R] },
+  { what: '4 workers', sets: [R, 'fleet.server.workers=4'] },
+  { what: '6 workers', sets: [R, 'fleet.server.workers=6'] },
+  { what: '8 workers', sets: [R, 'fleet.server.workers=8'] },
+  { what: '16 workers', sets: [R, 'fleet.server.workers=16'] },
+  { what: '2 workers at 15k requests/min', sets: [R, 'traffic.rate=15k/min'] },
+  { what: '2 workers at 23k requests/min', sets: [R, 'traffic.rate=23k/min'] },
+  { what: '2 workers at 27k requests/min', sets: [R, 'traffic.rate=27k/min'] },
+];
+
+const stepsTable: FigureBlock = {
+  id: 'incident-steps',
+  files: ['docs/incident.md'],
+  async compute(jobs) {
+    const rows = [['on model 01', '502 / 5 min', '5xx', 'p99 ms', 'worker processes busy (mean)', 'post-response work to the FIN, ms']];
+    for (const v of STEPS) {
+      const r = await run('models/incident/01-uwsgi-2-workers.yaml', v.sets, jobs);
+      const close = (r.mechanisms as Record<string, Figure>).closeDelayMeanMs!;
+      rows.push([v.what, figure(r.per5min['502']!), failedShare(r), num(r.latencyMs.p99.mean), `${num(100 * (r.utilization.process.mean ?? NaN))}%`, num(close.mean)]);
+    }
+    return `\`capsim run models/incident/01-uwsgi-2-workers.yaml --set …\` (5 replications, the model's seed, so common random numbers):\n\n${mdTable(rows)}`;
+  },
+};
+
+/** `npm start`'s first lines: the answer, and the write-up's observations at its configuration. */
+const npmStart: FigureBlock = {
+  id: 'npm-start',
+  files: ['README.md'],
+  async compute(jobs) {
+    const file = 'models/incident/01-uwsgi-2-workers.yaml';
+    const model = loadModelFile(file, []);
+    const { result, replications } = await runExperimentParallel(model, { jobs });
+    const observed = await readObserved(['models/incident/observations.yaml']);
+    const here = matchingObservations(observed, model, file, []);
+    const lines = [answerLine(result), ...comparisonLines(compareRun(here, replications, model.simulation.duration), here)];
+    return `\`\`\`\n${lines.join('\n')}\n\`\`\``;
+  },
+};
+
+/** The testbed's close-race runs (docs/model.md): the eager pool against what the real proxy lost. */
+export const CLOSE_RACE_CHECKS: [string, string, string[]][] = [
+  ['sync, 4 workers, mysqlclient', '30, 32, 33', []],
+  ['gevent ×100, 2 workers, mysqlclient', '36', ['fleet.server.mode=gevent', 'fleet.server.workers=2', 'fleet.server.concurrency=100']],
+  ['gevent ×100, 2 workers, PyMySQL', '33, 36', ['fleet.server.mode=gevent', 'fleet.server.workers=2', 'fleet.server.concurrency=100', 'fleet.db.driver=pymysql']],
+];
+
+const closeRaceCheck: FigureBlock = {
+  id: 'close-race-check',
+  files: ['docs/model.md'],
+  async compute(jobs) {
+    const rows = [['configuration (60 requests/s, 60 s)', 'real stack: 502s per run', 'capsim, eager pool: 502s per run', 'capsim: post-response work to the FIN, µs']];
+    let spec = '';
+    for (const [what, real, sets] of CLOSE_RACE_CHECKS) {
+      const r = await run('models/checks/close-race-uwsgi-alb.yaml', ['balancer.pool=eager', 'balancer.nodes=1', ...sets], jobs);
+      spec = `${r.replications} replications, seed ${r.seed}`;
+      rows.push([what, real, figure(r.status['502']!), num(1000 * ((r.mechanisms as Record<string, Figure>).closeDelayMeanMs!.mean ?? NaN))]);
+    }
+    return `\`capsim run models/checks/close-race-uwsgi-alb.yaml --set balancer.pool=eager --set balancer.nodes=1 --set …\` (${spec}; 95% intervals):\n\n${mdTable(rows)}`;
+  },
+};
+
 
 const sensitivityTable: FigureBlock = {
   id: 'sensitivity-table',
@@ -147,7 +217,26 @@ const overloadCheck: FigureBlock = {
   },
 };
 
-export const BLOCKS: FigureBlock[] = [incidentTable, sensitivityTable, overloadCheck];
+/** The recycling check (docs/model.md, short overflows): capsim with the measured respawn parts. */
+const recycleCheck: FigureBlock = {
+  id: 'recycle-check',
+  files: ['docs/model.md'],
+  async compute(jobs) {
+    const rows = [['configuration (60 requests/s, 120 s)', 'real stack: 502s per run', 'capsim: 502s per run', 'capsim: seconds with no live worker per run']];
+    let spec = '';
+    for (const [what, real, sets] of [
+      ['lazy-apps (each new worker imports the app: 219 ms median, measured)', '15, 18, 43', []],
+      ['prefork (the app loaded in the master)', '11, 22, 35', ['fleet.server.preload=true']],
+    ] as [string, string, string[]][]) {
+      const r = await run('models/checks/recycle-uwsgi-sync-listen8.yaml', sets, jobs);
+      spec = `${r.replications} replications, seed ${r.seed}`;
+      rows.push([what, real, figure(r.status['502']!), num(r.workers.zeroLiveSeconds.mean)]);
+    }
+    return `\`capsim run models/checks/recycle-uwsgi-sync-listen8.yaml\` (${spec}; 95% intervals; uWSGI's measured fork and exit are capsim's defaults):\n\n${mdTable(rows)}`;
+  },
+};
+
+export const BLOCKS: FigureBlock[] = [npmStart, incidentTable, stepsTable, sensitivityTable, closeRaceCheck, recycleCheck, overloadCheck];
 
 const START = (id: string) => `<!-- figures:${id} -->`;
 const END = '<!-- /figures -->';

@@ -5,7 +5,7 @@ import { ExperimentInputError } from '../experiment/errors.js';
 import { accessLogReader } from './access-log.js';
 import { cloudwatchReader } from './cloudwatch/reader.js';
 import type { Observation, ObservedReader } from './observation.js';
-import { observationsFileReader } from './observations-file.js';
+import { DEFAULT_DISCREPANCY, observationsFileReader } from './observations-file.js';
 
 export const OBSERVED_READERS: ObservedReader[] = [observationsFileReader, cloudwatchReader, accessLogReader];
 
@@ -37,6 +37,10 @@ export async function readObserved(paths: readonly string[], readers: readonly O
     if (!reader) throw new ExperimentInputError(`${p}: not a kind of file capsim reads as observations (known: ${readers.map((r) => r.kind).join(', ')}); expected an observations file (observations: …), a CloudWatch export or an access log`);
     const found = await reader.read(p);
     if (found.length === 0) throw new ExperimentInputError(`${p}: no usable observation in it`);
+    // Metrics and logs state no model discrepancy: the observations file's default (docs/calibrate.md).
+    if (reader !== observationsFileReader) {
+      for (const o of found) if (o.discrepancy === 0) o.discrepancy = DEFAULT_DISCREPANCY * (o.form.kind === 'value' ? o.form.value : o.form.bound);
+    }
     out.push(...found);
   }
   return out;

@@ -19,6 +19,8 @@ import { defaultTimelineInterval } from '../../model/timeline.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { loadModelWithProvenance } from '../../scenario/load-model.js';
 import { modelWarnings } from '../../scenario/warnings.js';
+import { readObserved } from '../../observe/readers.js';
+import { compareRun, comparisonLines, matchingObservations } from '../../infer/run-comparison.js';
 import { profileFigures } from '../../experiment/replication-cost.js';
 import { UsageError } from '../errors.js';
 import { AccessLogWriter, LOG_OUT_FORMATS, type LogOutFormat } from '../../logs/out/access-log-writer.js';
@@ -42,6 +44,7 @@ interface RunOptions extends SimulationOptions {
   force?: boolean;
   quiet?: boolean;
   given?: string;
+  observed?: string[];
 }
 
 export function registerRun(program: Command, io: CommandIo = cliIo): void {
@@ -63,6 +66,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--access-log <format-and-file...>', "also write replication 0's requests as an access log: FORMAT FILE, FORMAT one of alb, elb, nginx (streamed, atomically)")
     .option('--json', 'print one JSON object instead of the table (its keys: README, "JSON output")')
     .option('--given <file>', "answer over the points `capsim infer` did not rule out (its --json output, or its --out DIR): the replications spread over them; intervals that include what is not known, and the replication noise alone")
+    .option('--observed <file...>', 'also put the run beside what was observed at its configuration (an observations file, a CloudWatch export or an access log, as capsim infer reads them): each figure, capsim\'s, and whether they are consistent')
     .option('--profile', 'print the speed to stderr (one JSON line): wall time, events and heap bytes per simulated request, simulated requests/s per core, peak memory')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .option('--quiet', 'no progress on stderr')
@@ -83,7 +87,11 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         } else if (opts.metric !== undefined || opts.maxReplications !== undefined) {
           throw new UsageError(`${opts.metric !== undefined ? '--metric' : '--max-replications'} goes with --precision, such as --precision 10%`);
         }
-        const { model, provenance } = loadModelWithProvenance(file, [...opts.set, ...simulationOverrides(opts)]);
+        const sets = [...opts.set, ...simulationOverrides(opts)];
+        const { model, provenance } = loadModelWithProvenance(file, sets);
+        // Read before any work: a bad observations file is exit 2 at once.
+        const observed = opts.observed !== undefined ? await readObserved(opts.observed) : undefined;
+        const atThisConfiguration = observed !== undefined ? matchingObservations(observed, model, file, sets) : undefined;
         if (opts.given !== undefined) {
           if (precision || opts.timeline !== undefined || opts.accessLog !== undefined) throw new UsageError('--given runs over the plausible points: it does not go with --precision, --timeline or --access-log');
           await runGiven(file, opts, model, jobs, io);
@@ -130,10 +138,17 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
         // Replication 0 again, on this thread, with the trace: the run's figures are untouched.
         const timeline = timelineInterval !== undefined ? runReplication(model, 0, { timelineInterval }).timeline : undefined;
         if (accessLog) writeAccessLog(model, accessLog.format, accessLog.file);
-        const json = `${JSON.stringify(result, null, 2)}\n`;
+        const comparisons = atThisConfiguration !== undefined ? compareRun(atThisConfiguration, replications, model.simulation.duration) : undefined;
+        const json = `${JSON.stringify(comparisons !== undefined ? { ...result, observed: comparisons } : result, null, 2)}\n`;
         const parts = [];
         if (result.precision) parts.push(precisionLine(result.precision, precision!.metric), '');
-        parts.push(runTable(result, model.simulation.warmup), '', analyticLines(result));
+        const table = runTable(result, model.simulation.warmup);
+        if (comparisons !== undefined) {
+          // Right under the answer line: where the run stands against what was seen.
+          const [answer, ...rest] = table.split('\n');
+          const lines = comparisons.length > 0 ? comparisonLines(comparisons, atThisConfiguration!) : [`observed: none of the ${observed!.length} observations in ${opts.observed!.join(', ')} is at this run's configuration`];
+          parts.push([answer, ...lines, ...rest].join('\n'), '', analyticLines(result));
+        } else parts.push(table, '', analyticLines(result));
         const text = `${parts.join('\n')}\n`;
         if (outputs) {
           outputs.write('run.json', json);
