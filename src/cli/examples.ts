@@ -21,7 +21,7 @@ export const EXAMPLES: Record<string, Example[]> = {
     { what: 'a commented starting model of your own, then its first run', line: 'capsim init --server gunicorn --out my-service.yaml && capsim run my-service.yaml' },
   ],
   run: [
-    { what: 'the incident: 10 replications of 1 h, a table by status and cause', line: `capsim run ${INCIDENT}` },
+    { what: 'the incident: 10 replications of 1 h, a table by status and cause, beside what the write-up saw', line: `capsim run ${INCIDENT} --observed models/incident/observations.yaml` },
     { what: 'a what-if, shorter: 8 workers, 10 simulated minutes, 3 replications, as JSON', line: `capsim run ${INCIDENT} --set fleet.server.workers=8 --duration 10m --replications 3 --json` },
     {
       what: 'replications until p99 is known to 5%, with a report and a timeline',
