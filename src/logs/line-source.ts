@@ -45,6 +45,7 @@ export function changedError(file: string, atOpen: number, now: number): Error {
 export async function forEachLine(file: string, onLine: (line: string, n: number) => void, onGrew?: (atOpen: number, now: number) => void): Promise<number> {
   const small = readSmall(file);
   if (small !== null) {
+    if (small.bytes.length === 0) return 0; // an empty file has no line, not one blank one
     let source: Iterable<Buffer> | NodeJS.ReadableStream = [small.bytes];
     if (small.gzip) {
       try {

@@ -52,7 +52,7 @@ test('the work estimate asks for --force past 1e10 simulated requests, and says 
   // 317/s × 1 day × 400 replications ≈ 1.1e10 requests.
   const big = ['run', model, '--set', 'traffic.rate=317/s', '--duration', '1d', '--warmup', '0s', '--replications', '400'];
   refused(big, /would simulate 1.1e10 requests \(400 replications × 2.7e7 requests; about \d+ (h|min) on \d+ cores? at ~1M simulated requests per second per core\): above the 1e10 a command runs without --force/);
-  refused(['size', model, '--set', 'traffic.rate=317/s', '--vary', 'fleet.containers=1..4', '--slo', '502/5min<=1', '--duration', '1d', '--warmup', '0s', '--replications', '100'], /would simulate 1.1e10 requests \(4 points × 100 replications × 2.7e7 requests;.*close points may be rerun up to 400 replications/);
+  refused(['size', model, '--set', 'traffic.rate=317/s', '--vary', 'fleet.containers=1..4', '--slo', '502/5min<=1', '--duration', '1d', '--warmup', '0s', '--replications', '100', '--no-fixes'], /would simulate 1.1e10 requests \(4 points × 100 replications × 2.7e7 requests;.*close points may be rerun up to 400 replications/);
 });
 
 test('OutputSet: an earlier run\'s outputs go at the start; staged outputs appear only at commit, the report last', () => {

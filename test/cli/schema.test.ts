@@ -16,11 +16,12 @@ import { capsim, root } from '../experiment/cli-helper.js';
 const checkedIn = readFileSync(path.join(root, SCHEMA_FILE), 'utf8');
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(checkedIn));
 
-// Every model directory (the price tables are not models) and the benchmark's model.
+// Every model directory (the price tables are not models) and the benchmark's model; the
+// observations files beside the incident's models are not models either.
 const modelDirs = readdirSync(path.join(root, 'models')).filter((d) => d !== 'prices').map((d) => `models/${d}`);
 const bundled = [...modelDirs, 'bench'].flatMap((d) =>
   readdirSync(path.join(root, d))
-    .filter((f) => f.endsWith('.yaml'))
+    .filter((f) => f.endsWith('.yaml') && !f.includes('observations'))
     .map((f) => `${d}/${f}`),
 );
 

@@ -80,7 +80,7 @@ fleet:
   containers: 1
   memory: unlimited
   server: { kind: uwsgi, version: 2.0.28, workers: 2, mode: ${mode}${mode === 'gevent' ? ', concurrency: 10' : ''} }
-balancer: { kind: alb, keepAlive: true }
+balancer: { kind: alb, keepAlive: true, nodes: 1, pool: eager }
 `;
 
 test("the close-race warning's fix is data: connectionClose always, http11-socket never for gevent", () => {

@@ -54,7 +54,7 @@ simulation: { duration: 2m, warmup: 0s, replications: 3, seed: 7 }
 traffic:
   rate: 8/s
   phases: [ { wait: exp(400ms) } ]
-balancer: { kind: alb, idleTimeout: 60s }
+balancer: { kind: alb, idleTimeout: 60s, nodes: 1, pool: eager }   # an eager pool: the close race shows in small runs
 fleet:
   containers: 1
   vcpu: 1

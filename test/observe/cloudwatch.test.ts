@@ -277,7 +277,9 @@ test('the --observed reader: detected by its keys, read into observations', asyn
   const head = JSON.stringify(standard()).slice(0, 65536);
   const reader = OBSERVED_READERS.find((r) => r.detect(f, head));
   assert.equal(reader?.kind, 'cloudwatch');
-  assert.equal(OBSERVED_READERS.some((r) => r.detect('x.yaml', 'observations:\n  - metric: 502/5min\n')), false);
+  // An observations file is not taken for an export (the observations-file reader reads it).
+  assert.equal(reader!.detect('x.yaml', 'observations:\n  - metric: 502/5min\n'), false);
+  assert.equal(OBSERVED_READERS.find((r) => r.detect('x.yaml', 'observations:\n  - metric: 502/5min\n'))?.kind, 'observations');
   const obs = await reader!.read(f);
   assert.deepEqual(obs.map((o) => metricName(o.metric)), ['requests/min', '502/5min', 'p99']);
   for (const o of obs) assert.ok(o.form.sd > 0 && Number.isFinite(o.form.sd), o.name);

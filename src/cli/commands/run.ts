@@ -66,7 +66,7 @@ export function registerRun(program: Command, io: CommandIo = cliIo): void {
     .option('--access-log <format-and-file...>', "also write replication 0's requests as an access log: FORMAT FILE, FORMAT one of alb, elb, nginx (streamed, atomically)")
     .option('--json', 'print one JSON object instead of the table (its keys: README, "JSON output")')
     .option('--given <file>', "answer over the points `capsim infer` did not rule out (its --json output, or its --out DIR): the replications spread over them; intervals that include what is not known, and the replication noise alone")
-    .option('--observed <file...>', 'also put the run beside what was observed at its configuration (an observations file, a CloudWatch export or an access log, as capsim infer reads them): each figure, capsim\'s, and whether they are consistent')
+    .option('--observed <file...>', "also show, under the answer, each observation made in the run's configuration (an observations file, CloudWatch export or access log, read as capsim infer reads them) beside capsim's figure, and whether the two are consistent")
     .option('--profile', 'print the speed to stderr (one JSON line): wall time, events and heap bytes per simulated request, simulated requests/s per core, peak memory')
     .option('--force', 'run even when the work estimate says it would take very long (see docs/experiments.md)')
     .option('--quiet', 'no progress on stderr')

@@ -56,7 +56,7 @@ export function sizeParetoChart(s: SizeDoc, origin: Origin, sweep?: SweepResult)
   const padC = (c1 - c0 || c1 || 1) * 0.08;
   const xDomain = [Math.max(0, c0 - padC), c1 + padC];
   // Linear while the rates span two decades at most; beyond, a symmetric log axis (0 stays 0).
-  const sc = valueScale(points.flatMap((p) => [p.rate, p.hi]));
+  const sc = valueScale(points.flatMap((p) => [p.lo, p.rate, p.hi])); // the rules run from lo
   const log = sc.kind !== 'linear';
   const C = log ? Number(sc.scale['constant']) : 1;
   const yTop = log ? Math.max(...(sc.scale['domain'] as number[])) : Math.max(0.01, ...points.map((p) => Math.max(p.hi, p.rate))) * 1.12;

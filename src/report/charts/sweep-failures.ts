@@ -24,7 +24,7 @@ export function sweepFailuresChart(r: SweepResult, origin: Origin = sweepOrigin(
       return [{ x: String(p.point[L.xKey]), facet: L.facetOf(p.point), status, mean: f.mean, lo: Math.min(lo, f.mean), hi: Math.max(hi, f.mean), fails }];
     });
   });
-  const s = valueScale(rows.flatMap((d) => [d.mean, d.hi]));
+  const s = valueScale(rows.flatMap((d) => [d.lo, d.mean, d.hi])); // the rules run from lo: the axis must span it
   const y = { type: 'quantitative' as const, title: `failures (per 5 minutes)${s.suffix}`, scale: s.scale, axis: s.axis };
   const xValues = r.vary[0]!.values.map(String);
   const x = { field: 'x', type: 'ordinal' as const, title: `${L.xKey} (values run)`, sort: xValues, axis: { labelAngle: 0 } };
