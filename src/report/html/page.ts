@@ -38,6 +38,7 @@ table.figures th { background: #f4f4f4; font-weight: 600; border-bottom: 1px sol
 table.figures th:first-child, table.figures td:first-child { text-align: left; }
 table.figures tbody th { font-weight: normal; background: none; border-bottom: 1px solid #e4e4e4; }
 table.figures .ci { color: #777; white-space: nowrap; display: inline-block; }
+table.figures.wide { font-size: 0.68em; } table.figures.wide .ci { white-space: normal; display: inline; }
 table.figures td:last-child, table.figures td:nth-last-child(2) { text-align: left; overflow-wrap: anywhere; }
 p.figures { margin: 0.3em 0; }
 h2 + p.figures { font-weight: 600; } /* the answer (or the summary) first */
@@ -107,7 +108,10 @@ function docHtml(doc: Doc): string {
       const [head, ...rows] = p.table;
       const th = (head ?? []).map((c) => `<th scope="col">${escapeHtml(c.trim())}</th>`).join('');
       const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c.trim())}</th>` : `<td>${cell(c)}</td>`)).join('')}</tr>`).join('');
-      return `<div class="figures"><table class="figures"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+      // Many columns of figures with intervals (size with its guards and candidates): smaller, and
+      // an interval may wrap, so that the table fits the page.
+      const wide = (head ?? []).length > 8 ? ' wide' : '';
+      return `<div class="figures"><table class="figures${wide}"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
     })
     .filter(Boolean)
     .join('\n');
