@@ -43,6 +43,20 @@ const BALANCER: Record<FormatName, { kind: string; note: string }> = {
   uwsgi: { kind: 'alb', note: 'GUESS: app-server logs do not say what is in front' },
 };
 
+/** The model's traffic rate: a daily profile (with what it is, as comments) or one rate. */
+export function rateLines(L: string[], profile: readonly { at: number; perMinute: number }[] | null | undefined, perMinute: number, rateNote: string, profileNotes: readonly string[]): void {
+  if (profile && profile.length > 1) {
+    for (const n of profileNotes) L.push(`  # ${n}`);
+    L.push(`  # overall: ${rateNote}`);
+    L.push('  profile:');
+    L.push('    period: 24h');
+    L.push('    points:');
+    for (const p of profile) L.push(`      - { at: ${Math.round(p.at / 60)}m, rate: ${p.perMinute.toFixed(1)}/min }`);
+  } else {
+    L.push(`  rate: ${perMinute.toFixed(1)}/min   # ${rateNote}`);
+  }
+}
+
 export function modelFile({ name, format, files, cal }: ModelFileInput): string {
   const L: string[] = [];
   const targets = cal.targets.count;
@@ -56,17 +70,10 @@ export function modelFile({ name, format, files, cal }: ModelFileInput): string 
   L.push('traffic:');
   const r = cal.rate;
   const rateNote = `${r.perMinute.toFixed(1)} [${r.ci95[0].toFixed(1)}, ${r.ci95[1].toFixed(1)}] per minute (95%) over ${cal.minutes} whole minutes; minutes ranged ${r.minuteMin}-${r.minuteMax}, variance/mean ${r.dispersion.toFixed(2)} (1 for Poisson arrivals)`;
-  if (cal.profile && cal.profile.length > 1) {
-    L.push(`  # the logs span ${durationText(cal.span)}: a daily profile of hourly mean rates, hour 0 = ${iso(cal.first)};`);
-    L.push('  # after the last logged hour the rate returns linearly to the first (not in the logs).');
-    L.push(`  # overall: ${rateNote}`);
-    L.push('  profile:');
-    L.push('    period: 24h');
-    L.push('    points:');
-    for (const p of cal.profile) L.push(`      - { at: ${Math.round(p.at / 60)}m, rate: ${p.perMinute.toFixed(1)}/min }`);
-  } else {
-    L.push(`  rate: ${r.perMinute.toFixed(1)}/min   # ${rateNote}`);
-  }
+  rateLines(L, cal.profile, r.perMinute, rateNote, [
+    `the logs span ${durationText(cal.span)}: a daily profile of hourly mean rates, hour 0 = ${iso(cal.first)};`,
+    'after the last logged hour the rate returns linearly to the first (not in the logs).',
+  ]);
   L.push('  endpoints:');
   for (const e of cal.endpoints) endpointLines(e, L);
   const b = BALANCER[format];

@@ -1,6 +1,6 @@
 // The model calibrated from CloudWatch metrics, as a YAML file that runs as it is: each figure
 // says in a comment which metric and statistic it rests on; what metrics cannot tell is a GUESS.
-import { durationText } from '../model-file.js';
+import { durationText, rateLines } from '../model-file.js';
 import type { CloudWatchCalibration } from './calibration.js';
 
 const ms = (s: number) => `${+(s * 1000).toPrecision(4)}ms`;
@@ -21,17 +21,10 @@ export function cloudwatchModelFile(name: string, cal: CloudWatchCalibration): s
   const r = cal.rate;
   const per = cal.period === 60 ? 'minutes' : `${cal.period}-second periods`;
   const rateNote = `RequestCount (Sum): ${r.perMinute.toFixed(1)} [${r.ci95[0].toFixed(1)}, ${r.ci95[1].toFixed(1)}] per minute (95%) over ${cal.periods} ${per}; periods ranged ${r.periodMin.toFixed(1)}-${r.periodMax.toFixed(1)}/min, variance/mean ${Number.isFinite(r.dispersion) ? r.dispersion.toFixed(2) : '—'} (1 for Poisson arrivals)`;
-  if (cal.profile && cal.profile.length > 1) {
-    L.push(`  # the export spans ${cal.span > 24 * 3600 ? `${+(cal.span / 86400).toFixed(1)} days` : durationText(cal.span)}: a daily profile of hourly mean rates${cal.span > 24 * 3600 ? ' (each hour averaged over the days)' : ''}, hour 0 = ${iso(cal.start)};`);
-    L.push('  # after the last hour exported the rate returns linearly to the first (not in the metrics).');
-    L.push(`  # overall: ${rateNote}`);
-    L.push('  profile:');
-    L.push('    period: 24h');
-    L.push('    points:');
-    for (const p of cal.profile) L.push(`      - { at: ${Math.round(p.at / 60)}m, rate: ${p.perMinute.toFixed(1)}/min }`);
-  } else {
-    L.push(`  rate: ${r.perMinute.toFixed(1)}/min   # ${rateNote}`);
-  }
+  rateLines(L, cal.profile, r.perMinute, rateNote, [
+    `the export spans ${cal.span > 24 * 3600 ? `${+(cal.span / 86400).toFixed(1)} days` : durationText(cal.span)}: a daily profile of hourly mean rates${cal.span > 24 * 3600 ? ' (each hour averaged over the days)' : ''}, hour 0 = ${iso(cal.start)};`,
+    'after the last hour exported the rate returns linearly to the first (not in the metrics).',
+  ]);
   L.push('  endpoints:');
   L.push('    # GUESS: one endpoint for every request. Metrics have no paths, so service times cannot be fitted');
   L.push('    # per endpoint: split this into your endpoints (names, weights, phases) from your access logs or code.');

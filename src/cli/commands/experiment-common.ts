@@ -4,9 +4,10 @@
 import { modelWarnings } from '../../scenario/warnings.js';
 import path from 'node:path';
 import { ExperimentInputError } from '../../experiment/errors.js';
-import type { OutputSet } from '../../experiment/output-set.js';
+import { OutputSet } from '../../experiment/output-set.js';
+import { ProgressReporter } from '../../report/progress.js';
 import { parseVary, type Vary } from '../../experiment/grid.js';
-import { defaultJobs } from '../../experiment/pool.js';
+import { defaultJobs, ReplicationPool } from '../../experiment/pool.js';
 import { loadPriceTable } from '../../experiment/price-file.js';
 import { checkArch } from '../../experiment/prices.js';
 import type { Sweep, SweepProgress, SweepResult, SweepSpec } from '../../experiment/sweep.js';
@@ -145,4 +146,29 @@ export function onInterrupt(message: () => string, before?: () => void): () => v
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
+}
+
+/**
+ * A sweep or sizing over `capsim infer`'s plausible points (--given): its outputs (staged), a
+ * progress line, Ctrl-C that writes nothing (`what` keeps no partial results), and a pool of
+ * worker threads for `work`; all of it let go however `work` ends.
+ */
+export async function givenRun<T>(out: string, what: string, quiet: boolean | undefined, jobs: number, progressOnTerminal: boolean, work: (pool: ReplicationPool, progress: ProgressReporter) => Promise<T>): Promise<{ outputs: OutputSet; result: T }> {
+  const outputs = new OutputSet(out);
+  const progress = new ProgressReporter(process.stderr, (quiet ?? false) || !progressOnTerminal);
+  const off = onInterrupt(
+    () => `nothing written (${what} keeps no partial results)`,
+    () => {
+      progress.end();
+      outputs.discard();
+    },
+  );
+  const pool = new ReplicationPool(jobs);
+  try {
+    return { outputs, result: await work(pool, progress) };
+  } finally {
+    progress.end();
+    await pool.close();
+    off();
+  }
 }

@@ -22,7 +22,7 @@ import type { SweepSpec } from '../../experiment/sweep.js';
 import { collect } from '../options.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, resultWarnings, sweepWarnings, wholeNumber, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, resultWarnings, givenRun, sweepWarnings, wholeNumber, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SizeOptions extends GridOptions {
   slo: string[];
@@ -158,27 +158,12 @@ export function registerSize(program: Command, io: CommandIo = cliIo): void {
  */
 async function sizeGiven(spec: SweepSpec, name: string, slos: Slo[], max: number, opts: SizeOptions, jobs: number, io: CommandIo): Promise<void> {
   const out = opts.out ?? defaultOut('size', name);
-  const outputs = new OutputSet(out);
-  const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
-  const off = onInterrupt(
-    () => 'nothing written (sizing over a plausible set keeps no partial results)',
-    () => {
-      progress.end();
-      outputs.discard();
-    },
-  );
-  const pool = new ReplicationPool(jobs);
-  let g;
-  try {
-    g = await givenSize(spec, opts.given!, slos, pool, max, (p, phase) => progress.update(p, phase), (sweep) => {
+  const { outputs, result: g } = await givenRun(out, 'sizing over a plausible set', opts.quiet, jobs, io.progress, (pool, progress) =>
+    givenSize(spec, opts.given!, slos, pool, max, (p, phase) => progress.update(p, phase), (sweep) => {
       warnCosts(sweep, io.err);
       checkWork(sweepWork(sweep, spec.replications, jobs, null, max), opts.force ?? false, io.err);
-    });
-  } finally {
-    progress.end();
-    await pool.close();
-    off();
-  }
+    }),
+  );
   writeSweepOutputs(outputs, g.result);
   const doc = JSON.parse(sizeJson(g.outcomes[0]!, g.sweeps[0]!, slos, g.result)) as SizeDoc & { summary: string; points: unknown[] };
   doc.best = g.bestIndex !== undefined ? (doc.points[g.bestIndex] as SizeDoc['best']) : null;

@@ -18,7 +18,7 @@ import { givenSweeps, givenSweepTable } from '../../infer/given-sweep.js';
 import type { SweepSpec } from '../../experiment/sweep.js';
 import { cliIo, type CommandIo } from '../io.js';
 import { reportSettings } from './report-settings.js';
-import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, resultWarnings, sweepWarnings, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
+import { defaultOut, jobsOption, onInterrupt, specFromOptions, warnCosts, warningLines, resultWarnings, givenRun, sweepWarnings, workDone, writeSweepOutputs, type GridOptions } from './experiment-common.js';
 
 interface SweepOptions extends GridOptions {
   jobs?: string;
@@ -128,27 +128,12 @@ export function registerSweep(program: Command, io: CommandIo = cliIo): void {
 /** sweep --given: the grid at every plausible point; the pooled figures, and each grid point's worst and range across them. */
 async function sweepGiven(spec: SweepSpec, name: string, opts: SweepOptions, jobs: number, io: CommandIo): Promise<void> {
   const out = opts.out ?? defaultOut('sweep', name);
-  const outputs = new OutputSet(out);
-  const progress = new ProgressReporter(process.stderr, (opts.quiet ?? false) || !io.progress);
-  const off = onInterrupt(
-    () => 'nothing written (a sweep over a plausible set keeps no partial results)',
-    () => {
-      progress.end();
-      outputs.discard();
-    },
-  );
-  const pool = new ReplicationPool(jobs);
-  let g;
-  try {
-    g = await givenSweeps(spec, opts.given!, pool, (p, phase) => progress.update(p, phase), (sweep) => {
+  const { outputs, result: g } = await givenRun(out, 'a sweep over a plausible set', opts.quiet, jobs, io.progress, (pool, progress) =>
+    givenSweeps(spec, opts.given!, pool, (p, phase) => progress.update(p, phase), (sweep) => {
       warnCosts(sweep, io.err);
       checkWork(sweepWork(sweep, spec.replications, jobs, null), opts.force ?? false, io.err);
-    });
-  } finally {
-    progress.end();
-    await pool.close();
-    off();
-  }
+    }),
+  );
   const json = writeSweepOutputs(outputs, g.result);
   const table = `${givenSweepTable(g.result)}\n\n${sweepTable(g.result)}`;
   const html = await sweepReportHtml({ command: io.commandLine(), result: g.result, figures: [...givenSweepTable(g.result).split('\n'), '', ...sweepTableDoc(g.result)], settings: reportSettings(spec), warnings: resultWarnings(g.result), imagesDir: outputs.path('charts') });
