@@ -170,10 +170,9 @@ export class Balancer {
   /**
    * A response left on a connection the server closes after it without saying so (uWSGI
    * http-socket): the close comes when the worker has run the post-response work (gevent: when
-   * its hub gets to it); the server sets closes.at then.
+   * its hub gets to it); the server sets closes.at then. Called only when closeAfter (the caller checks).
    */
   closing(node: number, c: number, proc: number, incarnation: number, ctx: number): void {
-    if (this.closes === null) return; // the balancer does not keep connections
     const now = this.w.sim.now;
     const availableAt = this.reuseDelay === null ? now : now + this.reuseDelay();
     this.pools[node * this.containers + c]!.putClosing(proc, incarnation, now, availableAt, -1, ctx, this.closes!.open(ctx));
