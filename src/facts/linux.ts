@@ -104,8 +104,9 @@ export function deferAcceptRetrans(seconds: number): number {
  * the balancer's (when it runs Linux: `clientWheel`), the SYN-ACKs and the request socket's
  * expiry on the server's. Timers armed within one bucket fire together, so the retries of
  * connections that overflowed together come back together, as their SYNs do.
- * Returns the tries (absolute times, in order) and the time of the reset: the client's first
- * retransmission after the request socket (or the cookie) expired.
+ * Returns the tries (absolute times, in order), which of them are bare ACKs (no request bytes),
+ * and the time of the reset: the client's first retransmission after the request socket (or the
+ * cookie) expired.
  */
 export function overflowRetriesAt(
   t0: number,
@@ -116,8 +117,10 @@ export function overflowRetriesAt(
   deferRetrans: number,
   cookie: boolean,
   clientWheel: boolean,
-): { tries: number[]; reset: number } {
+): { tries: number[]; bare: boolean[]; reset: number } {
   const tries: number[] = [];
+  // The SYN-ACK answers are bare ACKs: one that completes the handshake brings no request bytes.
+  const acks: number[] = [];
   // The server's request-socket timer: runs 1, 2, 4 … s apart, each on the wheel.
   const timerRuns = cookie ? 0 : deferRetrans > 0 ? Math.max(synackRetries, deferRetrans) : synackRetries;
   const firstSynack = deferRetrans > 0 ? Math.max(deferRetrans - 1, 0) : 0;
@@ -127,7 +130,7 @@ export function overflowRetriesAt(
     for (let m = 0; m <= timerRuns; m++) {
       fire = wheelExpiry(fire, LINUX.reqskTimerInitial * 2 ** m);
       if (m === timerRuns) expiry = fire;
-      else if (m >= firstSynack && m < synackRetries && fire + rtt > t0 + entry) tries.push(fire + rtt);
+      else if (m >= firstSynack && m < synackRetries && fire + rtt > t0 + entry) acks.push(fire + rtt);
     }
   }
   if (dataAt > entry) tries.push(t0 + dataAt);
@@ -143,6 +146,26 @@ export function overflowRetriesAt(
     }
     tries.push(t);
   }
+  for (const a of acks) tries.push(a);
   tries.sort((a, b) => a - b);
-  return { tries, reset };
+  const bare = tries.map((t) => acks.includes(t));
+  return { tries, bare, reset };
+}
+
+/**
+ * A handshake that a bare ACK completed after its request's data had been dropped (an overflow):
+ * the connection is in the accept queue without the request's bytes, which come with the
+ * client's next retransmission of them (RTO = rtt + 200 ms, doubling from the first send, on the
+ * client's wheel when it runs Linux). When does the first one after `t` reach the server?
+ * (Same chain as overflowRetriesAt's, without the request socket's expiry: the connection is
+ * established now.)
+ */
+export function requestBytesAfter(t0: number, dataAt: number, rtt: number, t: number, clientWheel: boolean): number {
+  const rto = rtt + LINUX.rtoMin;
+  let send = t0 + dataAt - rtt / 2;
+  for (let j = 0; j < 64; j++) {
+    send = clientWheel ? wheelExpiry(send, rto * 2 ** j) : send + rto * 2 ** j;
+    if (send + rtt / 2 > t) return send + rtt / 2;
+  }
+  return Infinity;
 }

@@ -11,13 +11,14 @@ const MiB = 1024 * 1024;
 const c = (value: number): DistSpec => ({ kind: 'const', value });
 
 export const UWSGI = {
-  /** core/init.c: socket-timeout 4 s, which core/socket.c bind_to_tcp also gives TCP_DEFER_ACCEPT. */
-  socketTimeout: 4,
   /**
-   * plugins/gevent/gevent.c uwsgi_gevent_gbcw: a recycling gevent worker polls every second
-   * whether a core is still in a request before it exits.
+   * core/init.c: socket-timeout 4 s; plugins/gevent/gevent.c uwsgi_opt_setup_gevent: `--gevent`
+   * raises it to 30 s. core/socket.c bind_to_tcp gives the same seconds to TCP_DEFER_ACCEPT, and
+   * a worker waits that long for a request's bytes (core/utils.c wsgi_req_recv ->
+   * uwsgi_wait_read_req) before it closes the connection unanswered.
    */
-  geventDrainPoll: 1,
+  socketTimeout: 4,
+  socketTimeoutGevent: 30,
   /** core/utils.c set_harakiri: the deadline is uwsgi_now() (whole seconds) + harakiri. */
   harakiriWholeSeconds: true,
   /** The release that added http11-socket (keep-alive on the HTTP socket). */
@@ -53,6 +54,11 @@ function closeWorkDefault(v: string, mode: WorkerMode, driver: 'mysqlclient' | '
   };
 }
 
+/** uWSGI's socket-timeout in this mode (UWSGI.socketTimeout): the TCP_DEFER_ACCEPT period and the wait for a request's bytes. */
+export function uwsgiSocketTimeout(mode: WorkerMode): number {
+  return mode === 'gevent' ? UWSGI.socketTimeoutGevent : UWSGI.socketTimeout;
+}
+
 /** The defaults of every server setting capsim models, for uWSGI at this version and mode. */
 export function uwsgiDefaults(version: string, mode: WorkerMode, socket: 'http-socket' | 'http11-socket', common: CommonDefaults, driver: 'mysqlclient' | 'pymysql' = 'mysqlclient') {
   const { connectionClose } = common;
@@ -63,7 +69,10 @@ export function uwsgiDefaults(version: string, mode: WorkerMode, socket: 'http-s
     socket: { value: 'http-socket' as const, source: `capsim default: ${v} --http-socket (the write-up's and the testbed's setup)` },
     connectionClose,
     closeLag,
-    deferAccept: { value: true, source: `${v} core/socket.c bind_to_tcp: TCP_DEFER_ACCEPT (socket-timeout, ${UWSGI.socketTimeout} s) on every TCP socket unless --no-defer-accept` },
+    deferAccept: {
+      value: true,
+      source: `${v} core/socket.c bind_to_tcp: TCP_DEFER_ACCEPT (socket-timeout, ${uwsgiSocketTimeout(mode)} s${mode === 'gevent' ? ': --gevent raises it to 30 s, plugins/gevent/gevent.c' : ''}) on every TCP socket unless --no-defer-accept`,
+    },
     backlog: { value: 100, source: `${v} default listen (core/init.c)` },
     concurrency: {
       value: mode === 'gevent' ? 100 : 1,
@@ -77,7 +86,7 @@ export function uwsgiDefaults(version: string, mode: WorkerMode, socket: 'http-s
     harakiri: { value: 0, source: `${v} default harakiri (off)` },
     keepAlive: http11
       ? {
-          value: mode === 'gevent' ? 30 : 4,
+          value: uwsgiSocketTimeout(mode),
           source:
             mode === 'gevent'
               ? `${v} http11-socket waits socket-timeout for the next request (proto/http.c uwsgi_proto_http11_accept); --gevent raises socket-timeout to 30 s (plugins/gevent/gevent.c)`

@@ -27,8 +27,8 @@
 // worker waiting in accept() needs the ACK on time; then one event lands it exactly. Loaded
 // containers (a queue that is never empty) thus save an event per connection.
 import type { Container } from './container.js';
-import { LINUX, deferAcceptRetrans, linuxSynRto, overflowRetriesAt, wheelExpiry } from '../facts/linux.js';
-import { UWSGI } from '../facts/uwsgi.js';
+import { LINUX, deferAcceptRetrans, linuxSynRto, overflowRetriesAt, requestBytesAfter, wheelExpiry } from '../facts/linux.js';
+import { uwsgiSocketTimeout } from '../facts/uwsgi.js';
 import { Cause } from './outcome.js';
 import type { World } from './world.js';
 
@@ -68,7 +68,7 @@ export class Listener {
     this.entry = balancer.rtt + (defer ? balancer.sendDelay : 0);
     const dataAt = balancer.rtt + balancer.sendDelay;
     this.dataAt = dataAt;
-    this.deferRetrans = defer ? deferAcceptRetrans(UWSGI.socketTimeout) : 0;
+    this.deferRetrans = defer ? deferAcceptRetrans(uwsgiSocketTimeout(fleet.server.mode)) : 0;
     this.cookieEntry = balancer.rtt;
     // A landing is certain only if nothing decided after it can enter the queue before it. A
     // cookie's connection (queued at its bare ACK) could overtake handshakes that wait for their
@@ -218,6 +218,8 @@ export class Listener {
       table.serverDone(slot);
       return;
     }
+    // A retry that is a bare ACK gets the connection in without the request's bytes.
+    if (table.attempt[slot]! > 0 && !cookie) table.bytesAt[slot] = this.bytesAfterRetry(slot, table.attempt[slot]! - 1);
     if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) {
       table.cookie[slot] = 0;
       return;
@@ -228,6 +230,7 @@ export class Listener {
       return;
     }
     this.ackOverflows++;
+    table.bytesAt[slot] = 0;
     const k = table.attempt[slot]!;
     const t0 = table.tContainer[slot]!;
     if (cookie) {
@@ -254,6 +257,21 @@ export class Listener {
     const r = overflowRetriesAt(t0, entry, this.dataAt, w.model.balancer.rtt, w.model.fleet.synackRetries, cookie ? 0 : this.deferRetrans, cookie, this.linuxClient);
     if (k < r.tries.length) w.sim.at(r.tries[k]!, this.ackHandler, slot);
     else w.sim.at(r.reset, this.synackGiveUpHandler, slot);
+  }
+
+  /**
+   * Try number k+1 of an overflowed handshake got it into the queue: if that try was a bare ACK
+   * (a retransmitted SYN-ACK's answer; under TCP_DEFER_ACCEPT once the defer period is over),
+   * when its request's bytes arrive (the client's next retransmission of them); 0 if they came
+   * with it.
+   */
+  private bytesAfterRetry(slot: number, k: number): number {
+    const w = this.w;
+    const t0 = w.table.tContainer[slot]!;
+    const rtt = w.model.balancer.rtt;
+    const r = overflowRetriesAt(t0, this.entry, this.dataAt, rtt, w.model.fleet.synackRetries, this.deferRetrans, false, this.linuxClient);
+    if (k >= r.tries.length || !r.bare[k]) return 0;
+    return requestBytesAfter(t0, this.dataAt, rtt, w.sim.now, this.linuxClient);
   }
 
   /**

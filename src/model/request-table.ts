@@ -44,6 +44,11 @@ export class RequestTable {
   gen: Uint32Array;
   /** Work per phase: slot * maxPhases + phase. */
   work: Float64Array;
+  /**
+   * When the request's bytes reach the server on a connection that entered the accept queue
+   * without them (a bare ACK completed its handshake after an overflow); 0: they came with it.
+   */
+  bytesAt: Float64Array;
   private free: Int32Array;
   private freeTop: number;
   private cap: number;
@@ -74,6 +79,7 @@ export class RequestTable {
     this.cookie = new Uint8Array(initial);
     this.gen = new Uint32Array(initial);
     this.work = new Float64Array(initial * maxPhases);
+    this.bytesAt = new Float64Array(initial);
     this.free = new Int32Array(initial);
     for (let i = 0; i < initial; i++) this.free[i] = initial - 1 - i;
     this.freeTop = initial;
@@ -93,6 +99,7 @@ export class RequestTable {
     this.serverHeld[slot] = 0;
     this.dbConn[slot] = 0;
     this.cookie[slot] = 0;
+    this.bytesAt[slot] = 0;
     return slot;
   }
 
@@ -147,6 +154,7 @@ export class RequestTable {
     };
     this.tArrive = f64(this.tArrive);
     this.tContainer = f64(this.tContainer);
+    this.bytesAt = f64(this.bytesAt);
     this.work = f64(this.work, cap * this.maxPhases);
     this.endpoint = i32(this.endpoint);
     this.phase = i32(this.phase);

@@ -174,6 +174,30 @@ test('linux: without tcpAbortOnOverflow the overflowed request is retried until 
   near(x.r.latencyMs.max, 75_000 - 6, 1e-6, 'max latency (ms)');
 });
 
+test('linux: a bare ACK that gets an overflowed handshake in brings no request: uWSGI waits socket-timeout (4 s) for it, then closes: 502', () => {
+  // Two sync workers, backlog 2 (a queue of 3, a SYN queue of 2), TCP_DEFER_ACCEPT, 8 requests
+  // of 6.5 s, 2 ms apart: #1 and #2 are served at once, three connections queue, #6's SYN gets a
+  // cookie, and the requests of #4 and #5 (SYN + 0.5 ms + 10 ms) find the queue full. Their
+  // tries: the request again at +0.2005·(2^j − 1) s (… 3.02, 6.24, 12.65, 25.48 s) and, once
+  // the defer period's 3 SYN-ACK periods are over, the SYN-ACKs of about 7 and 15 s, whose bare
+  // ACKs complete a handshake without the request (net/ipv4/tcp_minisocks.c tcp_check_req).
+  // The queue has room from 6.5 s: the two SYN-ACKs of about 7 s (one wheel bucket) come
+  // together, one gets in without its request (its bytes at 12.65 s, before a worker is free at
+  // 13 s: served), the other overflows again and gets in with the SYN-ACK of about 15 s, also
+  // without its request, whose next retransmission comes at 25.48 s. A worker takes it at
+  // 19.5 s and waits for the bytes socket-timeout (4 s, core/utils.c wsgi_req_recv): at 23.5 s
+  // it closes the connection unanswered, and the balancer's retransmission meets a reset: 502.
+  const x = run(
+    burstOn(8, { backlog: 2, workers: 2 }, { overflow: 'linux', tcpAbortOnOverflow: false }, 'const(6.5s)', {
+      traffic: { ...burst(8, 100, '16ms'), phases: [{ wait: 'const(6.5s)' }] },
+      balancer: { idleTimeout: '1000s', sendDelay: '10ms' },
+    }),
+  );
+  assert.equal(x.r.mechanisms.synDrops, 3);
+  assert.deepEqual(failures(x), { 'backlog-overflow': 1 });
+  assert.equal(x.cause.ok, 7);
+});
+
 test('linux: a SYN cookie\'s connection that overflows is dropped silently, never reset, even with tcpAbortOnOverflow', () => {
   // Burst of 5 within 0.2 ms, backlog 2, no send delay: #3 and #4 are request sockets (queued
   // at SYN + 0.5 ms), #5 a cookie whose ACK finds the queue full: dropped (tcp_get_cookie_sock),

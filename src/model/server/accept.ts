@@ -3,6 +3,7 @@
 // a context frees, a gevent hub only when it is free. Accepting starts the request (the worker's
 // counters, harakiri's deadline, gunicorn's count at start, the memory a request holds).
 import type { Container } from '../container.js';
+import { Cause } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import { UWSGI } from '../../facts/uwsgi.js';
 import type { AppServer } from './app-server.js';
@@ -65,6 +66,23 @@ export function accept(server: AppServer, proc: WorkerProcess, slot: number): vo
   server.accepted[proc.id]++;
   w.metrics.busyContexts.add(w.sim.now, 1);
   w.ctxReq[ctx] = slot;
+  const bytesAt = table.bytesAt[slot]!;
+  if (bytesAt > 0) {
+    if (bytesAt > w.sim.now) {
+      awaitRequestBytes(server, ctx, bytesAt);
+      return;
+    }
+    table.bytesAt[slot] = 0;
+  }
+  startRequest(server, proc, ctx, slot);
+}
+
+/**
+ * The worker has read the request: it starts (harakiri's deadline, gunicorn's count at start,
+ * the memory a request holds), then its phases run.
+ */
+function startRequest(server: AppServer, proc: WorkerProcess, ctx: number, slot: number): void {
+  const w = server.w;
   const s = w.model.fleet.server;
   // uWSGI keeps the deadline in whole seconds (core/utils.c set_harakiri: uwsgi_now() + sec) and
   // the master kills once it is strictly past (core/master_checks.c: harakiri < current_time).
@@ -83,6 +101,42 @@ export function accept(server: AppServer, proc: WorkerProcess, slot: number): vo
     }
   }
   w.runner.begin(ctx);
+}
+
+/**
+ * A connection accepted without its request's bytes (see Listener.bytesAfterRetry) holds its
+ * context (a sync worker, a thread, a gevent core; not the hub) until they come. uWSGI waits
+ * socket-timeout for them (core/utils.c wsgi_req_recv -> uwsgi_wait_read_req; gevent.c
+ * py_uwsgi_gevent_request: wait_read_hook with socket_timeout) and then closes the connection
+ * unanswered; gunicorn's workers block in recv() (sync) or wait on the socket with no such limit.
+ */
+function awaitRequestBytes(server: AppServer, ctx: number, bytesAt: number): void {
+  const w = server.w;
+  const until = server.uwsgi ? Math.min(bytesAt, w.sim.now + server.socketTimeout) : bytesAt;
+  w.ctxTimer[ctx] = w.sim.at(until, server.requestBytesHandler, ctx);
+}
+
+/** The request's bytes arrived, or uWSGI's socket-timeout ran out first, or the balancer left. */
+export function requestBytes(server: AppServer, ctx: number): void {
+  const w = server.w;
+  const table = w.table;
+  w.ctxTimer[ctx] = -1;
+  const slot = w.ctxReq[ctx]!;
+  const proc = w.procs[(ctx / w.concurrency) | 0]!;
+  if (table.clientWaiting[slot] && w.sim.now >= table.bytesAt[slot]!) {
+    table.bytesAt[slot] = 0;
+    startRequest(server, proc, ctx, slot);
+    return;
+  }
+  // The balancer gave up meanwhile (its FIN: the worker reads EOF), or socket-timeout: the worker
+  // closes the connection unanswered, and the balancer's next retransmission of its request
+  // meets a reset (502). uWSGI counts such a close towards max-requests under gevent
+  // (uwsgi_close_request) but not in sync or threads mode (core/loop.c: uwsgi_destroy_request).
+  w.ctxReq[ctx] = -1;
+  table.bytesAt[slot] = 0;
+  w.balancer.answer(slot, Cause.BacklogOverflow);
+  table.serverDone(slot);
+  server.release(proc, ctx, server.gevent || !server.uwsgi);
 }
 
 /** Can the process take a new connection from the accept queue now? */

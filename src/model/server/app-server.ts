@@ -16,8 +16,9 @@ import { Cause, type KillReason } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import type { World } from '../world.js';
 import { connectionFate, honours } from './profiles.js';
+import { uwsgiSocketTimeout } from '../../facts/uwsgi.js';
 import { ProcState, type WorkerProcess } from './worker-process.js';
-import { accept, acceptNow, deliverKeptAlive, leaveIdle, pull, switchPoint } from './accept.js';
+import { accept, acceptNow, deliverKeptAlive, leaveIdle, pull, requestBytes, switchPoint } from './accept.js';
 import { beginRecycle, noticeRetire, wantsRecycle } from './recycle.js';
 import { beginExit, exitDone, mercyExpired } from './drain.js';
 import { addRss, kill, oomKill } from './kill.js';
@@ -59,6 +60,9 @@ export class AppServer {
   readonly mercyHandler = (ref: number) => mercyExpired(this, ref);
   readonly spawnedHandler = (ref: number) => spawned(this, ref);
   readonly reapHandler = (id: number) => reap(this, id);
+  readonly requestBytesHandler = (ctx: number) => requestBytes(this, ctx);
+  /** uWSGI: how long a worker waits for a request's bytes (socket-timeout; 30 s under --gevent). */
+  readonly socketTimeout: number;
 
   constructor(
     readonly w: World,
@@ -79,6 +83,7 @@ export class AppServer {
     this.hubClose = (this.uwsgi && this.gevent) || (this.closeAfter && w.model.balancer.keepAlive);
     this.wrote = this.hubClose ? new Float64Array(w.ctxReq.length) : null;
     this.accepted = new Float64Array(w.procs.length);
+    this.socketTimeout = uwsgiSocketTimeout(s.mode);
   }
 
   /** Mean over containers of the share of their requests that their busiest worker slot accepted. */
@@ -219,13 +224,13 @@ export class AppServer {
   }
 
   /** The context has closed its request (uwsgi_close_request): free for the next one. */
-  release(proc: WorkerProcess, ctx: number): void {
+  release(proc: WorkerProcess, ctx: number, counted = true): void {
     const w = this.w;
     const container = w.containers[proc.container]!;
     const s = w.model.fleet.server;
     // uWSGI counts the request here, in uwsgi_close_request (delta_requests++): under gevent that
     // is when the hub runs the greenlet's close, not when its response was written.
-    if (this.uwsgi) proc.served++;
+    if (this.uwsgi && counted) proc.served++;
     proc.returnContext(ctx);
     proc.noteBusy(w.sim.now);
     w.metrics.busyContexts.add(w.sim.now, -1);

@@ -2,16 +2,19 @@
 // now + worker-reload-mercy, pushed back by every later close.
 //   sync: nothing else is in flight: it exits at once. threads: it waits for its threads, then
 //   exits; still alive at the NO MERCY deadline, the master SIGKILLs it (a real signal 9).
-//   gevent (plugins/gevent/gevent.c uwsgi_gevent_gbcw): it stops its accept watchers, arms a
-//   time bomb that calls exit() after worker-reload-mercy, and polls every second until no core
-//   is in a request; requests still in it when the bomb goes off lose their connection
-//   (cause reload-mercy, workers.mercyExits): an exit, not a SIGKILL.
+//   gevent (plugins/gevent/gevent.c uwsgi_gevent_gbcw, 2.0.21): it stops its accept watchers,
+//   arms a time bomb that calls exit() after worker-reload-mercy, and polls every second until
+//   no core is in a request. Its `destroy` flag is set only when that poll returns, so every
+//   request closed meanwhile runs the same check again (uwsgi_close_request -> goodbye_cruel_world)
+//   and the close that leaves no core busy ends the hub at once: it exits at its last close, as
+//   measured on the testbed (drains of one request's service, not a whole second). Requests
+//   still in it when the bomb goes off lose their connection (cause reload-mercy,
+//   workers.mercyExits): an exit, not a SIGKILL.
 // gunicorn gevent/gthread: stops accepting, waits up to graceful_timeout (checking each second),
 // then stops its server (remaining handlers killed) and exits normally (cause reload-mercy). The
 // arbiter never SIGKILLs a recycling worker.
 import { Cause } from '../outcome.js';
 import { GUNICORN } from '../../facts/gunicorn.js';
-import { UWSGI } from '../../facts/uwsgi.js';
 import type { AppServer } from './app-server.js';
 import { ProcState, type WorkerProcess } from './worker-process.js';
 import { die, kill } from './kill.js';
@@ -23,19 +26,18 @@ export function beginExit(server: AppServer, proc: WorkerProcess): void {
 }
 
 /**
- * How long after its last request ends a draining worker's loop notices: uWSGI gevent and
- * gunicorn gevent check once a second from the start of the drain (`gevent.sleep(1)`); the
- * others wait on their threads and see it at once. gunicorn's last second (server.stop) also
- * returns at once.
+ * How long after its last request ends a draining worker's loop notices: gunicorn gevent checks
+ * once a second from the start of the drain (`gevent.sleep(1)`), and its last second
+ * (server.stop) returns at once; uWSGI gevent's last close ends it at once (see the top); the
+ * others wait on their threads and see it at once.
  */
 export function pollWait(server: AppServer, proc: WorkerProcess): number {
-  if (!server.gevent || proc.recycledAt < 0 || proc.mercyDeadline === Infinity) return 0;
+  if (!server.gevent || server.uwsgi || proc.recycledAt < 0 || proc.mercyDeadline === Infinity) return 0;
   const since = server.w.sim.now - proc.recycledAt;
   if (since <= 0) return 0;
   const s = server.w.model.fleet.server;
-  if (!server.uwsgi && since > s.reloadMercy + GUNICORN.geventStopAfter - GUNICORN.loopTurn) return 0;
-  const poll = server.uwsgi ? UWSGI.geventDrainPoll : GUNICORN.loopTurn;
-  return Math.ceil(since / poll) * poll - since;
+  if (since > s.reloadMercy + GUNICORN.geventStopAfter - GUNICORN.loopTurn) return 0;
+  return Math.ceil(since / GUNICORN.loopTurn) * GUNICORN.loopTurn - since;
 }
 
 export function exitDone(server: AppServer, ref: number): void {

@@ -48,7 +48,7 @@ export class WorkerProcess {
   served = 0;
   /** gunicorn: reached max_requests (alive = False), not yet noticed by the worker's loop. */
   retiring = false;
-  /** When the drain began (the recycle), for the 1 s polling of uWSGI gevent and gunicorn. */
+  /** When the drain began (the recycle), for gunicorn gevent's 1 s polling. */
   recycledAt = F64_ZERO;
   /** Recycle after this many requests (Infinity = never). */
   threshold = Infinity;

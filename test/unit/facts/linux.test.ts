@@ -2,7 +2,7 @@
 // from the kernel source they cite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deferAcceptRetrans, linuxSynRto, overflowRetriesAt, wheelExpiry } from '../../../src/facts/linux.js';
+import { deferAcceptRetrans, linuxSynRto, overflowRetriesAt, requestBytesAfter, wheelExpiry } from '../../../src/facts/linux.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
 
@@ -93,4 +93,18 @@ test('on the timer wheel, handshakes that overflowed within one bucket retry tog
   for (let i = 1; i < a.length; i++) assert.ok(a[i]! > a[i - 1]!);
   const r = overflowRetriesAt(100, rtt, rtt, rtt, 5, 3, false, true).reset;
   assert.ok(r > 163, `reset at ${r}`);
+});
+
+test('uWSGI under --gevent (socket-timeout 30 s): TCP_DEFER_ACCEPT of 5 SYN-ACK periods; only the SYN-ACK of about 31 s is a bare ACK that can complete the handshake', () => {
+  assert.equal(deferAcceptRetrans(30), 5);
+  const rtt = 0.00005;
+  const dataAt = rtt + 0.001;
+  const r = overflowRetriesAt(0, dataAt, dataAt, rtt, 5, 5, false, false);
+  const bare = r.tries.filter((_, k) => r.bare[k]);
+  assert.equal(bare.length, 1, `bare ACK tries: ${bare}`);
+  assert.ok(bare[0]! > 31 && bare[0]! < 31 + 0.125 * 31, `the bare ACK at ${bare[0]}`);
+  // The request's next retransmission after it: 0.20005 · (2^8 − 1) s after the first send.
+  close(requestBytesAfter(0, dataAt, rtt, bare[0]!, false), dataAt + 0.20005 * 255, 'bytes after the bare ACK');
+  // Every other try is a retransmission of the request (it brings the bytes).
+  for (let k = 0; k < r.tries.length; k++) if (!r.bare[k]) assert.ok(Math.abs(Math.log2((r.tries[k]! - dataAt) / 0.20005 + 1) % 1) < 1e-9 || Math.abs((Math.log2((r.tries[k]! - dataAt) / 0.20005 + 1) % 1) - 1) < 1e-9);
 });
