@@ -217,6 +217,35 @@ const overloadCheck: FigureBlock = {
   },
 };
 
+/**
+ * The testbed's overload runs behind the ALB-like proxy (docs/model.md, "Overload behind the
+ * ALB-like proxy"), measured 2026-12-07 (2 seeds where run twice): 2xx, 502, 504 connect
+ * timeout, 504 idle timeout, p50 of 2xx in ms. Measurements, not capsim figures.
+ */
+const OVERLOAD_ALB_REAL: [string, string, string[], string[]][] = [
+  ['80 requests/s, max-requests 500', 'ov_r80_m500 (seeds 1, 2)', ['traffic.profile.scale=0.8'], ['7,981 / 8,208', '87 / 91', '850 / 956', '808 / 388', '2,044 / 1,909']],
+  ['100 requests/s, max-requests 500', 'ov_r100_m500 (seeds 1, 2)', [], ['9,419 / 8,742', '147 / 104', '934 / 1,198', '1,624 / 1,932', '2,222 / 2,578']],
+  ['100 requests/s, no recycling', 'ov_r100_m0', ['fleet.server.maxRequests=0'], ['9,699', '123', '828', '1,474', '2,257']],
+  ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], ['8,198', '148', '3,362', '2,823', '2,567']],
+];
+
+const overloadAlbCheck: FigureBlock = {
+  id: 'overload-alb-check',
+  files: ['docs/model.md'],
+  async compute(jobs) {
+    const rows = [['configuration', 'source', '2xx', '502', '504 connect timeout', '504 idle timeout', 'p50 ms']];
+    let spec = '';
+    for (const [what, runId, sets, real] of OVERLOAD_ALB_REAL) {
+      const r = await run('models/checks/overload-uwsgi-gevent-alb.yaml', sets, jobs);
+      spec = `${r.replications} replications, seed ${r.seed}`;
+      const c504 = r.causes['504'] ?? {};
+      rows.push([what, `real stack, ${runId}`, ...real]);
+      rows.push([what, 'capsim', figure(r.status['2xx']!), figure(r.status['502']!), figure(c504['connect-timeout']!), figure(c504['idle-timeout']!), num(r.latencyMs.p50.mean)]);
+    }
+    return `\`capsim run models/checks/overload-uwsgi-gevent-alb.yaml\` (${spec}; per run of 120 s of arrivals, 95% intervals; the real runs' counts are single runs):\n\n${mdTable(rows)}`;
+  },
+};
+
 /** The recycling check (docs/model.md, short overflows): capsim with the measured respawn parts. */
 const recycleCheck: FigureBlock = {
   id: 'recycle-check',
@@ -236,7 +265,7 @@ const recycleCheck: FigureBlock = {
   },
 };
 
-export const BLOCKS: FigureBlock[] = [npmStart, incidentTable, stepsTable, sensitivityTable, closeRaceCheck, recycleCheck, overloadCheck];
+export const BLOCKS: FigureBlock[] = [npmStart, incidentTable, stepsTable, sensitivityTable, closeRaceCheck, recycleCheck, overloadCheck, overloadAlbCheck];
 
 const START = (id: string) => `<!-- figures:${id} -->`;
 const END = '<!-- /figures -->';

@@ -259,7 +259,7 @@ export class AppServer {
       return;
     }
     // gevent takes new connections when its hub is free (see RequestRunner); others at once.
-    if (!this.gevent || (proc.hubCtx < 0 && proc.hubQueue.length === 0)) pull(this, proc);
+    if (!this.gevent || (proc.hubCtx < 0 && !proc.hubWaiting)) pull(this, proc);
   }
 
   // --- lifecycle (recycle.ts, drain.ts, kill.ts, respawn.ts) ----------------------------------

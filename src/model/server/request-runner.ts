@@ -46,6 +46,7 @@ export class RequestRunner {
   private readonly conc: number;
   /** CPU of the post-response work before a close-after server's close (fleet.server.closeLag); null: none. */
   private readonly closeWork: Sampler | null;
+  private readonly gevent: boolean;
   /** Does a db call hold the gevent hub (mysqlclient under gevent)? */
   private readonly dbBlocksHub: boolean;
   private readonly cpuFactor: number;
@@ -66,6 +67,7 @@ export class RequestRunner {
     // server (elsewhere the endpoint's phases hold it like any other work of the request).
     const closeWorkModelled = w.model.balancer.keepAlive && connectionFate(server) === 'close-after';
     this.closeWork = closeWorkModelled ? makeSampler(server.closeLag, streams.stream('server/close-work')) : null;
+    this.gevent = server.mode === 'gevent';
     this.dbBlocksHub = server.mode === 'gevent' && db.driver === 'mysqlclient';
     this.cpuFactor = db.driver === 'pymysql' ? db.pymysqlCpuFactor : 1;
     this.connectTime = makeSampler(db.connect, streams.stream('db/connect'));
@@ -136,7 +138,7 @@ export class RequestRunner {
       // whoever holds it. (step RESPONSE_AFTER_HUB marks the second pass, the hub granted.)
       if (this.conc > 1 && table.step[slot] !== RESPONSE_AFTER_HUB) {
         const proc = w.procs[(ctx / this.conc) | 0]!;
-        if (proc.hubCtx >= 0 || proc.hubQueue.length > 0) {
+        if (proc.hubCtx >= 0 || proc.hubWaiting) {
           table.step[slot] = RESPONSE_AFTER_HUB;
           this.hub(ctx, HubWork.Cpu, 0);
           return;
@@ -270,13 +272,15 @@ export class RequestRunner {
   // --- the hub ------------------------------------------------------------------------
 
   /**
-   * The context wrote its response; it closes the request when the hub runs it again (uWSGI
-   * gevent: behind everything already waiting for the hub), after `closeWork` of CPU (a
-   * close-after server's post-response work; 0 otherwise).
+   * The context wrote its response; it closes the request when the hub runs it again, after
+   * `closeWork` of CPU (a close-after server's post-response work; 0 otherwise). uWSGI gevent's
+   * greenlet yields with gevent.sleep(0) (GEVENT_SWITCH): libev runs it at the start of its next
+   * loop iteration, after what holds the hub now and the closes queued before it, but ahead of the
+   * greenlets whose I/O became ready meanwhile (proc.closeQueue).
    */
   closeOnHub(ctx: number, proc: WorkerProcess): void {
     const work = this.closeWork === null ? 0 : this.closeWork();
-    if (proc.hubCtx < 0 && proc.hubQueue.length === 0) {
+    if (proc.hubCtx < 0 && !proc.hubWaiting) {
       if (work > 0) this.hubStart(proc, ctx, HubWork.Close, work);
       else this.w.server.closedOnHub(ctx, proc);
       return;
@@ -284,7 +288,9 @@ export class RequestRunner {
     const k = ctx - proc.id * this.conc;
     proc.wantKind[k] = HubWork.Close;
     proc.wantWork[k] = work;
-    proc.hubQueue.push(ctx);
+    // (threads: the GIL has no such order; the close waits behind the others.)
+    if (this.gevent) proc.closeQueue.push(ctx);
+    else proc.hubQueue.push(ctx);
   }
 
   private hub(ctx: number, kind: HubWork, work: number): void {
@@ -322,8 +328,8 @@ export class RequestRunner {
     else this.resume(ctx);
     // The context may have ended the request, and the process with it (killed, exited).
     if (proc.incarnation !== incarnation || proc.hubCtx >= 0) return;
-    while (proc.hubQueue.length > 0) {
-      const next = proc.hubQueue.shift();
+    while (proc.hubWaiting) {
+      const next = proc.closeQueue.length > 0 ? proc.closeQueue.shift() : proc.hubQueue.shift();
       const k = next - proc.id * this.conc;
       const kind = proc.wantKind[k]!;
       if (kind === HubWork.Close && proc.wantWork[k] === 0) {

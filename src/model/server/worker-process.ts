@@ -70,8 +70,18 @@ export class WorkerProcess {
   hubSince = F64_ZERO;
   /** Contexts waiting for the hub, and what each wants (by context offset). */
   readonly hubQueue: Fifo;
+  /**
+   * Greenlets that wrote their response and wait for the hub to close (their work in wantWork):
+   * they yielded with gevent.sleep(0), a callback libev runs at the start of its next iteration,
+   * ahead of the greenlets whose I/O became ready meanwhile; so the hub runs these first.
+   */
+  readonly closeQueue: Fifo;
   readonly wantKind: Int32Array;
   readonly wantWork: Float64Array;
+  /** Does anything wait for the hub? */
+  get hubWaiting(): boolean {
+    return this.hubQueue.length > 0 || this.closeQueue.length > 0;
+  }
   /** Free context ids (a stack). */
   private readonly freeCtx: Int32Array;
   private freeTop: number;
@@ -101,6 +111,7 @@ export class WorkerProcess {
     readonly concurrency: number,
   ) {
     this.hubQueue = new Fifo(Infinity, 16);
+    this.closeQueue = new Fifo(Infinity, 16);
     this.pending = new Fifo(Infinity, 16);
     this.wantKind = new Int32Array(concurrency);
     this.wantWork = new Float64Array(concurrency);
@@ -121,6 +132,7 @@ export class WorkerProcess {
     this.closing = 0;
     this.hubCtx = -1;
     this.hubQueue.clear();
+    this.closeQueue.clear();
     this.pending.clear();
   }
 
