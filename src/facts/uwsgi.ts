@@ -14,6 +14,12 @@ export const UWSGI = {
   /** core/init.c: socket-timeout 4 s, which core/socket.c bind_to_tcp also gives TCP_DEFER_ACCEPT. */
   socketTimeout: 4,
   /**
+   * plugins/gevent/gevent.c:11-12 (uwsgi_opt_setup_gevent, run while the options are parsed, before
+   * uwsgi_start binds the sockets): --gevent raises socket-timeout to 30 s, so TCP_DEFER_ACCEPT
+   * (core/socket.c:743) is 30 s too, and a greenlet waits 30 s for a request (gevent.c:289-295).
+   */
+  geventSocketTimeout: 30,
+  /**
    * plugins/gevent/gevent.c uwsgi_gevent_gbcw: a recycling gevent worker polls every second
    * whether a core is still in a request before it exits.
    */
@@ -25,6 +31,24 @@ export const UWSGI = {
   /** The 2.0 release max-requests-delta was backported to (earlier ones ignore it). */
   maxRequestsDeltaSince: '2.0.29',
 };
+
+/** socket-timeout as a worker of this mode runs with it (gevent raises it to 30 s). */
+export function uwsgiSocketTimeout(mode: WorkerMode): number {
+  return mode === 'gevent' ? Math.max(UWSGI.socketTimeout, UWSGI.geventSocketTimeout) : UWSGI.socketTimeout;
+}
+
+/**
+ * How long a uWSGI 2.0 worker waits on an accepted connection that has not sent its request (a
+ * pre-opened connection the kernel let through at the end of its TCP_DEFER_ACCEPT period):
+ * socket-timeout, then it closes it. sync and threads: core/utils.c wsgi_req_recv (2.0.21:1401-1420)
+ * loops on the protocol parser and uwsgi_wait_read_req(), which polls for socket-timeout and
+ * gives up (the request is destroyed, the socket closed); gevent: plugins/gevent/gevent.c
+ * (2.0.21:289-295) the request greenlet waits in wait_read_hook(fd, socket_timeout): one async
+ * core held, the hub free.
+ */
+export function uwsgiEmptyConnectionWait(mode: WorkerMode): number {
+  return uwsgiSocketTimeout(mode);
+}
 
 /**
  * The post-response work of a worker behind uWSGI's http-socket, from the response's last byte to
