@@ -30,6 +30,7 @@ import type { Container } from './container.js';
 import { LINUX, deferAcceptRetrans, linuxSynRto, overflowRetriesAt, wheelExpiry } from '../facts/linux.js';
 import { UWSGI } from '../facts/uwsgi.js';
 import { Cause } from './outcome.js';
+import { Origin } from './request-table.js';
 import type { World } from './world.js';
 
 export class Listener {
@@ -168,14 +169,22 @@ export class Listener {
     }
     this.leaveSurge(slot);
     table.attempt[slot] = 0;
+    const preopen = table.user[slot] === Origin.Preopen ? w.balancer.preopen : null;
     if (container.handshakes + container.retransmitting >= this.synQueueCap) {
       // The SYN queue is full: tcp_syncookies (1, the default) answers with a cookie and keeps
       // no request socket; the bare ACK completes the handshake (no deferring).
+      if (preopen !== null) preopen.synIn(slot, true);
       this.synCookies++;
       table.cookie[slot] = 1;
       container.cookies++;
       table.tContainer[slot] = w.sim.now;
       w.sim.schedule(this.cookieEntry, this.ackHandler, slot);
+      return;
+    }
+    if (preopen !== null && preopen.synIn(slot, false)) {
+      // A pre-opened connection under TCP_DEFER_ACCEPT: a request socket until its data come
+      // (deferredSegment) or the defer period ends.
+      container.handshakes++;
       return;
     }
     // The handshake completes one RTT later. With an empty queue and no other handshake under
@@ -244,6 +253,43 @@ export class Listener {
     container.retransmitting++;
     table.attempt[slot] = k + 1;
     this.retry(slot, t0, k, false);
+  }
+
+  /**
+   * The segment that completes a deferred pre-opened connection's handshake arrives: its
+   * request's first data (`data`: slot is the request's now), or the bare ACK that answers the
+   * SYN-ACK retransmitted at the end of the defer period (slot is the empty connection's).
+   */
+  deferredSegment(slot: number, data: boolean): void {
+    const w = this.w;
+    const table = w.table;
+    const c = table.container[slot]!;
+    const container = w.containers[c]!;
+    this.settle(container);
+    container.handshakes--;
+    if (!table.clientWaiting[slot]) {
+      table.serverDone(slot);
+      return;
+    }
+    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) return;
+    if (container.acceptQueue.length < container.queueCap) {
+      this.enqueue(c, slot);
+      return;
+    }
+    this.ackOverflows++;
+    if (w.model.fleet.tcpAbortOnOverflow || !data) {
+      // Without tcp_abort_on_overflow the kernel drops the bare ACK and keeps the request socket
+      // for the next SYN-ACK; capsim drops the connection (the node opens another): a
+      // simplification of a rare case (the queue full at that instant).
+      this.fail(slot, Cause.BacklogOverflow);
+      return;
+    }
+    // The data overflowed: from here on like a handshake whose data just arrived.
+    const t0 = w.sim.now - this.entry;
+    table.tContainer[slot] = t0;
+    container.retransmitting++;
+    table.attempt[slot] = 1;
+    this.retry(slot, t0, 0, false);
   }
 
   /** Schedule try number k+1 of an overflowed handshake whose SYN came at t0, or its reset. */
