@@ -170,7 +170,7 @@ export class Listener {
     this.leaveSurge(slot);
     table.attempt[slot] = 0;
     const preopen = table.user[slot] === Origin.Preopen ? w.balancer.preopen : null;
-    if (container.handshakes + container.retransmitting >= this.synQueueCap) {
+    if (container.handshakes + container.retransmitting + container.deferred >= this.synQueueCap) {
       // The SYN queue is full: tcp_syncookies (1, the default) answers with a cookie and keeps
       // no request socket; the bare ACK completes the handshake (no deferring).
       if (preopen !== null) preopen.synIn(slot, true);
@@ -183,8 +183,9 @@ export class Listener {
     }
     if (preopen !== null && preopen.synIn(slot, false)) {
       // A pre-opened connection under TCP_DEFER_ACCEPT: a request socket until its data come
-      // (deferredSegment) or the defer period ends.
-      container.handshakes++;
+      // (deferredSegment) or the defer period ends. Not a handshake under way: one enters the
+      // queue within an rtt only if a request goes out on it (the fast path below ignores that).
+      container.deferred++;
       return;
     }
     // The handshake completes one RTT later. With an empty queue and no other handshake under
@@ -202,7 +203,7 @@ export class Listener {
     // The ACK finds at most the queue plus the handshakes ahead of it (nothing else can get in
     // first): below capacity, it cannot overflow, and it lands without an event.
     const ahead = container.handshakes++;
-    if (this.lazy && container.retransmitting === 0 && container.cookies === 0 && container.acceptQueue.length + ahead < container.queueCap) {
+    if (this.lazy && container.retransmitting === 0 && container.cookies === 0 && container.acceptQueue.length + ahead + container.deferred < container.queueCap) {
       container.landing.push(slot);
       if (container.idle.length > 0) this.workerWaiting(container);
       return;
@@ -266,7 +267,7 @@ export class Listener {
     const c = table.container[slot]!;
     const container = w.containers[c]!;
     this.settle(container);
-    container.handshakes--;
+    container.deferred--;
     if (!table.clientWaiting[slot]) {
       table.serverDone(slot);
       return;

@@ -299,7 +299,7 @@ export class PreopenPool {
         table.serverDone(slot);
       } else if (state === State.Deferred) {
         // The FIN completes the handshake and the worker that accepts it reads EOF: as good as gone.
-        w.containers[table.container[slot]!]!.handshakes--;
+        w.containers[table.container[slot]!]!.deferred--;
         table.serverDone(slot);
       }
       // Opening: the listener or the accept queue drops it (no client side left).
