@@ -162,7 +162,8 @@ export class Listener {
     if (container.acceptQueue.length >= container.queueCap) {
       this.synDrops++;
       const k = table.attempt[slot]!;
-      if (k === 0 && w.model.balancer.surgeQueue > 0) w.balancer.surgeEnter();
+      // (A pre-opened connection carries no request: it is not in the surge queue.)
+      if (k === 0 && w.model.balancer.surgeQueue > 0 && table.user[slot] !== Origin.Preopen) w.balancer.surgeEnter();
       table.attempt[slot] = k + 1;
       this.retransmitSyn(slot, k);
       return;
@@ -366,7 +367,7 @@ export class Listener {
   }
 
   private leaveSurge(slot: number): void {
-    if (this.w.table.attempt[slot]! > 0 && this.w.model.balancer.surgeQueue > 0) {
+    if (this.w.table.attempt[slot]! > 0 && this.w.model.balancer.surgeQueue > 0 && this.w.table.user[slot] !== Origin.Preopen) {
       this.w.balancer.surgeLeave();
       this.w.table.attempt[slot] = 0;
     }
