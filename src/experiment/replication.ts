@@ -90,6 +90,19 @@ export interface Mechanisms {
   /** Most MySQL connections open at once; connects refused (max_connections). */
   dbConnectionsMax: number;
   dbRefused: number;
+  /**
+   * Only with pre-opened connections (balancer.pool.preopen > 0): opened; requests sent on one
+   * (no handshake); requests that met its close (keepalive-race); accepted empty (a worker
+   * context waiting for a request); closed by the server's read timeout; closed by a worker's
+   * death; closed by their node after its idle timeout.
+   */
+  preopenOpened?: number;
+  preopenUsed?: number;
+  preopenRaces?: number;
+  preopenHeldEmpty?: number;
+  preopenServerCloses?: number;
+  preopenDeaths?: number;
+  preopenIdleCloses?: number;
 }
 
 /** Probabilities at which the latency distribution is reported (its CDF, read from the sketch). */
@@ -215,6 +228,17 @@ function simulateReplication(model: Model, replication: number, options: Replica
       unhealthySeconds: w.balancer.health.unhealthySeconds.reduce((a, b) => a + b, 0),
       dbConnectionsMax: w.db.openMax,
       dbRefused: w.db.refused,
+      ...(w.balancer.preopen !== null
+        ? {
+            preopenOpened: w.balancer.preopen.opened,
+            preopenUsed: w.balancer.preopen.used,
+            preopenRaces: w.balancer.preopen.races,
+            preopenHeldEmpty: w.balancer.preopen.heldEmpty,
+            preopenServerCloses: w.balancer.preopen.serverCloses,
+            preopenDeaths: w.balancer.preopen.deaths,
+            preopenIdleCloses: w.balancer.preopen.idleCloses,
+          }
+        : {}),
     },
     little: {
       L: metrics.inSystem.mean(now),

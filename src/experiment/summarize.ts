@@ -132,7 +132,7 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
       processBusiest: of(reps.map((r) => r.utilization.processBusiest ?? NaN), 'fraction'),
     },
     mechanisms: Object.fromEntries(
-      (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k]), FRACTION_MECHANISMS.has(k) ? 'fraction' : 'nonnegative')]),
+      (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k] ?? NaN), FRACTION_MECHANISMS.has(k) ? 'fraction' : 'nonnegative')]),
     ),
     analytic: analytic(model),
   };

@@ -12,6 +12,8 @@
 //   CLB-TS    Classic Load Balancer guide, "Troubleshoot a Classic Load Balancer: HTTP errors"
 //   ALB-ATTR  ALB User Guide, "Application Load Balancers" (idle timeout, routing algorithm)
 //   CLB-CFG   Classic Load Balancer guide, "Configure the idle connection timeout", "surge queue"
+//   CLOUDAVAIL cloudavail.com, "AWS ELB pre-open Connection Exposé", part 1 (2013-12-21) and part 2
+//             (2014-01-27): an Apache 2.2 prefork (KeepAlive Off) behind a Classic ELB
 import type { DistSpec } from '../kernel/distribution-spec.js';
 
 export interface Fact<T> {
@@ -30,6 +32,12 @@ export interface PoolParts {
   noticeFin: boolean;
   /** A request that fails on a reused connection (the target closed it) is sent again on a new one. */
   retry: boolean;
+  /**
+   * Connections each node keeps opened ahead to each target, carrying no request yet (the
+   * Classic ELB's pre-open connections): a request with no reusable kept-alive connection takes a
+   * ready one (no handshake) and the node opens a replacement at once. 0: none.
+   */
+  preopen: number;
 }
 
 export type PoolName = 'eager' | 'nginx' | 'alb' | 'elb';
@@ -89,6 +97,26 @@ export const AWS = {
   } as Fact<boolean>,
   /** ELB-HOW: "Classic Load Balancers use pre-open connections, but Application Load Balancers do not." */
   preopen: 'ELB User Guide, How Elastic Load Balancing works: "Classic Load Balancers use pre-open connections, but Application Load Balancers do not"',
+  /**
+   * CLOUDAVAIL: what a Classic ELB's pre-opened connection does on an instance. Behind a Classic
+   * ELB an idle Apache 2.2 prefork (KeepAlive Off) showed one "..reading.." worker per listener,
+   * more as traffic grew; the ELB opens a TCP connection to the instance ahead of any request; a
+   * request arriving later (5 s later in their test) was sent over it; Apache closed an unused one
+   * after its own read timeout (Timeout, 20 s there); an ELB engineer confirmed the purpose (to
+   * spare the TCP handshake when a client request comes) and that AWS support can disable it.
+   * How many a node keeps as traffic grows is documented nowhere: a named unknown.
+   */
+  preopenObserved:
+    'cloudavail.com, "AWS ELB pre-open Connection Exposé" parts 1 (2013-12-21) and 2 (2014-01-27): one idle pre-opened connection per listener on an idle Apache prefork, more as traffic grew (how many: not documented); a later request is sent over it; the server closes an unused one at its own read timeout; AWS support can disable pre-open',
+  /**
+   * CLB-CFG: "the load balancer maintains two connections ... The load balancer has a configured
+   * idle timeout period that applies to its connections. If no data has been sent or received by
+   * the time that the idle timeout period elapses, the load balancer closes the connection."
+   * capsim applies it to a pre-opened connection from its handshake (an inference: the page does
+   * not name pre-opened connections).
+   */
+  preopenIdleClose:
+    'inferred from the Classic Load Balancer guide, Configure the idle connection timeout ("If no data has been sent or received by the time that the idle timeout period elapses, the load balancer closes the connection"): a pre-opened connection that carried nothing for idleTimeout is closed by its node, which opens another',
   /** Which idle connection a node takes: not documented. */
   reuseOrder: {
     value: 'lifo' as const,
@@ -116,6 +144,10 @@ export const AWS = {
         source:
           'inferred: AWS documents no retry, and ALBs report 502s for targets that close kept-alive connections (medplum/medplum#2253, cardstack/boxel#6107, the gunicorn keep-alive 2 s case), which a balancer that retried a failed reused connection would hide',
       },
+      preopen: {
+        value: 0,
+        source: 'documented: ELB User Guide, How Elastic Load Balancing works: "Classic Load Balancers use pre-open connections, but Application Load Balancers do not"',
+      },
     },
     elb: {
       reuseDelay: { value: exp(ALB_REUSE_DELAY_MEAN), source: 'capsim assumption: as the ALB (fitted there); the Classic ELB documents none' },
@@ -124,6 +156,11 @@ export const AWS = {
         value: false,
         source:
           'inferred: AWS documents no retry, and Classic ELBs report errors for targets that close kept-alive connections (the gunicorn keep-alive 2 s behind an ELB: "one in every 20,000 requests"), which a retrying balancer would hide',
+      },
+      preopen: {
+        value: 1,
+        source:
+          'capsim assumption: 1 per node and target, from the one idle pre-opened connection per listener cloudavail.com observed ("AWS ELB pre-open Connection Exposé", 2013-12-21, 2014-01-27); AWS documents that Classic ELBs pre-open (ELB User Guide, How Elastic Load Balancing works) but not how many, nor how the number grows with traffic (cloudavail saw more as traffic grew): an unknown; 0 is a Classic ELB whose pre-open AWS support disabled',
       },
     },
     eager: {
@@ -134,6 +171,7 @@ export const AWS = {
       },
       noticeFin: { value: true, source: 'eager: a FIN read on an idle connection takes it out of the pool (the testbed proxy, --evict-on-fin 1)' },
       retry: { value: false, source: 'eager: no retry (the testbed proxy: "no retries of any kind")' },
+      preopen: { value: 0, source: 'eager: a client pool opens a connection only for a request (Node http.Agent)' },
     },
   } satisfies Record<'alb' | 'elb' | 'eager', { [K in keyof PoolParts]: Fact<PoolParts[K]> }>,
 };

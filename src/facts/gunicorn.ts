@@ -23,6 +23,31 @@ export const GUNICORN = {
   geventStopAfter: 2,
 };
 
+/**
+ * How long a worker of this mode waits on an accepted connection that has not sent its request
+ * (a Classic ELB's pre-opened connection), from gunicorn 20.1.0's source:
+ *   sync    — workers/sync.py:27-31 accept() sets the socket blocking and calls handle(), which
+ *             blocks in next(parser) (sync.py:134-135, recv without a timeout) until the request's
+ *             bytes arrive. The worker's loop calls notify() only between connections
+ *             (sync.py:62), so a connection that sends nothing for `timeout` gets the worker
+ *             killed by the arbiter (WORKER TIMEOUT: benoitc/gunicorn#2652, "client connects but
+ *             does not send HTTP request: 30s"; pypi/warehouse#20110; #1194 "Gunicorn sync workers
+ *             time out on docker + AWS", only behind an ELB with an HTTP listener).
+ *   gevent  — workers/base_async.py:39-48: with keepalive, the first request too is read under
+ *             timeout_ctx(), gevent.Timeout(keepalive) (ggevent.py:53-54): the greenlet gives up
+ *             and closes after keepalive (2 s by default); with keepalive 0, next(parser) has no
+ *             timeout. The hub keeps notifying: no kill.
+ *   threads — workers/gthread.py:117-124 accept() submits handle() to the thread pool at once
+ *             (enqueue_req, :111-115, TConn.init makes the socket blocking, :47-48); handle()
+ *             blocks in next(conn.parser) (:266) with no timeout: a thread is held until the
+ *             request comes (#2652: gthread "infinity"). The main loop keeps notifying: no kill.
+ * Infinity: until the request arrives (or the balancer closes the connection).
+ */
+export function gunicornEmptyConnectionWait(mode: WorkerMode, keepAlive: number): number {
+  if (mode === 'gevent') return keepAlive > 0 ? keepAlive : Infinity;
+  return Infinity;
+}
+
 /** The defaults of every server setting capsim models, for gunicorn at this version and mode. */
 export function gunicornDefaults(version: string, mode: WorkerMode, common: CommonDefaults) {
   const v = `gunicorn ${version}`;

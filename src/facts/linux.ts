@@ -84,6 +84,21 @@ export function deferAcceptRetrans(seconds: number): number {
 }
 
 /**
+ * When a TCP_DEFER_ACCEPT handshake that never gets data enters the accept queue anyway, for a
+ * SYN that reached the server at t0: the request socket's timer (1, 2, 4 … s apart, on the wheel)
+ * does not retransmit the SYN-ACK before its run number deferRetrans - 1
+ * (net/ipv4/inet_connection_sock.c syn_ack_recalc); the client answers that retransmission with
+ * a bare ACK one rtt later, which now completes the handshake (tcp_minisocks.c tcp_check_req
+ * drops a bare ACK only while req->num_timeout < rskq_defer_accept) and queues the connection
+ * for accept() with no data.
+ */
+export function deferEndAt(t0: number, rtt: number, deferRetrans: number): number {
+  let fire = t0;
+  for (let m = 0; m < Math.max(deferRetrans, 1); m++) fire = wheelExpiry(fire, LINUX.reqskTimerInitial * 2 ** m);
+  return fire + rtt;
+}
+
+/**
  * When the server's segments reach a handshake whose completing segment overflowed the accept
  * queue (without tcp_abort_on_overflow), for a handshake whose SYN reached the server at t0: each
  * is one more try to enter the queue. Offsets below are from t0. `entry` is when the completing segment first arrived, `dataAt` when the request's

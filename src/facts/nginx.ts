@@ -56,5 +56,9 @@ export const NGINX = {
         'src/http/ngx_http_upstream.c ngx_http_upstream_next: a failure on a cached connection gets one more try (u->peer.cached && ft_type == NGX_HTTP_UPSTREAM_FT_ERROR: tries++), if proxy_next_upstream has `error` (balancer.nextUpstream)',
       ),
     },
+    preopen: {
+      value: 0,
+      source: src('src/http/ngx_http_upstream.c ngx_http_upstream_connect: an upstream connection is opened for a request, when its peer is chosen (no connection is opened ahead)'),
+    },
   },
 };

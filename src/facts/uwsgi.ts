@@ -12,13 +12,14 @@ const c = (value: number): DistSpec => ({ kind: 'const', value });
 
 export const UWSGI = {
   /**
-   * core/init.c: socket-timeout 4 s; plugins/gevent/gevent.c uwsgi_opt_setup_gevent: `--gevent`
-   * raises it to 30 s. core/socket.c bind_to_tcp gives the same seconds to TCP_DEFER_ACCEPT, and
-   * a worker waits that long for a request's bytes (core/utils.c wsgi_req_recv ->
-   * uwsgi_wait_read_req) before it closes the connection unanswered.
+   * core/init.c: socket-timeout 4 s. plugins/gevent/gevent.c:11-12 (uwsgi_opt_setup_gevent, run
+   * while the options are parsed, before uwsgi_start binds the sockets): `--gevent` raises it to
+   * 30 s. core/socket.c:743 bind_to_tcp gives the same seconds to TCP_DEFER_ACCEPT, and a worker
+   * waits that long for a request's bytes (core/utils.c wsgi_req_recv -> uwsgi_wait_read_req;
+   * gevent.c:289-295 wait_read_hook) before it closes the connection unanswered.
    */
   socketTimeout: 4,
-  socketTimeoutGevent: 30,
+  geventSocketTimeout: 30,
   /** core/utils.c set_harakiri: the deadline is uwsgi_now() (whole seconds) + harakiri. */
   harakiriWholeSeconds: true,
   /** The release that added http11-socket (keep-alive on the HTTP socket). */
@@ -26,6 +27,24 @@ export const UWSGI = {
   /** The 2.0 release max-requests-delta was backported to (earlier ones ignore it). */
   maxRequestsDeltaSince: '2.0.29',
 };
+
+/** socket-timeout as a worker of this mode runs with it (gevent raises it to 30 s): the TCP_DEFER_ACCEPT period and the wait for a request's bytes. */
+export function uwsgiSocketTimeout(mode: WorkerMode): number {
+  return mode === 'gevent' ? Math.max(UWSGI.socketTimeout, UWSGI.geventSocketTimeout) : UWSGI.socketTimeout;
+}
+
+/**
+ * How long a uWSGI 2.0 worker waits on an accepted connection that has not sent its request (a
+ * pre-opened connection the kernel let through at the end of its TCP_DEFER_ACCEPT period):
+ * socket-timeout, then it closes it. sync and threads: core/utils.c wsgi_req_recv (2.0.21:1401-1420)
+ * loops on the protocol parser and uwsgi_wait_read_req(), which polls for socket-timeout and
+ * gives up (the request is destroyed, the socket closed); gevent: plugins/gevent/gevent.c
+ * (2.0.21:289-295) the request greenlet waits in wait_read_hook(fd, socket_timeout): one async
+ * core held, the hub free.
+ */
+export function uwsgiEmptyConnectionWait(mode: WorkerMode): number {
+  return uwsgiSocketTimeout(mode);
+}
 
 /**
  * The post-response work of a worker behind uWSGI's http-socket, from the response's last byte to
@@ -52,11 +71,6 @@ function closeWorkDefault(v: string, mode: WorkerMode, driver: 'mysqlclient' | '
     value: { kind: 'lognormal', mu: Math.log(mean) - (sigma * sigma) / 2, sigma },
     source: `measured on the testbed for ${v} http-socket, ${what}: mean ${Math.round(mean * 1e6)} µs of post-response work (Django request_finished closing the DB connection, then uwsgi_close_request) from the last write to the FIN, lognormal sigma ${sigma} (docs/model.md, "The close delay of uWSGI's http-socket, measured")`,
   };
-}
-
-/** uWSGI's socket-timeout in this mode (UWSGI.socketTimeout): the TCP_DEFER_ACCEPT period and the wait for a request's bytes. */
-export function uwsgiSocketTimeout(mode: WorkerMode): number {
-  return mode === 'gevent' ? UWSGI.socketTimeoutGevent : UWSGI.socketTimeout;
 }
 
 /** The defaults of every server setting capsim models, for uWSGI at this version and mode. */

@@ -265,7 +265,32 @@ const recycleCheck: FigureBlock = {
   },
 };
 
-export const BLOCKS: FigureBlock[] = [npmStart, incidentTable, stepsTable, sensitivityTable, closeRaceCheck, recycleCheck, overloadCheck, overloadAlbCheck];
+/** gunicorn sync behind a Classic ELB that pre-opens (docs/model.md, "The Classic ELB's pre-opened connections"). */
+const preopenCheck: FigureBlock = {
+  id: 'preopen-check',
+  files: ['docs/model.md'],
+  async compute(jobs) {
+    const rows = [['configuration', 'SIGKILLs (timeout) per hour', 'pre-opened connections used per hour', '5xx per hour', 'causes of the 5xx', 'p99 ms']];
+    let spec = '';
+    for (const [what, sets] of [
+      ['1 request/min, pre-open 1 per node (the Classic ELB default)', []],
+      ['1 request/min, pre-open disabled (balancer.pool.preopen 0)', ['balancer.pool.preopen=0']],
+      ['1 request/min, gevent worker (fleet.server.mode gevent)', ['fleet.server.mode=gevent']],
+      ['1 request/min, 4 sync workers', ['fleet.server.workers=4']],
+      ['1 request/s, pre-open 1 per node', ['traffic.rate=1/s']],
+    ] as [string, string[]][]) {
+      const r = await run('models/checks/preopen-gunicorn-sync-elb.yaml', sets, jobs);
+      spec = `${r.replications} replications of ${r.simulatedSeconds / 3600} h, seed ${r.seed}`;
+      const h = 3600 / r.simulatedSeconds;
+      const used = (r.mechanisms as Record<string, Figure>).preopenUsed;
+      const failed = STATUSES.slice(1).reduce((a, st) => a + m(r.status[st]), 0);
+      rows.push([what, num(m(r.workers.sigkills['timeout']) * h), used === undefined ? '-' : num(m(used) * h), num(failed * h), causeMix(r), num(r.latencyMs.p99.mean)]);
+    }
+    return `\`capsim run models/checks/preopen-gunicorn-sync-elb.yaml --set …\` (gunicorn 20.1 sync, 2 workers, Classic ELB with 2 nodes; ${spec}; means):\n\n${mdTable(rows)}`;
+  },
+};
+
+export const BLOCKS: FigureBlock[] = [npmStart, incidentTable, stepsTable, sensitivityTable, closeRaceCheck, recycleCheck, overloadCheck, overloadAlbCheck, preopenCheck];
 
 const START = (id: string) => `<!-- figures:${id} -->`;
 const END = '<!-- /figures -->';

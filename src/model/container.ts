@@ -14,6 +14,11 @@ export class Container {
   /** Handshakes under way (the segment completing them not yet in), lazy or simulated. */
   handshakes = 0;
   /**
+   * Pre-opened connections waiting in the SYN queue for their data (TCP_DEFER_ACCEPT): request
+   * sockets like handshakes, but none enters the queue unless a request is sent on it.
+   */
+  deferred = 0;
+  /**
    * Handshakes whose completing segment cannot find the queue full, in SYN order (= arrival
    * order): they join the queue without an event of their own (see Listener.settle).
    */

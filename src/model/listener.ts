@@ -30,6 +30,7 @@ import type { Container } from './container.js';
 import { LINUX, deferAcceptRetrans, linuxSynRto, overflowRetriesAt, requestBytesAfter, wheelExpiry } from '../facts/linux.js';
 import { uwsgiSocketTimeout } from '../facts/uwsgi.js';
 import { Cause } from './outcome.js';
+import { Origin } from './request-table.js';
 import type { World } from './world.js';
 
 export class Listener {
@@ -161,21 +162,31 @@ export class Listener {
     if (container.acceptQueue.length >= container.queueCap) {
       this.synDrops++;
       const k = table.attempt[slot]!;
-      if (k === 0 && w.model.balancer.surgeQueue > 0) w.balancer.surgeEnter();
+      // (A pre-opened connection carries no request: it is not in the surge queue.)
+      if (k === 0 && w.model.balancer.surgeQueue > 0 && table.user[slot] !== Origin.Preopen) w.balancer.surgeEnter();
       table.attempt[slot] = k + 1;
       this.retransmitSyn(slot, k);
       return;
     }
     this.leaveSurge(slot);
     table.attempt[slot] = 0;
-    if (container.handshakes + container.retransmitting >= this.synQueueCap) {
+    const preopen = table.user[slot] === Origin.Preopen ? w.balancer.preopen : null;
+    if (container.handshakes + container.retransmitting + container.deferred >= this.synQueueCap) {
       // The SYN queue is full: tcp_syncookies (1, the default) answers with a cookie and keeps
       // no request socket; the bare ACK completes the handshake (no deferring).
+      if (preopen !== null) preopen.synIn(slot, true);
       this.synCookies++;
       table.cookie[slot] = 1;
       container.cookies++;
       table.tContainer[slot] = w.sim.now;
       w.sim.schedule(this.cookieEntry, this.ackHandler, slot);
+      return;
+    }
+    if (preopen !== null && preopen.synIn(slot, false)) {
+      // A pre-opened connection under TCP_DEFER_ACCEPT: a request socket until its data come
+      // (deferredSegment) or the defer period ends. Not a handshake under way: one enters the
+      // queue within an rtt only if a request goes out on it (the fast path below ignores that).
+      container.deferred++;
       return;
     }
     // The handshake completes one RTT later. With an empty queue and no other handshake under
@@ -193,7 +204,7 @@ export class Listener {
     // The ACK finds at most the queue plus the handshakes ahead of it (nothing else can get in
     // first): below capacity, it cannot overflow, and it lands without an event.
     const ahead = container.handshakes++;
-    if (this.lazy && container.retransmitting === 0 && container.cookies === 0 && container.acceptQueue.length + ahead < container.queueCap) {
+    if (this.lazy && container.retransmitting === 0 && container.cookies === 0 && container.acceptQueue.length + ahead + container.deferred < container.queueCap) {
       container.landing.push(slot);
       if (container.idle.length > 0) this.workerWaiting(container);
       return;
@@ -219,7 +230,8 @@ export class Listener {
       return;
     }
     // A retry that is a bare ACK gets the connection in without the request's bytes.
-    if (table.attempt[slot]! > 0 && !cookie) table.bytesAt[slot] = this.bytesAfterRetry(slot, table.attempt[slot]! - 1);
+    // (A pre-opened connection carries no request: nothing to wait for.)
+    if (table.attempt[slot]! > 0 && !cookie && table.user[slot] !== Origin.Preopen) table.bytesAt[slot] = this.bytesAfterRetry(slot, table.attempt[slot]! - 1);
     if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) {
       table.cookie[slot] = 0;
       return;
@@ -247,6 +259,43 @@ export class Listener {
     container.retransmitting++;
     table.attempt[slot] = k + 1;
     this.retry(slot, t0, k, false);
+  }
+
+  /**
+   * The segment that completes a deferred pre-opened connection's handshake arrives: its
+   * request's first data (`data`: slot is the request's now), or the bare ACK that answers the
+   * SYN-ACK retransmitted at the end of the defer period (slot is the empty connection's).
+   */
+  deferredSegment(slot: number, data: boolean): void {
+    const w = this.w;
+    const table = w.table;
+    const c = table.container[slot]!;
+    const container = w.containers[c]!;
+    this.settle(container);
+    container.deferred--;
+    if (!table.clientWaiting[slot]) {
+      table.serverDone(slot);
+      return;
+    }
+    if (container.acceptQueue.length === 0 && w.server.acceptNow(container, slot)) return;
+    if (container.acceptQueue.length < container.queueCap) {
+      this.enqueue(c, slot);
+      return;
+    }
+    this.ackOverflows++;
+    if (w.model.fleet.tcpAbortOnOverflow || !data) {
+      // Without tcp_abort_on_overflow the kernel drops the bare ACK and keeps the request socket
+      // for the next SYN-ACK; capsim drops the connection (the node opens another): a
+      // simplification of a rare case (the queue full at that instant).
+      this.fail(slot, Cause.BacklogOverflow);
+      return;
+    }
+    // The data overflowed: from here on like a handshake whose data just arrived.
+    const t0 = w.sim.now - this.entry;
+    table.tContainer[slot] = t0;
+    container.retransmitting++;
+    table.attempt[slot] = 1;
+    this.retry(slot, t0, 0, false);
   }
 
   /** Schedule try number k+1 of an overflowed handshake whose SYN came at t0, or its reset. */
@@ -337,7 +386,7 @@ export class Listener {
   }
 
   private leaveSurge(slot: number): void {
-    if (this.w.table.attempt[slot]! > 0 && this.w.model.balancer.surgeQueue > 0) {
+    if (this.w.table.attempt[slot]! > 0 && this.w.model.balancer.surgeQueue > 0 && this.w.table.user[slot] !== Origin.Preopen) {
       this.w.balancer.surgeLeave();
       this.w.table.attempt[slot] = 0;
     }

@@ -14,6 +14,7 @@
 export const enum Origin {
   Open = -1, // open traffic (rate, profile, bursts)
   HealthCheck = -2, // the balancer's health check
+  Preopen = -3, // a connection a Classic ELB node opened ahead, carrying no request (balancer/preopen.ts)
 }
 
 export class RequestTable {

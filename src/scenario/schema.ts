@@ -461,10 +461,11 @@ const balancerPoolObject = obj({
   reuseDelay: distribution.optional(),
   noticeFin: boolean.optional(),
   retry: boolean.optional(),
+  preopen: count(0).optional(),
 });
-/** `balancer.pool`: a profile's name, or { profile, reuseDelay, noticeFin, retry }. */
+/** `balancer.pool`: a profile's name, or { profile, reuseDelay, noticeFin, retry, preopen }. */
 const balancerPool = z.union([
-  oneOf(POOL_PROFILES).transform((profile): { profile?: PoolName; reuseDelay?: DistSpec; noticeFin?: boolean; retry?: boolean } => ({ profile })),
+  oneOf(POOL_PROFILES).transform((profile): { profile?: PoolName; reuseDelay?: DistSpec; noticeFin?: boolean; retry?: boolean; preopen?: number } => ({ profile })),
   balancerPoolObject,
 ]);
 
@@ -517,6 +518,7 @@ const balancer: z.ZodType<Balancer, unknown> = obj({
       reuseDelay: b.pool?.reuseDelay ?? parts.reuseDelay.value,
       noticeFin: b.pool?.noticeFin ?? parts.noticeFin.value,
       retry: b.kind === 'nginx' ? b.nextUpstream?.includes('error') ?? d.nextUpstream.value.includes('error') : b.pool?.retry ?? parts.retry.value,
+      preopen: b.pool?.preopen ?? parts.preopen.value,
     };
     const h = b.healthCheck;
     const hd = d.healthCheck;

@@ -118,6 +118,25 @@ export function modelWarningItems(model: Model, provenance?: Provenance): ModelW
         'the bug is unbit/uwsgi#1964 (every 2.0.16-2.0.30 with --gevent); capsim simulates a working keep-alive here: do not rely on it; use fleet.server.connectionClose instead',
     );
   }
+  const preopen = balancer.pool.preopen;
+  if (balancer.kind === 'elb' && preopen > 0 && s.kind === 'gunicorn' && s.mode === 'sync') {
+    // benoitc/gunicorn#1194 ("Gunicorn sync workers time out on docker + AWS": only behind an ELB
+    // with an HTTP listener; gone with the gevent worker or a TCP listener), #2652, and
+    // cloudavail's pre-open posts (AWS support can disable pre-open): src/facts/gunicorn.ts, aws.ts.
+    say(
+      `${who} sync workers behind a Classic ELB that pre-opens connections (balancer.pool.preopen ${preopen} per node and target): ` +
+        'a worker that accepts a pre-opened connection blocks in recv until a request comes on it' +
+        (s.harakiri > 0
+          ? `, and when the node sends nothing on it for timeout ${formatDuration(s.harakiri)} the arbiter kills the worker (WORKER TIMEOUT, SIGKILL: benoitc/gunicorn#1194, #2652); `
+          : ' (timeout 0: held until the request comes or the node closes the connection at its idle timeout); ') +
+        'use a gevent or gthread worker (fleet.server.mode gevent or threads), a TCP listener on the ELB (not modelled by capsim), or ask AWS support to disable pre-open (balancer.pool.preopen 0)',
+      [
+        { path: 'fleet.server.mode', value: 'gevent' },
+        { path: 'fleet.server.mode', value: 'threads' },
+        { path: 'balancer.pool.preopen', value: '0' },
+      ],
+    );
+  }
   if (balancer.kind === 'nginx' && !balancer.keepAlive && provenance !== undefined && userSet(provenance, 'balancer.reuse')) {
     say('balancer.reuse is set but nginx without upstream keepalive (balancer.keepAlive false) never reuses a connection');
   }

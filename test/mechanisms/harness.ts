@@ -13,14 +13,16 @@ export const NO_BASE_RATE = '0.001/d';
 
 /**
  * The common skeleton: one container, 1 vCPU, no memory limit, health checks off, no warmup,
- * one replication, workers starting fresh. `over` is deep-merged into it (arrays and scalars replace).
+ * one replication, workers starting fresh, and a Classic ELB without pre-opened connections
+ * (its default keeps one per node and target: each test derives its counts for its own
+ * mechanism; preopen.test.ts sets them). `over` is deep-merged into it (arrays and scalars replace).
  */
 export function base(over: Tree): Tree {
   const skeleton: Tree = {
     name: 'mechanism',
     simulation: { duration: '100s', warmup: '0s', replications: 1, seed: 1 },
     traffic: {},
-    balancer: { kind: 'elb', healthCheck: { enabled: false } },
+    balancer: { kind: 'elb', healthCheck: { enabled: false }, pool: { preopen: 0 } },
     // Workers start fresh (nothing served yet), so recycling counts can be derived by hand; a
     // close-after server closes at its response (no post-response work) unless a test says so.
     fleet: { containers: 1, vcpu: 1, memory: 'unlimited', server: { startFresh: true, closeLag: '0s' } },

@@ -16,8 +16,9 @@ traffic:
   rate: ${o.rate}/s
   endpoints: [ { name: job, phases: [ { ${o.phase} } ] } ]
 # Textbook systems have no health checks (they add load and can take the target out of
-# service) and no idle timeout (it would cut the tail of the response times).
-balancer: { healthCheck: { enabled: false }, idleTimeout: 1000d, keepAlive: false }
+# service), no idle timeout (it would cut the tail of the response times), and no connections
+# opened ahead (a Classic ELB's pre-opened connection can hold a worker with no request).
+balancer: { healthCheck: { enabled: false }, idleTimeout: 1000d, keepAlive: false, pool: { preopen: 0 } }
 fleet:
   containers: 1
   memory: unlimited

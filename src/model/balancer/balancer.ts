@@ -17,6 +17,7 @@ import type { World } from '../world.js';
 import { HealthChecks } from './health-checks.js';
 import { CLOSE_RACE, CloseClock, KeepAlivePool, NONE, RACE } from './keepalive-pool.js';
 import { NginxUpstream } from './nginx.js';
+import { PRE_NONE, PRE_RACE, PreopenPool } from './preopen.js';
 import { Router } from './routing.js';
 
 export class Balancer {
@@ -51,6 +52,8 @@ export class Balancer {
   readonly closes: CloseClock | null;
   /** nginx's upstream logic (round robin with tries and max_fails); null for ELB/ALB. */
   readonly nginx: NginxUpstream | null;
+  /** The connections each node keeps opened ahead (balancer.pool.preopen); null with none. */
+  readonly preopen: PreopenPool | null;
   users: ClosedUsersSource | null = null;
 
   constructor(
@@ -79,6 +82,7 @@ export class Balancer {
     this.reuseDelay = this.reuse && !instant ? makeSampler(pool.reuseDelay, streams.stream('balancer/reuse-delay')) : null;
     this.retryReused = pool.retry && balancer.kind !== 'nginx';
     this.nginx = balancer.kind === 'nginx' ? new NginxUpstream(w, this) : null;
+    this.preopen = pool.preopen > 0 ? new PreopenPool(w) : null;
     this.health = new HealthChecks(w.sim, balancer.healthCheck, this.router, fleet.containers, streams.stream('balancer/health-check/phase'), (c) =>
       this.sendHealthCheck(c),
     );
@@ -87,6 +91,7 @@ export class Balancer {
   start(): void {
     this.health.start();
     this.w.sim.schedule(this.scanPeriod, this.scanHandler);
+    this.preopen?.start();
   }
 
   /** A client's request reaches the balancer. */
@@ -132,6 +137,19 @@ export class Balancer {
         return;
       }
     }
+    if (this.preopen !== null) {
+      const pre = this.preopen.take(slot, table.node[slot]!, c);
+      if (pre !== PRE_NONE) {
+        if (pre === PRE_RACE) {
+          // The request met the server's close of the pre-opened connection.
+          if (this.retryReused) {
+            this.reuseRetries++;
+            w.listener.connect(c, slot);
+          } else this.answer(slot, Cause.KeepaliveRace);
+        }
+        return;
+      }
+    }
     w.listener.connect(c, slot);
   }
 
@@ -141,6 +159,11 @@ export class Balancer {
     const table = w.table;
     if (!table.clientWaiting[slot]) return;
     const user = table.user[slot]!;
+    if (user === Origin.Preopen) {
+      // A pre-opened connection ended before carrying a request (or the request it carried failed with it).
+      this.preopen!.ended(slot, cause);
+      return;
+    }
     if (user === Origin.HealthCheck) {
       this.health.result(table.container[slot]!, cause === Cause.Ok);
       table.clientDone(slot);
@@ -192,6 +215,7 @@ export class Balancer {
     for (const p of this.pools) p.reuses = p.races = p.closeRaces = 0;
     this.reuseRetries = 0;
     this.nginx?.startWindow();
+    this.preopen?.startWindow();
   }
 
   /**

@@ -60,6 +60,12 @@ export function deliverKeptAlive(server: AppServer, proc: WorkerProcess, slot: n
 export function accept(server: AppServer, proc: WorkerProcess, slot: number): void {
   const w = server.w;
   const table = w.table;
+  if (table.user[slot] === Origin.Preopen) {
+    // A connection a Classic ELB node opened ahead: its request, if one rides on it, starts;
+    // empty, a context of the worker waits for one (balancer/preopen.ts).
+    slot = w.balancer.preopen!.accepted(proc, slot);
+    if (slot < 0) return;
+  }
   if (table.user[slot] !== Origin.HealthCheck) w.metrics.accepted(table.tContainer[slot]!, table.tArrive[slot]!);
   const ctx = proc.takeContext();
   proc.noteBusy(w.sim.now);

@@ -40,7 +40,7 @@ test('every key of the full model parses to its value', () => {
     keepAlive: false,
     reuse: 'lifo',
     nodes: 3,
-    pool: { profile: 'eager', reuseDelay: { kind: 'exp', mean: 0.001 }, noticeFin: false, retry: true },
+    pool: { profile: 'eager', reuseDelay: { kind: 'exp', mean: 0.001 }, noticeFin: false, retry: true, preopen: 0 },
     nextUpstream: [],
     nextUpstreamTries: 0,
     maxFails: 0,

@@ -18,7 +18,7 @@ const ELB_DEFAULTS: Model['balancer'] = {
   keepAlive: true,
   reuse: 'lifo',
   nodes: 2,
-  pool: { profile: 'elb', reuseDelay: { kind: 'exp', mean: ALB_REUSE_DELAY_MEAN }, noticeFin: true, retry: false },
+  pool: { profile: 'elb', reuseDelay: { kind: 'exp', mean: ALB_REUSE_DELAY_MEAN }, noticeFin: true, retry: false, preopen: 1 },
   nextUpstream: [],
   nextUpstreamTries: 0,
   maxFails: 0,

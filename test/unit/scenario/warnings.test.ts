@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseModelWithProvenance } from '../../../src/scenario/provenance.js';
-import { modelWarnings } from '../../../src/scenario/warnings.js';
+import { modelWarnings, warningFixes } from '../../../src/scenario/warnings.js';
 import { MINIMAL } from './fixtures.js';
 
 /** Every warning for MINIMAL plus more YAML and --set arguments. */
@@ -13,10 +13,37 @@ function warnAll(extra: string, sets: string[] = [], base = MINIMAL): string[] {
 /** The close race of uWSGI's http-socket behind a keep-alive balancer: the defaults' one warning. */
 const isCloseRace = (w: string) => w.includes('close-race');
 
-/** Warnings other than the close race (tested on its own below). */
+/** gunicorn sync behind a Classic ELB that pre-opens connections (the Classic ELB's default). */
+const isPreopen = (w: string) => w.includes('pre-opens connections');
+
+/** Warnings other than the close race and the pre-open one (each tested on its own below). */
 function warn(extra: string, sets: string[] = [], base = MINIMAL): string[] {
-  return warnAll(extra, sets, base).filter((w) => !isCloseRace(w));
+  return warnAll(extra, sets, base).filter((w) => !isCloseRace(w) && !isPreopen(w));
 }
+
+test('gunicorn sync behind a Classic ELB that pre-opens: workers held by empty connections, killed at the timeout; the fixes the sources give', () => {
+  const gunicorn = 'fleet: { server: { kind: gunicorn } }\n';
+  const w = warnAll(gunicorn).filter(isPreopen);
+  assert.equal(w.length, 1);
+  assert.match(w[0]!, /^gunicorn 20\.1\.0 sync workers behind a Classic ELB that pre-opens connections \(balancer\.pool\.preopen 1 per node and target\).*timeout 30s the arbiter kills the worker/);
+  assert.match(w[0]!, /fleet\.server\.mode gevent or threads.*TCP listener.*balancer\.pool\.preopen 0\)$/);
+  assert.match(warnAll('fleet: { server: { kind: gunicorn, harakiri: 0s } }\n').filter(isPreopen)[0]!, /timeout 0: held until the request comes/);
+  // Its fixes, as size's candidates: the worker classes and preopen 0 (never an invented setting).
+  const { model, provenance } = parseModelWithProvenance(`${MINIMAL}${gunicorn}`, 'w.yaml', []);
+  assert.deepEqual(
+    warningFixes(model, provenance).filter((f) => isPreopen(f.warning)).map((f) => `${f.fix.path}=${f.fix.value}`),
+    ['fleet.server.mode=gevent', 'fleet.server.mode=threads', 'balancer.pool.preopen=0'],
+  );
+  for (const extra of [
+    'balancer: { kind: alb }\nfleet: { server: { kind: gunicorn } }\n',
+    'balancer: { pool: { preopen: 0 } }\nfleet: { server: { kind: gunicorn } }\n',
+    'fleet: { server: { kind: gunicorn, mode: gevent } }\n',
+    'fleet: { server: { kind: gunicorn, mode: threads } }\n',
+    '',
+  ]) {
+    assert.deepEqual(warnAll(extra).filter(isPreopen), [], extra);
+  }
+});
 
 test('uWSGI http-socket behind a keep-alive balancer: the close race, unless Connection: close, http11-socket, no keep-alive, or gunicorn', () => {
   const w = warnAll('');
