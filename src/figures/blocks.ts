@@ -25,6 +25,10 @@ async function run(file: string, sets: string[], jobs: number): Promise<RunResul
 
 const m = (f: Figure | undefined): number => f?.mean ?? 0;
 
+/** A count's figure in other units (per hour instead of per run). */
+const times = (x: number | null, k: number): number | null => (x === null ? null : x * k);
+const scaled = (f: Figure, k: number): Figure => ({ mean: times(f.mean, k), ci95: [times(f.ci95[0], k), times(f.ci95[1], k)] });
+
 /** "close-race 71%, worker-killed 29%": the 5xx causes with their shares. */
 export function causeMix(r: RunResult): string {
   const all: [string, number][] = [];
@@ -270,7 +274,7 @@ const preopenCheck: FigureBlock = {
   id: 'preopen-check',
   files: ['docs/model.md'],
   async compute(jobs) {
-    const rows = [['configuration', 'SIGKILLs (timeout) per hour', 'pre-opened connections used per hour', '5xx per hour', 'causes of the 5xx', 'p99 ms']];
+    const rows = [['configuration', 'SIGKILLs (timeout) per hour', 'pre-opened connections used per hour', 'failed requests per hour, by status', 'causes of the failures', 'p99 ms']];
     let spec = '';
     for (const [what, sets] of [
       ['1 request/min, pre-open 1 per node (the Classic ELB default)', []],
@@ -283,10 +287,19 @@ const preopenCheck: FigureBlock = {
       spec = `${r.replications} replications of ${r.simulatedSeconds / 3600} h, seed ${r.seed}`;
       const h = 3600 / r.simulatedSeconds;
       const used = (r.mechanisms as Record<string, Figure>).preopenUsed;
-      const failed = STATUSES.slice(1).reduce((a, st) => a + m(r.status[st]), 0);
-      rows.push([what, num(m(r.workers.sigkills['timeout']) * h), used === undefined ? '-' : num(m(used) * h), num(failed * h), causeMix(r), num(r.latencyMs.p99.mean)]);
+      const failed = STATUSES.slice(1)
+        .filter((st) => m(r.per5min[st]) > 0)
+        .map((st) => `${st}: ${figure(scaled(r.per5min[st]!, 12))}`);
+      rows.push([
+        what,
+        figure(scaled(r.workers.sigkills['timeout']!, h)),
+        used === undefined ? '-' : figure(scaled(used, h)),
+        failed.length > 0 ? failed.join('; ') : 'none',
+        causeMix(r),
+        num(r.latencyMs.p99.mean),
+      ]);
     }
-    return `\`capsim run models/checks/preopen-gunicorn-sync-elb.yaml --set …\` (gunicorn 20.1 sync, 2 workers, Classic ELB with 2 nodes; ${spec}; means):\n\n${mdTable(rows)}`;
+    return `\`capsim run models/checks/preopen-gunicorn-sync-elb.yaml --set …\` (gunicorn 20.1 sync, 2 workers, Classic ELB with 2 nodes; ${spec}; 95% intervals over replications):\n\n${mdTable(rows)}`;
   },
 };
 

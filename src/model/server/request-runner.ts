@@ -252,6 +252,7 @@ export class RequestRunner {
     // A query that must first wait for the hub (after waiting for a pooled connection) is not.
     if (this.foldAfter[e]![p] !== 1 || proc.hubCtx >= 0) return false;
     if (proc.idle) w.server.hubBusy(proc);
+    proc.pollAt = w.sim.now;
     proc.hubCtx = ctx;
     proc.hubWork = HubWork.Block;
     proc.hubSince = w.sim.now;
@@ -281,6 +282,7 @@ export class RequestRunner {
   closeOnHub(ctx: number, proc: WorkerProcess): void {
     const work = this.closeWork === null ? 0 : this.closeWork();
     if (proc.hubCtx < 0 && !proc.hubWaiting) {
+      proc.pollAt = this.w.sim.now;
       if (work > 0) this.hubStart(proc, ctx, HubWork.Close, work);
       else this.w.server.closedOnHub(ctx, proc);
       return;
@@ -290,19 +292,47 @@ export class RequestRunner {
     proc.wantWork[k] = work;
     // (threads: the GIL has no such order; the close waits behind the others.)
     if (this.gevent) proc.closeQueue.push(ctx);
-    else proc.hubQueue.push(ctx);
+    else {
+      proc.wantSince[k] = this.w.sim.now;
+      proc.hubQueue.push(ctx);
+    }
   }
 
   private hub(ctx: number, kind: HubWork, work: number): void {
     const proc = this.w.procs[(ctx / this.conc) | 0]!;
-    if (proc.hubCtx < 0) this.hubStart(proc, ctx, kind, work);
-    else {
+    if (proc.hubCtx < 0) {
+      // An idle hub waits in its poll: this readiness wakes it, a new loop iteration.
+      proc.pollAt = this.w.sim.now;
+      this.hubStart(proc, ctx, kind, work);
+    } else {
       const k = ctx - proc.id * this.conc;
       proc.wantKind[k] = kind;
       proc.wantWork[k] = work;
+      proc.wantSince[k] = this.w.sim.now;
       proc.hubQueue.push(ctx);
     }
   }
+
+  /**
+   * What the hub runs next (proc.hubWaiting). gevent: the greenlets the current loop iteration's
+   * poll found ready (queued by pollAt) first; then the next iteration: its callbacks (the
+   * closes), then its poll, which finds whoever became ready since. Otherwise first come.
+   */
+  private nextForHub(proc: WorkerProcess): number {
+    const queue = proc.hubQueue;
+    this.polled = false;
+    if (queue.length > 0 && (proc.closeQueue.length === 0 || proc.wantSince[queue.peek() - proc.id * this.conc]! <= proc.pollAt)) {
+      if (proc.wantSince[queue.peek() - proc.id * this.conc]! > proc.pollAt) {
+        proc.pollAt = this.w.sim.now;
+        this.polled = true;
+      }
+      return queue.shift();
+    }
+    return proc.closeQueue.shift();
+  }
+
+  /** Did the last nextForHub begin a new loop iteration (a poll)? */
+  private polled = false;
 
   private hubStart(proc: WorkerProcess, ctx: number, kind: HubWork, work: number): void {
     const w = this.w;
@@ -329,7 +359,7 @@ export class RequestRunner {
     // The context may have ended the request, and the process with it (killed, exited).
     if (proc.incarnation !== incarnation || proc.hubCtx >= 0) return;
     while (proc.hubWaiting) {
-      const next = proc.closeQueue.length > 0 ? proc.closeQueue.shift() : proc.hubQueue.shift();
+      const next = this.nextForHub(proc);
       const k = next - proc.id * this.conc;
       const kind = proc.wantKind[k]!;
       if (kind === HubWork.Close && proc.wantWork[k] === 0) {
@@ -339,8 +369,10 @@ export class RequestRunner {
         continue;
       }
       this.hubStart(proc, next, kind, proc.wantWork[k]!);
-      // A switch point: the hub may take one new connection, whose greenlet queues behind.
-      this.w.server.switchPoint(proc);
+      // The hub may take one new connection, whose greenlet queues behind: gevent once per loop
+      // iteration (the listen socket's watcher, plugins/gevent/gevent.c py_uwsgi_gevent_main,
+      // accepts one per call), so at each poll; threads at each switch.
+      if (!this.gevent || this.polled) this.w.server.switchPoint(proc);
       return;
     }
     this.w.server.hubIdle(proc);

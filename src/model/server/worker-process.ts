@@ -70,12 +70,17 @@ export class WorkerProcess {
   hubSince = F64_ZERO;
   /** Contexts waiting for the hub, and what each wants (by context offset). */
   readonly hubQueue: Fifo;
+  /** When each waiting context joined hubQueue (by context offset). */
+  readonly wantSince: Float64Array;
   /**
-   * Greenlets that wrote their response and wait for the hub to close (their work in wantWork):
-   * they yielded with gevent.sleep(0), a callback libev runs at the start of its next iteration,
-   * ahead of the greenlets whose I/O became ready meanwhile; so the hub runs these first.
+   * gevent: greenlets that wrote their response and wait for the hub to close (their work in
+   * wantWork). They yielded with gevent.sleep(0), a callback libev runs at the start of its next
+   * loop iteration: after the greenlets this iteration's poll found ready (queued by pollAt), and
+   * ahead of those that became ready since.
    */
   readonly closeQueue: Fifo;
+  /** gevent: when the hub's current loop iteration polled for I/O. */
+  pollAt = F64_ZERO;
   readonly wantKind: Int32Array;
   readonly wantWork: Float64Array;
   /** Does anything wait for the hub? */
@@ -115,6 +120,7 @@ export class WorkerProcess {
     this.pending = new Fifo(Infinity, 16);
     this.wantKind = new Int32Array(concurrency);
     this.wantWork = new Float64Array(concurrency);
+    this.wantSince = new Float64Array(concurrency);
     this.freeCtx = new Int32Array(concurrency);
     this.freeTop = concurrency;
     this.resetContexts();
@@ -133,6 +139,7 @@ export class WorkerProcess {
     this.hubCtx = -1;
     this.hubQueue.clear();
     this.closeQueue.clear();
+    this.pollAt = 0;
     this.pending.clear();
   }
 
