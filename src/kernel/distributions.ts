@@ -1,9 +1,88 @@
 // Samplers: a DistSpec bound to a uniform stream becomes a plain `() => number`.
 // Built once per component; drawing allocates nothing.
 import type { DistSpec } from './distribution-spec.js';
+import type { Alea } from './alea.js';
+import { F64_ZERO } from './f64.js';
 import type { Uniform } from './random-streams.js';
 
 export type Sampler = () => number;
+
+const enum DrawKind {
+  Const = 0,
+  Exp = 1,
+  Uniform = 2,
+  Lognormal = 3,
+  /** Any other distribution: its sampler closure. */
+  Other = 4,
+}
+
+/**
+ * A sampler for the hot path: one class for every distribution, so a call site that draws from
+ * several (a request's phases) stays monomorphic and V8 inlines `draw()`: no call, no boxed
+ * result. The common kinds are computed here exactly as makeSampler computes them (same
+ * operations, same stream); the others go through makeSampler's closure on the same stream.
+ */
+export class Draw {
+  private readonly kind: DrawKind = DrawKind.Other;
+  // Parameters: doubles from the start (F64_ZERO), so V8 stores them unboxed in every instance.
+  private readonly a: number = F64_ZERO;
+  private readonly b: number = F64_ZERO;
+  private readonly u: Uniform;
+  private readonly other: Sampler | null = null;
+
+  constructor(
+    spec: DistSpec,
+    private readonly rng: Alea,
+  ) {
+    this.u = () => rng.next();
+    switch (spec.kind) {
+      case 'const':
+        this.kind = DrawKind.Const;
+        this.a = spec.value;
+        break;
+      case 'exp':
+        this.kind = DrawKind.Exp;
+        this.a = spec.mean;
+        break;
+      case 'uniform':
+        this.kind = DrawKind.Uniform;
+        this.a = spec.min;
+        this.b = spec.max - spec.min;
+        break;
+      case 'lognormal':
+        this.kind = DrawKind.Lognormal;
+        this.a = spec.mu;
+        this.b = spec.sigma;
+        break;
+      default:
+        this.kind = DrawKind.Other;
+        this.other = makeSampler(spec, this.u);
+    }
+  }
+
+  /** Draw into out[i]: no number crosses a call (V8 would box it where it does not inline draw()). */
+  drawInto(out: Float64Array, i: number): void {
+    out[i] = this.draw();
+  }
+
+  draw(): number {
+    switch (this.kind) {
+      case DrawKind.Lognormal: {
+        const hz = (this.rng.next() * 4294967296) | 0;
+        const iz = hz & 127;
+        return Math.exp(this.a + this.b * (Math.abs(hz) < KN[iz]! ? hz * WN[iz]! : zigguratSlow(hz, iz, this.u)));
+      }
+      case DrawKind.Exp:
+        return -this.a * Math.log(1 - this.rng.next());
+      case DrawKind.Const:
+        return this.a;
+      case DrawKind.Uniform:
+        return this.a + this.b * this.rng.next();
+      default:
+        return this.other!();
+    }
+  }
+}
 
 export function makeSampler(spec: DistSpec, u: Uniform): Sampler {
   switch (spec.kind) {

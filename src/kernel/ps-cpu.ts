@@ -12,8 +12,10 @@
 // A job may also be started ahead, at a known later time (startAt): a burst that must follow an
 // I/O wait nothing can interrupt but a kill. It joins the running jobs at that time exactly,
 // whenever the CPU is next looked at (advance), and costs an event only when other jobs are
-// running then (their rate changes); alone, it simply ends at its start + work. The result is
-// the same, to the bit, as calling start() at that time.
+// running then whose rate its start changes (more jobs than cores); alone, or joining jobs that
+// keep a core each, it simply runs from its start: the timer goes straight to the next end, as
+// the start's event would have computed it. The result is the same, to the bit, as calling
+// start() at that time.
 import type { EventId, Simulation } from './simulation.js';
 import { F64_ZERO } from './f64.js';
 
@@ -54,6 +56,11 @@ export class PsCpu {
   private endAt = Infinity;
   private endJob = -1;
   private endRate = F64_ZERO;
+  /**
+   * The job started ahead whose start was given no event (it changes no rate: quietJoinEnd), or
+   * -1: when it joins, the end is noted as that event's reschedule would have noted it.
+   */
+  private quietJob = -1;
   /** Inside onDone: the owner's reaction will change the jobs again; reschedule once, after. */
   private inCallback = false;
   private busyArea = F64_ZERO; // integral of min(n, c) dt since measureFrom()
@@ -116,11 +123,10 @@ export class PsCpu {
       }
       this.advance(); // it has started: abort it as a running job
     }
-    const i = this.pos[job]!;
-    if (i < 0) return 0;
-    this.advance();
+    if (this.pos[job]! < 0) return 0;
+    this.advance(); // a job started ahead may join meanwhile and move this one in the heap
     const left = this.tag[job]! - this.v;
-    this.removeAt(i);
+    this.removeAt(this.pos[job]!);
     if (!this.inCallback) this.reschedule();
     return left > 0 ? left : 0;
   }
@@ -153,6 +159,10 @@ export class PsCpu {
       this.tag[job] = this.v + this.pendingWork[job]!;
       this.seq[job] = this.nextSeq++;
       this.insert(job);
+      if (job === this.quietJob) {
+        this.quietJob = -1;
+        this.noteEnd();
+      }
     }
     this.advanceTo(now);
   }
@@ -192,6 +202,7 @@ export class PsCpu {
   private reschedule(): void {
     let t: number;
     let kind: TimerKind;
+    this.quietJob = -1;
     if (this.n === 0) {
       this.v = 0; // nothing depends on V when idle: restart it to keep full precision
       this.endJob = -1;
@@ -211,19 +222,18 @@ export class PsCpu {
         }
       }
     } else {
-      const job = this.heap[0]!;
-      const rate = this.rate();
-      if (job !== this.endJob || rate !== this.endRate) {
-        const left = this.tag[job]! - this.v;
-        this.endAt = this.last + (left > 0 ? left / rate : 0);
-        this.endJob = job;
-        this.endRate = rate;
-      }
+      this.noteEnd();
       t = this.endAt;
       kind = TimerKind.Complete;
       if (this.firstAt <= t) {
-        t = this.firstAt;
-        kind = TimerKind.Start;
+        const end = this.quietJoinEnd();
+        if (end >= 0) {
+          t = end;
+          this.quietJob = this.firstJob;
+        } else {
+          t = this.firstAt;
+          kind = TimerKind.Start;
+        }
       }
     }
     this.timerKind = kind;
@@ -231,6 +241,41 @@ export class PsCpu {
       if (t !== this.timerAt) this.sim.moveTo(this.timer, t);
     } else this.timer = this.sim.at(t, this.completeHandler, 0); // every argument: a call with fewer was measured 40% slower
     this.timerAt = t;
+  }
+
+  /** Note when the running job with the smallest tag ends at the current rate (kept while job and rate are unchanged). */
+  private noteEnd(): void {
+    const job = this.heap[0]!;
+    const rate = this.rate();
+    if (job !== this.endJob || rate !== this.endRate) {
+      const left = this.tag[job]! - this.v;
+      this.endAt = this.last + (left > 0 ? left / rate : 0);
+      this.endJob = job;
+      this.endRate = rate;
+    }
+  }
+
+  /**
+   * The first job started ahead starts while others run, before the next end. If it keeps every
+   * job at rate 1 (n + 1 <= cores) its start needs no event: the next change is then the end
+   * that its event would have computed, returned here (the same operations on the same values:
+   * advance's V at its start, noteEnd's end), unless another job started ahead starts by then:
+   * -1, an event is needed.
+   */
+  private quietJoinEnd(): number {
+    if (this.n + 1 > this.cores) return -1;
+    const job = this.firstJob;
+    const at = this.firstAt;
+    const v = at > this.last ? this.v + (at - this.last) : this.v; // advanceTo(at), at rate 1
+    const tag = v + this.pendingWork[job]!;
+    // Its start order is the latest: it becomes the first to end only with a smaller tag.
+    let end = this.endAt;
+    if (tag < this.tag[this.heap[0]!]!) {
+      const left = tag - v;
+      end = at + (left > 0 ? left : 0);
+    }
+    if (this.nPending > 1 && this.pendingAt[this.firstPending(job)]! <= end) return -1;
+    return end;
   }
 
   private complete(): void {

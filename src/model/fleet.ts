@@ -85,7 +85,7 @@ export class Fleet {
       endpoints.drawWork(table, slot, endpoints.choose());
       w.balancer.route(slot);
     };
-    if (traffic.rate !== undefined) this.sources.push(new PoissonSource(sim, traffic.rate, streams.stream('traffic/arrivals'), emit));
+    if (traffic.rate !== undefined) this.sources.push(new PoissonSource(sim, traffic.rate, streams.alea('traffic/arrivals'), emit));
     if (traffic.profile) {
       this.sources.push(new ProfileSource(sim, traffic.profile, streams.stream('traffic/arrivals'), streams.stream('traffic/thinning'), emit));
     }

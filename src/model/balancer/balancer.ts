@@ -7,7 +7,8 @@
 // An ALB or Classic ELB is several nodes (balancer.nodes): clients spread over them, and each
 // node has its own round robin and its own pool of connections to each target. How a pool
 // treats a kept-alive connection is balancer.pool (src/facts/aws.ts, keepalive-pool.ts).
-import { makeSampler, type Sampler } from '../../kernel/distributions.js';
+import type { Alea } from '../../kernel/alea.js';
+import { Draw } from '../../kernel/distributions.js';
 import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
 import { Cause } from '../outcome.js';
 import { Origin } from '../request-table.js';
@@ -28,9 +29,9 @@ export class Balancer {
   /** Balancer nodes; requests spread over them uniformly (clients resolve the DNS name to every node). */
   private readonly nodes: number;
   private readonly containers: number;
-  private readonly nodeOf: Uniform | null;
+  private readonly nodeOf: Alea | null;
   /** From a response read to its connection being offered again (null: at once). */
-  private readonly reuseDelay: Sampler | null;
+  private readonly reuseDelay: Draw | null;
   /** ALB/ELB: a request that fails on a reused connection is sent again on a new one. */
   private readonly retryReused: boolean;
   /** Requests sent again after failing on a reused connection (measured window). */
@@ -65,7 +66,7 @@ export class Balancer {
     this.nodes = balancer.nodes;
     this.containers = fleet.containers;
     this.router = new Router(fleet.containers, balancer.routing, balancer.failOpen, balancer.nodes);
-    this.nodeOf = balancer.nodes > 1 ? streams.stream('balancer/node') : null;
+    this.nodeOf = balancer.nodes > 1 ? streams.alea('balancer/node') : null;
     this.surgeCap = balancer.surgeQueue > 0 ? balancer.surgeQueue : Infinity;
     this.idleTimeout = balancer.idleTimeout;
     this.scanPeriod = balancer.idleTimeout / 2;
@@ -79,7 +80,7 @@ export class Balancer {
       this.pools.push(new KeepAlivePool(w.procs, server.keepAlive, balancer.idleTimeout, balancer.rtt / 2, balancer.reuse, random, this.closes, pool.noticeFin));
     }
     const instant = pool.reuseDelay.kind === 'const' && pool.reuseDelay.value === 0;
-    this.reuseDelay = this.reuse && !instant ? makeSampler(pool.reuseDelay, streams.stream('balancer/reuse-delay')) : null;
+    this.reuseDelay = this.reuse && !instant ? new Draw(pool.reuseDelay, streams.alea('balancer/reuse-delay')) : null;
     this.retryReused = pool.retry && balancer.kind !== 'nginx';
     this.nginx = balancer.kind === 'nginx' ? new NginxUpstream(w, this) : null;
     this.preopen = pool.preopen > 0 ? new PreopenPool(w) : null;
@@ -100,7 +101,7 @@ export class Balancer {
     const table = w.table;
     w.metrics.arrived();
     table.container[slot] = -1;
-    const node = this.nodeOf === null ? 0 : Math.floor(this.nodeOf() * this.nodes);
+    const node = this.nodeOf === null ? 0 : Math.floor(this.nodeOf.next() * this.nodes);
     table.node[slot] = node;
     if (this.surge >= this.surgeCap) {
       this.answer(slot, Cause.SurgeQueueFull);
@@ -187,7 +188,7 @@ export class Balancer {
   keptAlive(node: number, c: number, proc: number, incarnation: number): void {
     if (!this.reuse) return;
     const now = this.w.sim.now;
-    this.pools[node * this.containers + c]!.put(proc, incarnation, now, this.reuseDelay === null ? now : now + this.reuseDelay());
+    this.pools[node * this.containers + c]!.put(proc, incarnation, now, this.reuseDelay === null ? now : now + this.reuseDelay.draw());
   }
 
   /**
@@ -197,7 +198,7 @@ export class Balancer {
    */
   closing(node: number, c: number, proc: number, incarnation: number, ctx: number): void {
     const now = this.w.sim.now;
-    const availableAt = this.reuseDelay === null ? now : now + this.reuseDelay();
+    const availableAt = this.reuseDelay === null ? now : now + this.reuseDelay.draw();
     this.pools[node * this.containers + c]!.putClosing(proc, incarnation, now, availableAt, -1, ctx, this.closes!.open(ctx));
   }
 

@@ -19,7 +19,7 @@
 // start time (PsCpu.startAt) instead of an event at the query's end that would only start it:
 // one event less per request, with the same results. (Not under gunicorn's timeout, whose
 // heartbeat reads how long the hub has been on its current step.)
-import { makeSampler, type Sampler } from '../../kernel/distributions.js';
+import { Draw } from '../../kernel/distributions.js';
 import type { RandomStreams } from '../../kernel/random-streams.js';
 import { Checkout } from '../db/database.js';
 import { Cause } from '../outcome.js';
@@ -45,13 +45,13 @@ export class RequestRunner {
   static handQueriesToCpu = true;
   private readonly conc: number;
   /** CPU of the post-response work before a close-after server's close (fleet.server.closeLag); null: none. */
-  private readonly closeWork: Sampler | null;
+  private readonly closeWork: Draw | null;
   private readonly gevent: boolean;
   /** Does a db call hold the gevent hub (mysqlclient under gevent)? */
   private readonly dbBlocksHub: boolean;
   private readonly cpuFactor: number;
-  private readonly connectTime: Sampler;
-  private readonly driverCpu: Sampler;
+  private readonly connectTime: Draw;
+  private readonly driverCpu: Draw;
   /** Per endpoint and phase: may a query in this db phase hand the next phase's CPU burst to the CPU? */
   private readonly foldAfter: Uint8Array[];
   private readonly timerHandler = (ctx: number) => this.timerDone(ctx);
@@ -66,12 +66,12 @@ export class RequestRunner {
     // Modelled where it decides the close race: a keep-alive balancer in front of a close-after
     // server (elsewhere the endpoint's phases hold it like any other work of the request).
     const closeWorkModelled = w.model.balancer.keepAlive && connectionFate(server) === 'close-after';
-    this.closeWork = closeWorkModelled ? makeSampler(server.closeLag, streams.stream('server/close-work')) : null;
+    this.closeWork = closeWorkModelled ? new Draw(server.closeLag, streams.alea('server/close-work')) : null;
     this.gevent = server.mode === 'gevent';
     this.dbBlocksHub = server.mode === 'gevent' && db.driver === 'mysqlclient';
     this.cpuFactor = db.driver === 'pymysql' ? db.pymysqlCpuFactor : 1;
-    this.connectTime = makeSampler(db.connect, streams.stream('db/connect'));
-    this.driverCpu = makeSampler(db.driverCpu, streams.stream('db/driver-cpu'));
+    this.connectTime = new Draw(db.connect, streams.alea('db/connect'));
+    this.driverCpu = new Draw(db.driverCpu, streams.alea('db/driver-cpu'));
     this.driverMerged = w.endpoints.kinds.map((k) => Uint8Array.from(k, (kind, p) => (kind === PhaseCode.Db && p > 0 && k[p - 1] === PhaseCode.Cpu ? 1 : 0)));
     // The burst after the query must be known at the query's start: no draw for it then (a
     // driver CPU draw would move in its stream's order), and nothing that watches the hub's step.
@@ -151,7 +151,7 @@ export class RequestRunner {
     switch (w.endpoints.kinds[e]![p]) {
       case PhaseCode.Cpu: {
         let work = table.work[slot * table.maxPhases + p]!;
-        if (this.driverMerged[e]![p + 1] === 1) work += this.driverCpu() * this.cpuFactor;
+        if (this.driverMerged[e]![p + 1] === 1) work += this.driverCpu.draw() * this.cpuFactor;
         this.hub(ctx, HubWork.Cpu, work);
         return;
       }
@@ -189,7 +189,7 @@ export class RequestRunner {
     switch (table.step[slot]) {
       case DbStep.DriverCpu:
         table.step[slot] = DbStep.Checkout;
-        this.hub(ctx, HubWork.Cpu, this.driverCpu() * this.cpuFactor);
+        this.hub(ctx, HubWork.Cpu, this.driverCpu.draw() * this.cpuFactor);
         return;
       case DbStep.Checkout: {
         if (table.dbConn[slot]) {
@@ -219,7 +219,7 @@ export class RequestRunner {
       case DbStep.Query:
       case DbStep.QueryAfterConnect: {
         // The connect's round trips and the query's server time: one stretch of I/O.
-        const connect = table.step[slot] === DbStep.QueryAfterConnect ? this.connectTime() : 0;
+        const connect = table.step[slot] === DbStep.QueryAfterConnect ? this.connectTime.draw() : 0;
         table.step[slot] = DbStep.Done;
         this.io(ctx, connect + table.work[slot * table.maxPhases + table.phase[slot]!]!);
         return;
@@ -260,7 +260,7 @@ export class RequestRunner {
     table.step[slot] = 0;
     table.phase[slot] = p + 1;
     let work = table.work[slot * table.maxPhases + p + 1]!;
-    if (this.driverMerged[e]![p + 2] === 1) work += this.driverCpu() * this.cpuFactor;
+    if (this.driverMerged[e]![p + 2] === 1) work += this.driverCpu.draw() * this.cpuFactor;
     w.containers[proc.container]!.cpu.startAt(proc.local, w.sim.now + seconds, work);
     return true;
   }
@@ -276,11 +276,11 @@ export class RequestRunner {
    * The context wrote its response; it closes the request when the hub runs it again, after
    * `closeWork` of CPU (a close-after server's post-response work; 0 otherwise). uWSGI gevent's
    * greenlet yields with gevent.sleep(0) (GEVENT_SWITCH): libev runs it at the start of its next
-   * loop iteration, after what holds the hub now and the closes queued before it, but ahead of the
-   * greenlets whose I/O became ready meanwhile (proc.closeQueue).
+   * loop iteration, after the greenlets the current iteration's poll found ready, ahead of those
+   * that became ready since (proc.closeQueue; nextForHub).
    */
   closeOnHub(ctx: number, proc: WorkerProcess): void {
-    const work = this.closeWork === null ? 0 : this.closeWork();
+    const work = this.closeWork === null ? 0 : this.closeWork.draw();
     if (proc.hubCtx < 0 && !proc.hubWaiting) {
       proc.pollAt = this.w.sim.now;
       if (work > 0) this.hubStart(proc, ctx, HubWork.Close, work);

@@ -1,6 +1,6 @@
 // Endpoints flattened for the hot path: per endpoint, its phases' kinds and work samplers.
 // The balancer's health check is one more endpoint (one CPU phase) after the model's own.
-import { makeSampler, type Sampler } from '../../kernel/distributions.js';
+import { Draw } from '../../kernel/distributions.js';
 import type { DistSpec } from '../../kernel/distribution-spec.js';
 import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
 import type { Endpoint } from '../../scenario/model-types.js';
@@ -16,7 +16,7 @@ const CODES = { cpu: PhaseCode.Cpu, wait: PhaseCode.Wait, db: PhaseCode.Db } as 
 
 export class EndpointTable {
   readonly kinds: Int32Array[];
-  readonly samplers: Sampler[][];
+  readonly samplers: Draw[][];
   readonly phaseCount: Int32Array;
   readonly maxPhases: number;
   /** Index of the health-check endpoint. */
@@ -29,7 +29,7 @@ export class EndpointTable {
     const all = [...endpoints, { name: '(health check)', weight: 0, phases: [{ kind: 'cpu' as const, dist: healthCheckWork }] }];
     this.kinds = all.map((e) => Int32Array.from(e.phases, (p) => CODES[p.kind]));
     this.samplers = all.map((e, k) =>
-      e.phases.map((p, i) => makeSampler(p.dist, streams.stream(k === endpoints.length ? 'balancer/health-check/work' : `endpoint/${e.name}/phase/${i}`))),
+      e.phases.map((p, i) => new Draw(p.dist, streams.alea(k === endpoints.length ? 'balancer/health-check/work' : `endpoint/${e.name}/phase/${i}`))),
     );
     this.phaseCount = Int32Array.from(all, (e) => e.phases.length);
     this.maxPhases = Math.max(...all.map((e) => e.phases.length));
@@ -56,6 +56,6 @@ export class EndpointTable {
     table.endpoint[slot] = e;
     const s = this.samplers[e]!;
     const base = slot * table.maxPhases;
-    for (let p = 0; p < s.length; p++) table.work[base + p] = s[p]!();
+    for (let p = 0; p < s.length; p++) s[p]!.drawInto(table.work, base + p);
   }
 }

@@ -2,6 +2,7 @@
 // closed-loop user's index, or Origin.Open for open traffic.
 import { makeSampler, type Sampler } from '../../kernel/distributions.js';
 import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
+import type { Alea } from '../../kernel/alea.js';
 import type { Simulation } from '../../kernel/simulation.js';
 import type { Bursts, ClosedUsers, RateProfile } from '../../scenario/model-types.js';
 import { Origin } from '../request-table.js';
@@ -20,18 +21,18 @@ export class PoissonSource implements TrafficSource {
   constructor(
     private readonly sim: Simulation,
     rate: number,
-    private readonly gaps: Uniform,
+    private readonly gaps: Alea,
     private readonly emit: Emit,
   ) {
     this.meanGap = 1 / rate;
   }
 
   start(): void {
-    this.sim.schedule(-this.meanGap * Math.log(1 - this.gaps()), this.handler);
+    this.sim.schedule(-this.meanGap * Math.log(1 - this.gaps.next()), this.handler);
   }
 
   private fire(): void {
-    this.sim.schedule(-this.meanGap * Math.log(1 - this.gaps()), this.handler);
+    this.sim.schedule(-this.meanGap * Math.log(1 - this.gaps.next()), this.handler);
     this.emit(Origin.Open);
   }
 }

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomStreams } from '../../../src/kernel/random-streams.js';
-import { makeSampler } from '../../../src/kernel/distributions.js';
+import seedrandom from 'seedrandom';
+import { Alea } from '../../../src/kernel/alea.js';
+import { Draw, makeSampler } from '../../../src/kernel/distributions.js';
 import { moment, type DistSpec } from '../../../src/kernel/distribution-spec.js';
 
 test('streams are reproducible and independent of each other', () => {
@@ -69,4 +71,21 @@ test('normal draws (ziggurat) have the right tails: lognormal exceedances at 1, 
   });
   const p = expected[1]!;
   assert.ok(Math.abs(below / n - p) < 4.5 * Math.sqrt((p * (1 - p)) / n), `P(Z < -2.5) = ${below / n}`);
+});
+
+test("capsim's Alea is seedrandom's alea, bit for bit", () => {
+  for (const seed of ['capsim/42/0/traffic/arrivals', 'capsim/7/3/endpoint/api/phase/0', '', 'x']) {
+    const ours = new Alea(seed);
+    const theirs = seedrandom.alea(seed);
+    for (let i = 0; i < 100_000; i++) assert.equal(ours.next(), theirs(), `${seed}: draw ${i}`);
+  }
+});
+
+test('Draw draws what makeSampler draws from the same stream, bit for bit, for every kind', () => {
+  for (const [name, spec] of specs) {
+    const streams = new RandomStreams(5, 2);
+    const closure = makeSampler(spec, streams.stream(name));
+    const draw = new Draw(spec, streams.alea(name));
+    for (let i = 0; i < 50_000; i++) assert.equal(draw.draw(), closure(), `${name}: draw ${i}`);
+  }
 });
