@@ -37,10 +37,8 @@ import { ProcState, type WorkerProcess } from '../server/worker-process.js';
 import { deferEndAt, deferAcceptRetrans } from '../../facts/linux.js';
 import { gunicornEmptyConnectionWait } from '../../facts/gunicorn.js';
 import { uwsgiEmptyConnectionWait, uwsgiSocketTimeout, UWSGI } from '../../facts/uwsgi.js';
-import { pull } from '../server/accept.js';
+import { pull, startRequest } from '../server/accept.js';
 import { beginExit } from '../server/drain.js';
-import { retire } from '../server/recycle.js';
-import { addRss, oomKill } from '../server/kill.js';
 
 /** take(): no ready pre-opened connection. */
 export const PRE_NONE = 0;
@@ -406,7 +404,7 @@ export class PreopenPool {
       if (proc.busy === 0) beginExit(server, proc);
       return;
     }
-    if (proc.state === ProcState.Accepting && (!server.gevent || (proc.hubCtx < 0 && proc.hubQueue.length === 0))) pull(server, proc);
+    if (proc.state === ProcState.Accepting && (!server.gevent || (proc.hubCtx < 0 && !proc.hubWaiting))) pull(server, proc);
   }
 
   /** A request arrives on a connection a worker context holds: it starts there at once. */
@@ -419,20 +417,7 @@ export class PreopenPool {
     w.metrics.accepted(table.tContainer[req]!, table.tArrive[req]!);
     server.accepted[proc.id]++;
     w.ctxReq[ctx] = req;
-    const s = w.model.fleet.server;
-    // uWSGI arms harakiri once the request is read (core/utils.c wsgi_req_recv); gunicorn's
-    // heartbeat stopped when the worker accepted the connection (see accepted()).
-    if (s.harakiri > 0 && server.uwsgi) proc.harakiriAt = UWSGI.harakiriWholeSeconds ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
-    if (!server.uwsgi && ++proc.served >= proc.threshold && !proc.retiring) retire(server, proc);
-    const held = s.memory.perInFlight;
-    if (held > 0) {
-      const container = w.containers[proc.container]!;
-      addRss(server, container, proc, held);
-      if (container.rss > w.model.fleet.memory) {
-        oomKill(server, container);
-        if (w.ctxReq[ctx] !== req) return;
-      }
-    }
-    w.runner.begin(ctx);
+    // gunicorn's heartbeat stopped when the worker accepted the connection (see accepted()).
+    startRequest(server, proc, ctx, req, true);
   }
 }

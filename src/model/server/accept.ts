@@ -85,14 +85,16 @@ export function accept(server: AppServer, proc: WorkerProcess, slot: number): vo
 
 /**
  * The worker has read the request: it starts (harakiri's deadline, gunicorn's count at start,
- * the memory a request holds), then its phases run.
+ * the memory a request holds), then its phases run. `heartbeatStopped`: a gunicorn worker that
+ * has waited on the connection since its accept, whose timeout runs from then.
  */
-function startRequest(server: AppServer, proc: WorkerProcess, ctx: number, slot: number): void {
+export function startRequest(server: AppServer, proc: WorkerProcess, ctx: number, slot: number, heartbeatStopped = false): void {
   const w = server.w;
   const s = w.model.fleet.server;
-  // uWSGI keeps the deadline in whole seconds (core/utils.c set_harakiri: uwsgi_now() + sec) and
-  // the master kills once it is strictly past (core/master_checks.c: harakiri < current_time).
-  if (s.harakiri > 0) proc.harakiriAt = server.uwsgi && UWSGI.harakiriWholeSeconds ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
+  // uWSGI arms harakiri once the request is read (core/utils.c wsgi_req_recv), keeps the deadline
+  // in whole seconds (set_harakiri: uwsgi_now() + sec), and the master kills once it is strictly
+  // past (core/master_checks.c: harakiri < current_time).
+  if (s.harakiri > 0 && (server.uwsgi || !heartbeatStopped)) proc.harakiriAt = server.uwsgi && UWSGI.harakiriWholeSeconds ? Math.floor(w.sim.now) + s.harakiri + 1 : w.sim.now + s.harakiri;
   // gunicorn counts a request as it starts (self.nr += 1 in handle_request).
   if (!server.uwsgi && ++proc.served >= proc.threshold && !proc.retiring) retire(server, proc);
   const held = s.memory.perInFlight;
@@ -118,6 +120,9 @@ function startRequest(server: AppServer, proc: WorkerProcess, ctx: number, slot:
  */
 function awaitRequestBytes(server: AppServer, ctx: number, bytesAt: number): void {
   const w = server.w;
+  const s = w.model.fleet.server;
+  // A gunicorn sync worker blocked in recv() sends the arbiter no heartbeat: its timeout runs.
+  if (!server.uwsgi && s.mode === 'sync' && s.harakiri > 0) w.procs[(ctx / w.concurrency) | 0]!.harakiriAt = w.sim.now + s.harakiri;
   const until = server.uwsgi ? Math.min(bytesAt, w.sim.now + server.socketTimeout) : bytesAt;
   w.ctxTimer[ctx] = w.sim.at(until, server.requestBytesHandler, ctx);
 }
@@ -131,7 +136,7 @@ export function requestBytes(server: AppServer, ctx: number): void {
   const proc = w.procs[(ctx / w.concurrency) | 0]!;
   if (table.clientWaiting[slot] && w.sim.now >= table.bytesAt[slot]!) {
     table.bytesAt[slot] = 0;
-    startRequest(server, proc, ctx, slot);
+    startRequest(server, proc, ctx, slot, !server.uwsgi && w.model.fleet.server.mode === 'sync');
     return;
   }
   // The balancer gave up meanwhile (its FIN: the worker reads EOF), or socket-timeout: the worker
