@@ -456,18 +456,34 @@ const healthCheck = obj({
 }).prefault({});
 
 const POOL_PROFILES = ['alb', 'elb', 'nginx', 'eager'] as const;
+const poolProfileName = oneOf(POOL_PROFILES);
 const balancerPoolObject = obj({
-  profile: oneOf(POOL_PROFILES).optional(),
+  profile: poolProfileName.optional(),
   reuseDelay: distribution.optional(),
   noticeFin: boolean.optional(),
   retry: boolean.optional(),
-  preopen: count(0).optional(),
+  // Each one is a simulated connection per node and target: a bound keeps a typo (1e8) from
+  // filling memory; no report shows a node keeping more than a few.
+  preopen: count(0, { value: 100, why: 'connections a node opens ahead to each target; the Classic ELB is seen keeping a few' }).optional(),
 });
-/** `balancer.pool`: a profile's name, or { profile, reuseDelay, noticeFin, retry, preopen }. */
-const balancerPool = z.union([
-  oneOf(POOL_PROFILES).transform((profile): { profile?: PoolName; reuseDelay?: DistSpec; noticeFin?: boolean; retry?: boolean; preopen?: number } => ({ profile })),
-  balancerPoolObject,
-]);
+type BalancerPoolInput = { profile?: PoolName; reuseDelay?: DistSpec; noticeFin?: boolean; retry?: boolean; preopen?: number };
+const balancerPoolJson = {
+  description: `a pool profile (${POOL_PROFILES.join(', ')}) or a mapping { profile, reuseDelay, noticeFin, retry, preopen }`,
+  get anyOf() {
+    const { $schema: _, ...mapping } = z.toJSONSchema(balancerPoolObject, { io: 'input', unrepresentable: 'any' });
+    return [{ enum: [...POOL_PROFILES] }, mapping];
+  },
+};
+/**
+ * `balancer.pool`: a profile's name (as `{ profile }`), or { profile, reuseDelay, noticeFin, retry,
+ * preopen }; validated as the mapping, so an error names the part and its expected form.
+ */
+const balancerPool = z.unknown().meta(balancerPoolJson).transform((v, ctx): BalancerPoolInput => {
+  const r = typeof v === 'string' ? poolProfileName.safeParse(v) : balancerPoolObject.safeParse(v);
+  if (r.success) return (typeof r.data === 'string' ? { profile: r.data } : r.data) as BalancerPoolInput;
+  for (const issue of r.error.issues) ctx.addIssue(issue as unknown as z.core.$ZodRawIssue);
+  return z.NEVER;
+});
 
 const balancer: z.ZodType<Balancer, unknown> = obj({
   kind: oneOf(['elb', 'alb', 'nginx']).default(BALANCER_KIND.value),

@@ -60,6 +60,13 @@ test('nginx: its pool is its own; pool.retry and other profiles are refused with
   assert.throws(() => run(syncModel('0.02ms', 'nginx', { kind: 'nginx', nodes: 2 })), /balancer\.nodes/);
 });
 
+test('balancer.pool: a bad part is named with its expected form; an unknown profile too; a pre-open count is bounded', () => {
+  assert.throws(() => run(syncModel('0.02ms', { preopen: -1 })), /balancer\.pool\.preopen: got -1, expected a whole number from 0 to 100/);
+  assert.throws(() => run(syncModel('0.02ms', { preopen: 100000000 })), /balancer\.pool\.preopen: got 100000000, expected a whole number from 0 to 100/);
+  assert.throws(() => run(syncModel('0.02ms', 'albb')), /balancer\.pool: got "albb", expected "alb", "elb", "nginx" or "eager"/);
+  assert.throws(() => run(syncModel('0.02ms', { noticeFin: 'sometimes' })), /balancer\.pool\.noticeFin/);
+});
+
 // ---- Poisson traffic: the close-race rate against its formula.
 // λ requests/s to one target, each 1 ms of waiting on one of 8 sync workers (never queued), then
 // the close lag g of post-response CPU on a vCPU of its own. A response's connection is offered R after it (R from reuseDelay) and doomed until
