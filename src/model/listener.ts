@@ -53,7 +53,8 @@ export class Listener {
   private readonly entry: number;
   /** Later tries of an overflowed handshake (offsets from its SYN), and its reset. */
   private readonly dataAt: number;
-  private readonly deferRetrans: number;
+  /** TCP_DEFER_ACCEPT's period as SYN-ACK timer runs (0: not set): uWSGI's socket-timeout. */
+  readonly deferRetrans: number;
   /** A SYN cookie's connection: the bare ACK completes it (no defer), its retries, its end. */
   private readonly cookieEntry: number;
   /** Request sockets the SYN queue holds: min(backlog, somaxconn) (inet_csk_reqsk_queue_is_full). */

@@ -116,6 +116,25 @@ test('close race, gevent, negatives: a greenlet back from I/O needs the hub to w
   assert.deepEqual(failures(closed), {});
 });
 
+test('close race, gevent: a close runs at the start of the hub\'s next loop iteration, ahead of a greenlet that became ready after the current one\'s poll', () => {
+  // The same worker, two requests 1 ms apart at 1 s (a burst): A waits to 1.010 and its query
+  // holds the hub 1.010-1.060 (the poll that woke the hub was at 1.010); B's wait ends at 1.011,
+  // after that poll. At 1.060 A responds; its greenlet's gevent.sleep(0) is a callback the next
+  // iteration runs before it polls, so A's close (50 µs of work) comes before B's query: close
+  // delay 50 µs. B's query 1.06005-1.11005, its close 50 µs later. (Behind B's query, as when
+  // both were ready at the same poll in the test above, A's would be 50.05 ms.)
+  const x = run(
+    merge(geventModel(), {
+      simulation: { duration: '2s' },
+      traffic: { ...burst(2, 1, '2ms'), users: undefined },
+    }),
+  );
+  assert.deepEqual(failures(x), {});
+  assert.equal(x.cause.ok, 2);
+  assert.ok(Math.abs(x.r.mechanisms.closeDelayMeanMs - 0.05) < 1e-9, `close delay ${x.r.mechanisms.closeDelayMeanMs} ms`);
+  assert.ok(Math.abs(x.r.latencyMs.max - 109.05) < 1e-6, `B's latency ${x.r.latencyMs.max} ms`);
+});
+
 test('http11-socket keeps the connection alive (socket-timeout 4 s): safe reuse, no close race; before 2.0.16 it is refused', () => {
   const x = run(syncModel('0.2ms', { version: '2.0.16', socket: 'http11-socket' }));
   assert.deepEqual(failures(x), {});

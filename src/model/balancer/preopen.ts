@@ -33,12 +33,11 @@
 import type { World } from '../world.js';
 import { Cause } from '../outcome.js';
 import { Origin } from '../request-table.js';
-import { ProcState, type WorkerProcess } from '../server/worker-process.js';
-import { deferEndAt, deferAcceptRetrans } from '../../facts/linux.js';
+import type { WorkerProcess } from '../server/worker-process.js';
+import { deferEndAt } from '../../facts/linux.js';
 import { gunicornEmptyConnectionWait } from '../../facts/gunicorn.js';
-import { uwsgiEmptyConnectionWait, uwsgiSocketTimeout, UWSGI } from '../../facts/uwsgi.js';
-import { pull, startRequest } from '../server/accept.js';
-import { beginExit } from '../server/drain.js';
+import { uwsgiEmptyConnectionWait } from '../../facts/uwsgi.js';
+import { startRequest } from '../server/accept.js';
 
 /** take(): no ready pre-opened connection. */
 export const PRE_NONE = 0;
@@ -68,11 +67,10 @@ export class PreopenPool {
   private readonly rtt: number;
   private readonly noticeFin: boolean;
   private readonly defer: boolean;
-  private readonly deferRetrans: number;
   /** How long a worker waits on an accepted empty connection (Infinity: until its request). */
   private readonly holdFor: number;
-  /** gunicorn: the heartbeat stops while a worker is blocked on it (sync). */
-  private readonly gunicorn: boolean;
+  /** gunicorn sync: the heartbeat stops while the worker is blocked on it. */
+  private readonly gunicornSync: boolean;
   // Per entry.
   private readonly slot: Int32Array;
   private readonly state: Uint8Array;
@@ -104,10 +102,7 @@ export class PreopenPool {
     this.oneWay = balancer.rtt / 2;
     this.noticeFin = balancer.pool.noticeFin;
     this.defer = s.deferAccept;
-    // uWSGI gives TCP_DEFER_ACCEPT its socket-timeout (core/socket.c bind_to_tcp), which --gevent
-    // raised to 30 s before the sockets were bound (src/facts/uwsgi.ts).
-    this.deferRetrans = s.deferAccept ? deferAcceptRetrans(s.kind === 'uwsgi' ? uwsgiSocketTimeout(s.mode) : UWSGI.socketTimeout) : 0;
-    this.gunicorn = s.kind === 'gunicorn';
+    this.gunicornSync = s.kind === 'gunicorn' && s.mode === 'sync';
     this.holdFor = s.kind === 'uwsgi' ? uwsgiEmptyConnectionWait(s.mode) : gunicornEmptyConnectionWait(s.mode, s.keepAlive);
     const n = balancer.nodes * fleet.containers * this.perTarget;
     this.slot = new Int32Array(n).fill(-1);
@@ -179,7 +174,7 @@ export class PreopenPool {
     this.readyAt[e] = now + this.rtt;
     if (!this.defer || cookie) return false;
     this.state[e] = State.Deferred;
-    this.w.sim.at(deferEndAt(now, this.rtt, this.deferRetrans), this.deferEndHandler, this.w.table.ref(slot));
+    this.w.sim.at(deferEndAt(now, this.rtt, this.w.listener.deferRetrans), this.deferEndHandler, this.w.table.ref(slot));
     return true;
   }
 
@@ -232,11 +227,7 @@ export class PreopenPool {
       table.tContainer[req] = now;
       if (state === State.Held) {
         const ctx = this.ctx[e]!;
-        const timer = w.ctxTimer[ctx]!;
-        if (timer >= 0) {
-          w.sim.cancel(timer);
-          w.ctxTimer[ctx] = -1;
-        }
+        this.stopHoldTimer(ctx);
         table.serverDone(slot);
         this.startHeld(ctx, req);
       } else if (state === State.Deferred) {
@@ -288,11 +279,7 @@ export class PreopenPool {
       this.detach(e);
       if (state === State.Held) {
         // The worker reads the FIN: it gives up on the connection.
-        const timer = w.ctxTimer[ctx]!;
-        if (timer >= 0) {
-          w.sim.cancel(timer);
-          w.ctxTimer[ctx] = -1;
-        }
+        this.stopHoldTimer(ctx);
         this.releaseHold(ctx);
         table.serverDone(slot);
       } else if (state === State.Deferred) {
@@ -366,7 +353,7 @@ export class PreopenPool {
     w.ctxReq[ctx] = slot;
     // gunicorn sync: the worker notified the arbiter before accept() and blocks in recv now.
     const s = w.model.fleet.server;
-    if (this.gunicorn && s.harakiri > 0) proc.harakiriAt = now + s.harakiri;
+    if (this.gunicornSync && s.harakiri > 0) proc.harakiriAt = now + s.harakiri;
     this.state[e] = State.Held;
     this.ctx[e] = ctx;
     this.heldEmpty++;
@@ -389,22 +376,21 @@ export class PreopenPool {
     w.table.serverDone(slot);
   }
 
+  /** The worker's read timeout on its empty connection no longer applies. */
+  private stopHoldTimer(ctx: number): void {
+    const w = this.w;
+    const timer = w.ctxTimer[ctx]!;
+    if (timer >= 0) {
+      w.sim.cancel(timer);
+      w.ctxTimer[ctx] = -1;
+    }
+  }
+
   /** A context that waited on an empty connection is free again. */
   private releaseHold(ctx: number): void {
     const w = this.w;
-    const server = w.server;
-    const proc = w.procs[(ctx / w.concurrency) | 0]!;
-    const now = w.sim.now;
     w.ctxReq[ctx] = -1;
-    proc.returnContext(ctx);
-    proc.noteBusy(now);
-    w.metrics.busyContexts.add(now, -1);
-    proc.harakiriAt = Infinity;
-    if (proc.state === ProcState.Draining) {
-      if (proc.busy === 0) beginExit(server, proc);
-      return;
-    }
-    if (proc.state === ProcState.Accepting && (!server.gevent || (proc.hubCtx < 0 && !proc.hubWaiting))) pull(server, proc);
+    w.server.releaseEmpty(w.procs[(ctx / w.concurrency) | 0]!, ctx);
   }
 
   /** A request arrives on a connection a worker context holds: it starts there at once. */

@@ -141,13 +141,12 @@ export function requestBytes(server: AppServer, ctx: number): void {
   }
   // The balancer gave up meanwhile (its FIN: the worker reads EOF), or socket-timeout: the worker
   // closes the connection unanswered, and the balancer's next retransmission of its request
-  // meets a reset (502). uWSGI counts such a close towards max-requests under gevent
-  // (uwsgi_close_request) but not in sync or threads mode (core/loop.c: uwsgi_destroy_request).
+  // meets a reset (502).
   w.ctxReq[ctx] = -1;
   table.bytesAt[slot] = 0;
   w.balancer.answer(slot, Cause.BacklogOverflow);
   table.serverDone(slot);
-  server.release(proc, ctx, server.gevent || !server.uwsgi);
+  server.releaseEmpty(proc, ctx);
 }
 
 /** Can the process take a new connection from the accept queue now? */

@@ -224,17 +224,14 @@ export class AppServer {
   }
 
   /** The context has closed its request (uwsgi_close_request): free for the next one. */
-  release(proc: WorkerProcess, ctx: number, counted = true): void {
+  release(proc: WorkerProcess, ctx: number): void {
     const w = this.w;
     const container = w.containers[proc.container]!;
     const s = w.model.fleet.server;
     // uWSGI counts the request here, in uwsgi_close_request (delta_requests++): under gevent that
     // is when the hub runs the greenlet's close, not when its response was written.
-    if (this.uwsgi && counted) proc.served++;
-    proc.returnContext(ctx);
-    proc.noteBusy(w.sim.now);
-    w.metrics.busyContexts.add(w.sim.now, -1);
-    proc.harakiriAt = Infinity;
+    if (this.uwsgi) proc.served++;
+    this.returnContext(proc, ctx);
     const held = s.memory.perInFlight;
     if (held > 0) {
       addRss(this, container, proc, -held);
@@ -248,10 +245,37 @@ export class AppServer {
       }
       if (s.evilReloadOnRss > 0 && proc.rss >= s.evilReloadOnRss) proc.evilPending = true;
     }
+    this.afterClose(proc, this.uwsgi);
+  }
+
+  /**
+   * A context whose connection never brought a request (accepted empty or without its bytes)
+   * closed it: free again, no request's memory. uWSGI counts such a close towards max-requests
+   * under gevent (uwsgi_close_request) but not in sync or threads mode (core/loop.c:
+   * uwsgi_destroy_request); gunicorn counts a request only as it starts.
+   */
+  releaseEmpty(proc: WorkerProcess, ctx: number): void {
+    const counted = this.uwsgi && this.gevent;
+    if (counted) proc.served++;
+    this.returnContext(proc, ctx);
+    this.afterClose(proc, counted);
+  }
+
+  private returnContext(proc: WorkerProcess, ctx: number): void {
+    const now = this.w.sim.now;
+    proc.returnContext(ctx);
+    proc.noteBusy(now);
+    this.w.metrics.busyContexts.add(now, -1);
+    proc.harakiriAt = Infinity;
+  }
+
+  /** After a close: recycle, drain, or take the next connection. `counted`: towards max-requests. */
+  private afterClose(proc: WorkerProcess, counted: boolean): void {
+    const w = this.w;
     if (proc.state === ProcState.Accepting && wantsRecycle(this, proc)) beginRecycle(this, proc);
-    else if (proc.state === ProcState.Draining && this.uwsgi && !this.gevent) {
+    else if (proc.state === ProcState.Draining && counted && !this.gevent) {
       // uWSGI: each request closed past max-requests curses the worker again (NO MERCY moves on).
-      proc.mercyDeadline = w.sim.now + s.reloadMercy;
+      proc.mercyDeadline = w.sim.now + w.model.fleet.server.reloadMercy;
     }
     if (proc.state === ProcState.Draining) {
       while (proc.pending.length > 0 && proc.hasFreeContext) accept(this, proc, proc.pending.shift());

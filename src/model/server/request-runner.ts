@@ -252,7 +252,7 @@ export class RequestRunner {
     // A query that must first wait for the hub (after waiting for a pooled connection) is not.
     if (this.foldAfter[e]![p] !== 1 || proc.hubCtx >= 0) return false;
     if (proc.idle) w.server.hubBusy(proc);
-    proc.pollAt = w.sim.now;
+    if (!proc.hubWaiting) proc.pollAt = w.sim.now;
     proc.hubCtx = ctx;
     proc.hubWork = HubWork.Block;
     proc.hubSince = w.sim.now;
@@ -301,8 +301,9 @@ export class RequestRunner {
   private hub(ctx: number, kind: HubWork, work: number): void {
     const proc = this.w.procs[(ctx / this.conc) | 0]!;
     if (proc.hubCtx < 0) {
-      // An idle hub waits in its poll: this readiness wakes it, a new loop iteration.
-      proc.pollAt = this.w.sim.now;
+      // An idle hub waits in its poll: this readiness wakes it, a new loop iteration. (With
+      // others waiting, the hub is between two of them: the greenlet it ran goes on.)
+      if (!proc.hubWaiting) proc.pollAt = this.w.sim.now;
       this.hubStart(proc, ctx, kind, work);
     } else {
       const k = ctx - proc.id * this.conc;
@@ -321,14 +322,14 @@ export class RequestRunner {
   private nextForHub(proc: WorkerProcess): number {
     const queue = proc.hubQueue;
     this.polled = false;
-    if (queue.length > 0 && (proc.closeQueue.length === 0 || proc.wantSince[queue.peek() - proc.id * this.conc]! <= proc.pollAt)) {
-      if (proc.wantSince[queue.peek() - proc.id * this.conc]! > proc.pollAt) {
-        proc.pollAt = this.w.sim.now;
-        this.polled = true;
-      }
-      return queue.shift();
+    if (queue.length === 0) return proc.closeQueue.shift();
+    const thisIteration = proc.wantSince[queue.peek() - proc.id * this.conc]! <= proc.pollAt;
+    if (!thisIteration && proc.closeQueue.length > 0) return proc.closeQueue.shift();
+    if (!thisIteration) {
+      proc.pollAt = this.w.sim.now;
+      this.polled = true;
     }
-    return proc.closeQueue.shift();
+    return queue.shift();
   }
 
   /** Did the last nextForHub begin a new loop iteration (a poll)? */
