@@ -2,8 +2,11 @@
 // plain JavaScript event loops of bench/reference/ (the baselines of issue 20: the same work and
 // algorithm with no simulator around it). A benchmark, not a test: it prints figures, judges nothing.
 //   1. M/M/8, 1,000,000 customers: bench/reference/mmc.js against `capsim run bench/mm8.yaml`;
+//   1b. the same M/M/8 on capsim's kernel alone (bench/kernel-mmc.ts: its event list and random
+//      numbers, the plain loop's algorithm): what the event loop costs, apart from the fleet;
 //   2. a fleet per request: bench/reference/modelB.js (2 containers x 4 workers, 1 h at 300/s)
 //      against one replication of models/incident/01-uwsgi-2-workers.yaml (1 h at 19k/min);
+//   2b. model B's own work in capsim (bench/modelB.yaml) against the same plain loop;
 //   3. (BENCH_SWEEP=1) a sweep of 240 replications on every core;
 //   4. (BENCH_LOG=1) log reading: capsim calibrate over a synthetic ~1 GB ALB log;
 //   5. (BENCH_INFER=0 skips it) inference: one wave of capsim infer (100 points) on the incident
@@ -87,7 +90,7 @@ function interleaved(plainArgs: string[], plainWork: (t: Timed) => number, capsi
     cpuRatios.push(b.cpu / capsimUnits / (a.cpu / plainUnits));
     last = b;
   }
-  return { plain: median(plain), capsim: median(capsim), ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, plainUnits, capsimUnits, profile: profileOf(last!.stderr) };
+  return { plain: median(plain), capsim: median(capsim), ratio: median(ratios), ratios, cpuRatio: median(cpuRatios), cpuRatios, plainUnits, capsimUnits, last: last! };
 }
 
 const perRequest = (p: Profile) =>
@@ -109,7 +112,19 @@ console.log(`   plain JS (bench/reference/mmc.js):  ${fmt(a.plain)} s`);
 console.log(`   capsim run bench/mm8.yaml:          ${fmt(a.capsim)} s (${fmt(a.capsimUnits, 0)} customers)`);
 console.log(`   capsim / plain JS, per customer:    ${fmt(a.ratio)}x (pairs: ${a.ratios.map((r) => fmt(r)).join(', ')}; target <= 1.5x)`);
 console.log(`   the same in CPU seconds:            ${fmt(a.cpuRatio)}x (pairs: ${a.cpuRatios.map((r) => fmt(r)).join(', ')})`);
-console.log(`   inside capsim: ${perRequest(a.profile)}`);
+console.log(`   inside capsim: ${perRequest(profileOf(a.last.stderr))}`);
+
+// 1b. The same loop on capsim's kernel: the plain algorithm with capsim's event list and Alea.
+const k = interleaved(
+  ['bench/reference/mmc.js', '1000000', '12345'],
+  (t) => JSON.parse(t.stdout).customers_served as number,
+  ['dist/bench/kernel-mmc.js', '1000000'],
+  (t) => JSON.parse(t.stdout).customers_served as number,
+);
+console.log('\n1b. the same M/M/8 on capsim\'s kernel alone (its event list and random numbers, the plain loop\'s algorithm)');
+console.log(`   node dist/bench/kernel-mmc.js:      ${fmt(k.capsim)} s`);
+console.log(`   kernel / plain JS, per customer:    ${fmt(k.ratio)}x (pairs: ${k.ratios.map((r) => fmt(r)).join(', ')}); CPU ${fmt(k.cpuRatio)}x`);
+console.log(`   so the fleet's mechanisms (balancer, listener, workers, statistics) are ${fmt(Math.max(0, a.ratio - k.ratio))}x of plain JS per customer in 1.`);
 
 // 2. Model B against the first incident model, per request: the issue's definition, the
 //    measured hour's requests over the whole process (capsim also simulates a 5-minute warmup).
@@ -121,10 +136,23 @@ const b = interleaved(
 );
 console.log('\n2. a fleet per request, 1 replication of 1 h');
 console.log(`   plain JS (bench/reference/modelB.js, 2 x 4 workers at 300/s): ${fmt(b.plain)} s, ${fmt(b.plainUnits / b.plain / 1e6)} M requests/s`);
-console.log(`   capsim run models/incident/01-uwsgi-2-workers.yaml:           ${fmt(b.capsim)} s, ${fmt(b.capsimUnits / b.capsim / 1e6)} M requests/s (${fmt(b.capsimUnits, 0)} requests in the measured hour; ${fmt(b.profile.requests, 0)} with the warmup)`);
+console.log(`   capsim run models/incident/01-uwsgi-2-workers.yaml:           ${fmt(b.capsim)} s, ${fmt(b.capsimUnits / b.capsim / 1e6)} M requests/s (${fmt(b.capsimUnits, 0)} requests in the measured hour; ${fmt(profileOf(b.last.stderr).requests, 0)} with the warmup)`);
 console.log(`   capsim / plain JS, per request:                               ${fmt(b.ratio)}x (pairs: ${b.ratios.map((r) => fmt(r)).join(', ')}; target <= 1.5x)`);
 console.log(`   the same in CPU seconds:                                      ${fmt(b.cpuRatio)}x (pairs: ${b.cpuRatios.map((r) => fmt(r)).join(', ')})`);
-console.log(`   inside capsim: ${perRequest(b.profile)}`);
+console.log(`   inside capsim: ${perRequest(profileOf(b.last.stderr))}`);
+
+// 2b. Model B itself in capsim (bench/modelB.yaml: the same fleet, phases, pool, backlog and
+//     recycling, as near as capsim's mechanisms allow): the same work per request as the plain loop.
+const bb = interleaved(
+  ['bench/reference/modelB.js', '300', '12345', '3600'],
+  (t) => JSON.parse(t.stdout).arrivals as number,
+  ['bin/capsim.js', 'run', 'bench/modelB.yaml', '--json', '--profile'],
+  (t) => (JSON.parse(t.stdout) as { requests: { mean: number } }).requests.mean,
+);
+console.log('\n2b. model B itself in capsim (bench/modelB.yaml), 1 replication of 1 h at 300/s');
+console.log(`   capsim run bench/modelB.yaml:       ${fmt(bb.capsim)} s (${fmt(bb.capsimUnits, 0)} requests)`);
+console.log(`   capsim / plain JS, per request:     ${fmt(bb.ratio)}x (pairs: ${bb.ratios.map((r) => fmt(r)).join(', ')}); CPU ${fmt(bb.cpuRatio)}x`);
+console.log(`   inside capsim: ${perRequest(profileOf(bb.last.stderr))}`);
 console.log(`\nload average after: ${load()}`);
 
 // 3. A sweep: the first incident model over workers 2,4,6,8,12,16 × containers 1..4, 10
