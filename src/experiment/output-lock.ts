@@ -3,7 +3,8 @@
 // it: pid, command, since when. Refusing, not waiting: a wait could last hours (a sweep), and a
 // command that says why it stopped is easier to reason about than one that hangs.
 //
-// The lock is a file created with open(…, 'wx') (O_CREAT|O_EXCL: atomic, also on NFSv3+): for a
+// The lock is a file created whole: written to a temporary file, then linked to its name (link()
+// fails if the name exists: atomic, also on NFS; O_CREAT|O_EXCL where there are no hard links): for a
 // folder DIR/.capsim-lock, for a file F the file .F.capsim-lock beside it. It holds JSON: pid,
 // host, the process's start time (Linux: boot id and /proc/PID/stat field 22, so a pid reused by
 // another process after a reboot or a wrap-around is told apart), when it was taken and the
@@ -164,6 +165,39 @@ function describe(h: LockHolder | null, file: string): string {
   return `${shard}pid ${h.pid}${where} (${h.command}), since ${h.since}`;
 }
 
+/**
+ * Create `file` holding `content`, atomically: written to a temporary file beside it, then linked
+ * to its name (link() fails with EEXIST if the name exists, as open(O_EXCL) does), so another
+ * process never reads a lock without its holder. Where the file system has no hard links, the
+ * name is created with O_EXCL and then written (a reader may then see it empty for a moment:
+ * "a process that is taking it now"). Throws EEXIST if the lock exists.
+ */
+function createWithContent(file: string, content: string, nonce: string): boolean {
+  const tmp = `${file}.${process.pid}-${nonce}.tmp`;
+  const write = (name: string, flags: string) => {
+    const fd = openSync(name, flags);
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  write(tmp, 'wx');
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw e;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    write(file, 'wx'); // no hard links here
+    return true;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
 const held = new Set<OutputLock>();
 let hooked = false;
 function hookExit(): void {
@@ -230,11 +264,14 @@ export class OutputLock {
         nonce: randomBytes(8).toString('hex'),
         ...(opts.shard ? { shard: `${opts.shard.k}/${opts.shard.n}` } : {}),
       };
-      let fd: number;
+      let created: boolean;
       try {
-        fd = openSync(file, 'wx');
+        created = createWithContent(file, `${JSON.stringify(holder)}\n`, holder.nonce);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        created = false;
+      }
+      if (!created) {
         const f = readLock(file);
         if (f === null) continue; // released meanwhile: try again
         if (!isStale(f)) throw busy(f.holder, file);
@@ -246,12 +283,6 @@ export class OutputLock {
             : `capsim: note: ${option} ${target} was locked by ${describe(f.holder, file)}, ${why}; taken over\n`,
         );
         continue;
-      }
-      try {
-        writeSync(fd, `${JSON.stringify(holder)}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
       }
       const lock = new OutputLock(file, holder);
       // A folder's lock and its shards' locks exclude each other.
