@@ -19,8 +19,8 @@ const enum DrawKind {
 /**
  * A sampler for the hot path: one class for every distribution, so a call site that draws from
  * several (a request's phases) stays monomorphic and V8 inlines `draw()`: no call, no boxed
- * result. The common kinds are computed here exactly as makeSampler computes them (same
- * operations, same stream); the others go through makeSampler's closure on the same stream.
+ * result. The common kinds use makeSampler's formulas (normalFrom, expFrom: the same numbers from
+ * the same stream); the others go through makeSampler's closure on the same stream.
  */
 export class Draw {
   private readonly kind: DrawKind = DrawKind.Other;
@@ -67,13 +67,10 @@ export class Draw {
 
   draw(): number {
     switch (this.kind) {
-      case DrawKind.Lognormal: {
-        const hz = (this.rng.next() * 4294967296) | 0;
-        const iz = hz & 127;
-        return Math.exp(this.a + this.b * (Math.abs(hz) < KN[iz]! ? hz * WN[iz]! : zigguratSlow(hz, iz, this.u)));
-      }
+      case DrawKind.Lognormal:
+        return Math.exp(this.a + this.b * normalFrom(this.rng.next(), this.u));
       case DrawKind.Exp:
-        return -this.a * Math.log(1 - this.rng.next());
+        return expFrom(this.a, this.rng.next());
       case DrawKind.Const:
         return this.a;
       case DrawKind.Uniform:
@@ -92,7 +89,7 @@ export function makeSampler(spec: DistSpec, u: Uniform): Sampler {
     }
     case 'exp': {
       const m = spec.mean;
-      return () => -m * Math.log(1 - u());
+      return () => expFrom(m, u());
     }
     case 'uniform': {
       const a = spec.min;
@@ -112,13 +109,8 @@ export function makeSampler(spec: DistSpec, u: Uniform): Sampler {
       };
     }
     case 'lognormal': {
-      // The ziggurat's fast path inline: one call per draw instead of two.
       const { mu, sigma } = spec;
-      return () => {
-        const hz = (u() * 4294967296) | 0;
-        const iz = hz & 127;
-        return Math.exp(mu + sigma * (Math.abs(hz) < KN[iz]! ? hz * WN[iz]! : zigguratSlow(hz, iz, u)));
-      };
+      return () => Math.exp(mu + sigma * normalFrom(u(), u));
     }
     case 'gamma':
       return gammaSampler(spec.shape, spec.scale, u);
@@ -197,11 +189,23 @@ const FN = new Float64Array(128);
  * and a multiply (no log, sqrt or exp); lognormal service times are on the hot path.
  */
 function standardNormal(u: Uniform): Sampler {
-  return () => {
-    const hz = (u() * 4294967296) | 0; // a signed 32-bit integer
-    const iz = hz & 127;
-    return Math.abs(hz) < KN[iz]! ? hz * WN[iz]! : zigguratSlow(hz, iz, u);
-  };
+  return () => normalFrom(u(), u);
+}
+
+/**
+ * One standard normal from a first uniform `first` (and, on the slow path, more from u). Small
+ * enough for V8 to inline at each sampler (Draw, makeSampler): one formula for both, so they draw
+ * the same numbers to the bit.
+ */
+function normalFrom(first: number, u: Uniform): number {
+  const hz = (first * 4294967296) | 0; // a signed 32-bit integer
+  const iz = hz & 127;
+  return Math.abs(hz) < KN[iz]! ? hz * WN[iz]! : zigguratSlow(hz, iz, u);
+}
+
+/** An exponential with mean `mean` from a uniform x in [0, 1) (by inversion; 1 - x is never 0). */
+export function expFrom(mean: number, x: number): number {
+  return -mean * Math.log(1 - x);
 }
 
 /** The ziggurat's slow path for a first draw hz (layer iz) outside its layer's rectangle. */

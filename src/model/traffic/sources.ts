@@ -1,6 +1,6 @@
 // Where requests come from. Each source calls `emit(user)` for a new request: user is the
 // closed-loop user's index, or Origin.Open for open traffic.
-import { makeSampler, type Sampler } from '../../kernel/distributions.js';
+import { expFrom, makeSampler, type Sampler } from '../../kernel/distributions.js';
 import type { RandomStreams, Uniform } from '../../kernel/random-streams.js';
 import type { Alea } from '../../kernel/alea.js';
 import type { Simulation } from '../../kernel/simulation.js';
@@ -28,11 +28,11 @@ export class PoissonSource implements TrafficSource {
   }
 
   start(): void {
-    this.sim.schedule(-this.meanGap * Math.log(1 - this.gaps.next()), this.handler);
+    this.sim.schedule(expFrom(this.meanGap, this.gaps.next()), this.handler);
   }
 
   private fire(): void {
-    this.sim.schedule(-this.meanGap * Math.log(1 - this.gaps.next()), this.handler);
+    this.sim.schedule(expFrom(this.meanGap, this.gaps.next()), this.handler);
     this.emit(Origin.Open);
   }
 }
