@@ -22,7 +22,7 @@ export class TimeWeighted {
   private _value: number;
   private _max: number;
 
-  constructor(t0 = 0, value = 0) {
+  constructor(t0 = F64_ZERO, value = 0) {
     this.start = t0;
     this.last = t0;
     this.startValue = value;
