@@ -3,6 +3,7 @@
 import type { FormatName } from '../logs/formats.js';
 import type { Calibration, EndpointCalibration } from './calibration.js';
 import type { Fit } from './fit.js';
+import { formatDecimal } from '../report/format.js';
 
 export interface ModelFileInput {
   name: string;
@@ -13,7 +14,7 @@ export interface ModelFileInput {
 
 const ms = (s: number) => `${+(s * 1000).toPrecision(4)}ms`;
 const pct = (x: number) => `${+(x * 100).toPrecision(3)}%`;
-const int = (x: number) => Math.round(x).toLocaleString('en-US');
+const int = (x: number) => formatDecimal(Math.round(x), 3);
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 /** The distribution in capsim's syntax. */

@@ -5,10 +5,11 @@ import type { LogReadSummary } from '../logs/read-logs.js';
 import { table } from '../report/format.js';
 import { MIN_QUIET, QUIET_SHARE, type Calibration } from './calibration.js';
 import { distributionText } from './model-file.js';
+import { formatDecimal } from '../report/format.js';
 
 const ms = (s: number) => (Number.isFinite(s) ? `${+(s * 1000).toPrecision(3)} ms` : '—');
 const pct = (x: number) => `${+(x * 100).toPrecision(3)}%`;
-const int = (x: number) => Math.round(x).toLocaleString('en-US');
+const int = (x: number) => formatDecimal(Math.round(x), 3);
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 export function readLines(s: LogReadSummary): string[] {

@@ -4,6 +4,7 @@
 // gives the scenario layer's own error (ModelError, exit 2) before anything runs.
 import { parseSetArg } from '../scenario/overrides.js';
 import { ExperimentInputError } from './errors.js';
+import { formatDecimal } from '../report/format.js';
 
 export interface Vary {
   /** Key path as typed: "fleet.server.workers". */
@@ -79,7 +80,7 @@ export function makeGrid(varies: readonly Vary[]): GridPoint[] {
   const size = varies.reduce((a, v) => a * v.texts.length, 1);
   if (size > MAX_POINTS) {
     throw new ExperimentInputError(
-      `--vary: the grid has ${size.toLocaleString('en-US')} points (${varies.map((v) => v.texts.length).join(' × ')}); expected at most ${MAX_POINTS.toLocaleString('en-US')}: give fewer values, or split the grid into several sweeps`,
+      `--vary: the grid has ${formatDecimal(size, 3)} points (${varies.map((v) => v.texts.length).join(' × ')}); expected at most ${formatDecimal(MAX_POINTS, 3)}: give fewer values, or split the grid into several sweeps`,
     );
   }
   let points: { values: Record<string, unknown>; texts: Record<string, string> }[] = [{ values: {}, texts: {} }];

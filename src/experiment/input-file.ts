@@ -5,6 +5,7 @@
 // file replaced by a rename meanwhile is read whole as it was (the descriptor keeps the old one).
 // Pipes and other non-regular files (`<(zcat …)`) are read to their end, with no such check.
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { formatDecimal } from '../report/format.js';
 
 /** A user's file that cannot be read as asked; `reason` is the part after "FILE: ". Exit code 2. */
 export class InputFileError extends Error {
@@ -49,7 +50,7 @@ export function readInputFile(file: string, opts: ReadInputOptions): Buffer {
     const before = fstatSync(fd);
     if (!before.isFile()) return readToEnd(fd, file, opts);
     if (opts.maxBytes !== undefined && before.size > opts.maxBytes) {
-      throw new InputFileError(file, `${before.size.toLocaleString('en-US')} bytes: too large for ${opts.expected} (at most ${opts.maxBytes.toLocaleString('en-US')} bytes)`);
+      throw new InputFileError(file, `${formatDecimal(before.size, 3)} bytes: too large for ${opts.expected} (at most ${formatDecimal(opts.maxBytes, 3)} bytes)`);
     }
     if (before.size === 0 && !opts.allowEmpty) throw new InputFileError(file, `empty file; expected ${opts.expected}`);
     const buf = Buffer.alloc(before.size);
@@ -61,7 +62,7 @@ export function readInputFile(file: string, opts: ReadInputOptions): Buffer {
     }
     const after = fstatSync(fd);
     if (got < before.size || changedBetween(before, after)) {
-      throw new InputFileError(file, `changed while it was read (${before.size.toLocaleString('en-US')} bytes when opened, ${after.size.toLocaleString('en-US')} after); run again once it is saved`);
+      throw new InputFileError(file, `changed while it was read (${formatDecimal(before.size, 3)} bytes when opened, ${formatDecimal(after.size, 3)} after); run again once it is saved`);
     }
     return buf;
   } finally {
@@ -77,7 +78,7 @@ function readToEnd(fd: number, file: string, opts: ReadInputOptions): Buffer {
     const n = readSync(fd, chunk, 0, chunk.length, null);
     if (n === 0) break;
     total += n;
-    if (opts.maxBytes !== undefined && total > opts.maxBytes) throw new InputFileError(file, `more than ${opts.maxBytes.toLocaleString('en-US')} bytes: too large for ${opts.expected}`);
+    if (opts.maxBytes !== undefined && total > opts.maxBytes) throw new InputFileError(file, `more than ${formatDecimal(opts.maxBytes, 3)} bytes: too large for ${opts.expected}`);
     parts.push(Buffer.from(chunk.subarray(0, n)));
   }
   if (total === 0 && !opts.allowEmpty) throw new InputFileError(file, `empty; expected ${opts.expected}`);

@@ -9,6 +9,7 @@ import { Timeline, type TimelineData } from '../model/timeline.js';
 import type { Model } from '../scenario/model-types.js';
 import type { RequestSink } from '../model/request-sink.js';
 import type { ReplicationCost } from './replication-cost.js';
+import { formatDecimal } from '../report/format.js';
 
 export interface ReplicationResult {
   replication: number;
@@ -124,7 +125,7 @@ export function runReplication(model: Model, replication: number, options: Repli
     if (!(e instanceof PendingEventsError)) throw e;
     // Not a bug: requests, connections and their timers pile up faster than the fleet ends them.
     throw new ExperimentInputError(
-      `${model.name}: replication ${replication} held more than ${e.limit.toLocaleString('en-US')} pending events at once ` +
+      `${model.name}: replication ${replication} held more than ${formatDecimal(e.limit, 3)} pending events at once ` +
         `(at ${Number(e.at.toPrecision(4))} s of simulated time): requests pile up faster than the fleet ends them, beyond what capsim can hold; ` +
         'lower the traffic (traffic.rate, traffic.users, traffic.bursts) or add capacity (fleet.containers, fleet.server.workers): a fleet this far behind fails nearly every request',
     );

@@ -10,6 +10,7 @@ import type { Model } from '../scenario/model-types.js';
 import { ExperimentInputError } from './errors.js';
 import type { Shard } from './shard.js';
 import type { Sweep } from './sweep.js';
+import { formatDecimal } from '../report/format.js';
 
 /** Simulated requests one command runs without --force: about 3 hours of one core. */
 export const WORK_LIMIT = 1e10;
@@ -134,12 +135,12 @@ export function checkWork(w: WorkEstimate, force: boolean, warn: (text: string) 
   }
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = (n: number) => formatDecimal(n, 3);
 
 /** 1234 -> "1,234"; 3.6e12 -> "3.6e12": big numbers with two significant digits. */
 export function big(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (n < 1e6) return Math.round(n).toLocaleString('en-US');
+  if (n < 1e6) return formatDecimal(Math.round(n), 3);
   const e = Math.floor(Math.log10(n));
   return `${Number((n / 10 ** e).toFixed(1))}e${e}`;
 }

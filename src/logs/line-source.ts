@@ -12,6 +12,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { changedBetween } from '../experiment/input-file.js';
+import { formatDecimal } from '../report/format.js';
 
 export const MAX_LINE = 1 << 20;
 const CHUNK = 1 << 20;
@@ -35,7 +36,7 @@ function fdIsGzip(fd: number): boolean {
 
 /** exit 2: the file is not what it was when opened. */
 export function changedError(file: string, atOpen: number, now: number): Error {
-  return Object.assign(new Error(`${file}: changed while it was read (${atOpen.toLocaleString('en-US')} bytes when opened, ${now.toLocaleString('en-US')} after; rewritten or truncated): read it again once it is complete`), { exitCode: 2 });
+  return Object.assign(new Error(`${file}: changed while it was read (${formatDecimal(atOpen, 3)} bytes when opened, ${formatDecimal(now, 3)} after; rewritten or truncated): read it again once it is complete`), { exitCode: 2 });
 }
 
 /**
@@ -76,7 +77,7 @@ export async function forEachLine(file: string, onLine: (line: string, n: number
       // A gzip file cut short because it is still being written: say that, not only "corrupt".
       const now = regular ? (await h.stat()).size : 0;
       if (e instanceof Error && /corrupt gzip data/.test(e.message) && now > before.size) {
-        e.message += ` (it grew while it was read, from ${before.size.toLocaleString('en-US')} to ${now.toLocaleString('en-US')} bytes: still being written?)`;
+        e.message += ` (it grew while it was read, from ${formatDecimal(before.size, 3)} to ${formatDecimal(now, 3)} bytes: still being written?)`;
       }
       throw e;
     } finally {

@@ -9,6 +9,7 @@ import { FORMAT_LABELS, LogFormatError, detectFormat, parserFor, type FormatName
 import { forEachLine, isGzip } from './line-source.js';
 import { logFiles } from './log-files.js';
 import { LogRecord } from './record.js';
+import { formatDecimal } from '../report/format.js';
 
 export interface BadLine {
   file: string;
@@ -120,7 +121,7 @@ export async function readLogs(inputs: string[], opts: ReadOptions, onRecord: (r
 
 /** exit 2: nothing to read in any of the files. */
 function allEmpty(inputs: string[], files: string[]): LogFormatError {
-  const what = files.length === 1 ? `${files[0]}: empty file` : `${inputs.join(' ')}: all ${files.length.toLocaleString('en-US')} files are empty or blank`;
+  const what = files.length === 1 ? `${files[0]}: empty file` : `${inputs.join(' ')}: all ${formatDecimal(files.length, 3)} files are empty or blank`;
   return new LogFormatError(`${what}; expected access log lines`);
 }
 

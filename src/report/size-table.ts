@@ -6,7 +6,7 @@ import { marginText, type LoadMargin } from '../experiment/load-margin.js';
 import { costKey, type PointEval, type SizeOutcome } from '../experiment/size.js';
 import type { Sweep, SweepResult } from '../experiment/sweep.js';
 import { docText, type Doc } from './doc.js';
-import { duration, num } from './format.js';
+import { duration, formatDecimal, num } from './format.js';
 import { perHour, perMonth } from './money.js';
 import { shortPaths } from './sweep-table.js';
 
@@ -55,7 +55,7 @@ export function excessText(x: number): string {
   if (x === Infinity) return 'any amount (a limit of none, or nothing measured)';
   if (x >= 1) return `${num(1 + x, 3)} times its limit`;
   const p = Math.abs(x * 100);
-  const t = p >= 10 ? Math.round(p).toLocaleString('en-US') : num(p, 2);
+  const t = p >= 10 ? formatDecimal(Math.round(p), 3) : num(p, 2);
   return x > 0 ? `${t}% over its limit` : x < 0 ? `${t}% under its limit` : 'exactly its limit';
 }
 
@@ -64,7 +64,7 @@ function excessCell(x: number): string {
   if (x === Infinity) return '∞';
   if (x >= 1) return `×${num(1 + x, 3)}`;
   const p = x * 100;
-  const t = Math.abs(p) >= 10 ? Math.round(Math.abs(p)).toLocaleString('en-US') : num(Math.abs(p), 2);
+  const t = Math.abs(p) >= 10 ? formatDecimal(Math.round(Math.abs(p)), 3) : num(Math.abs(p), 2);
   return `${p > 0 ? '+' : p < 0 ? '−' : ''}${t}%`;
 }
 

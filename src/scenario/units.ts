@@ -1,5 +1,6 @@
 // Unit strings in model files -> plain numbers: durations in seconds, rates per second,
 // sizes in bytes, counts as whole numbers. Pure: no Node-only imports.
+import { formatDecimal } from '../report/format.js';
 
 /**
  * A value that does not have the expected form. `expected` is the form that was wanted
@@ -87,7 +88,7 @@ export function show(value: unknown): string {
   // Long input (a binary file read as YAML, a pasted blob) is cut: an error message stays one line.
   if (typeof value === 'string') {
     const s = JSON.stringify(value);
-    return s.length > 80 ? `${s.slice(0, 60)}..." (${value.length.toLocaleString('en-US')} characters)` : s;
+    return s.length > 80 ? `${s.slice(0, 60)}..." (${formatDecimal(value.length, 3)} characters)` : s;
   }
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (value === undefined) return 'nothing';

@@ -123,3 +123,25 @@ test('run without --out loads no chart library; with --out it does (the spy sees
   const charts = imported(['run', model, '--replications', '1', '--duration', '10s', '--quiet', '--out', path.join(tmp, 'run-out')]);
   assert.ok(charts.includes('vega') && charts.includes('vega-lite'), JSON.stringify(charts));
 });
+
+// ICU's number formatting costs ~15-40 ms the first time a process uses it (measured 2026-12-08:
+// the work estimate's toLocaleString made every run start 0.2 s instead of 0.16 s): capsim
+// formats numbers with formatDecimal. A preload counts every use of Intl's number formatting.
+const INTL_SPY = `
+let uses = 0;
+const orig = Number.prototype.toLocaleString;
+Number.prototype.toLocaleString = function (...a) { uses++; return orig.apply(this, a); };
+const NF = Intl.NumberFormat;
+Intl.NumberFormat = function (...a) { uses++; return new NF(...a); };
+process.on('exit', () => process.stderr.write('intl uses: ' + uses + '\\n'));
+`;
+
+test('run, with and without --out, uses no Intl number formatting (the spy counts none)', () => {
+  const spy = path.join(tmp, 'intl-spy.cjs');
+  writeFileSync(spy, INTL_SPY);
+  for (const extra of [[], ['--out', path.join(tmp, 'intl-out')]]) {
+    const r = spawnSync(process.execPath, ['--require', spy, path.join(root, 'bin/capsim.js'), 'run', model, '--replications', '2', '--duration', '10s', '--quiet', ...extra], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /intl uses: 0\n/, `capsim run ${extra.join(' ')}: ${r.stderr}`);
+  }
+});

@@ -2,6 +2,7 @@
 // says in a comment which metric and statistic it rests on; what metrics cannot tell is a GUESS.
 import { durationText, rateLines } from '../model-file.js';
 import type { CloudWatchCalibration } from './calibration.js';
+import { formatDecimal } from '../../report/format.js';
 
 const ms = (s: number) => `${+(s * 1000).toPrecision(4)}ms`;
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
@@ -10,7 +11,7 @@ const pct = (x: number) => `${+(x * 100).toPrecision(3)}%`;
 export function cloudwatchModelFile(name: string, cal: CloudWatchCalibration): string {
   const L: string[] = [];
   L.push(`# Calibrated by \`capsim calibrate --format cloudwatch\` from ${cal.files.length} CloudWatch export file${cal.files.length === 1 ? '' : 's'}:`);
-  L.push(`# ${iso(cal.start)} to ${iso(cal.end)}, ${cal.periods} periods of ${cal.period} s, ${Math.round(cal.rate.total).toLocaleString('en-US')} requests.`);
+  L.push(`# ${iso(cal.start)} to ${iso(cal.end)}, ${cal.periods} periods of ${cal.period} s, ${formatDecimal(Math.round(cal.rate.total), 3)} requests.`);
   L.push('# Every figure from the metrics says below what it rests on. GUESS marks what metrics cannot tell:');
   L.push('# the endpoints and their mix (a metric is one figure for the whole balancer), the server, its');
   L.push('# worker count and recycling, CPU versus I/O inside a request, the task size.');

@@ -6,7 +6,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { OutputSet } from '../../experiment/output-set.js';
 import { executeNotebook, NotebookBlockError } from '../../notebook/execute.js';
-import { writeNotebook } from '../../notebook/render.js';
 import { ProgressReporter } from '../../report/progress.js';
 import { reportAndExit, UsageError } from '../errors.js';
 import { wroteLine } from '../io.js';
@@ -61,6 +60,9 @@ export function registerNotebook(program: Command): void {
             onBlock: (line, command) => progress.step(block++, blocks, `blocks; ${file}:${line}: ${command}`),
           });
           progress.end();
+          // Loaded here, not with the CLI: marked builds its regular expressions when it loads (~5 ms
+          // of every other command's start).
+          const { writeNotebook } = await import('../../notebook/render.js');
           writeNotebook(nb, outputs.staging, opts.out);
           outputs.commit();
           const out = { md: path.join(opts.out, `${name}.md`), html: path.join(opts.out, `${name}.html`) };
