@@ -72,6 +72,10 @@ import {
   show,
 } from './units.js';
 
+// Without JIT: zod's compiled parsers cost more to build (~5 ms at every start, measured
+// 2026-12-08) than they save on the few small models a command validates (1.2 ms each either way).
+z.config({ jitless: true });
+
 /** Parameters attached to every issue the leaf validators raise. */
 export interface IssueParams {
   expected: string;
