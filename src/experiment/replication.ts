@@ -48,6 +48,11 @@ export interface ReplicationResult {
   utilization: { cpu: number; workers: number; memory: number; process: number; processBusiest: number };
   /** The mechanisms' own state (see README: mechanisms). */
   mechanisms: Mechanisms;
+  /**
+   * Requests' connections by the SYN that got in (Listener.connectedAtSyn): index 0 the first,
+   * 1-6 after that many retransmissions, 7 later. All 0 under `overflow: refuse` (no SYNs).
+   */
+  connectedAtSyn: number[];
   /** Little's law terms: time-average number in system, throughput (1/s), mean response time (s). */
   little: { L: number; lambda: number; W: number };
   /** Events the kernel ran (whole replication, warmup included). */
@@ -241,6 +246,7 @@ function simulateReplication(model: Model, replication: number, options: Replica
           }
         : {}),
     },
+    connectedAtSyn: Array.from(w.listener.connectedAtSyn),
     little: {
       L: metrics.inSystem.mean(now),
       lambda: metrics.finished / duration,

@@ -2,6 +2,7 @@
 // { mean, ci95 } over replications. Counts of rare events (502s) use an exact Poisson interval when
 // few were seen (see stats/intervals.ts: summarizeCounts). Pure (no Node-only imports): the page
 // (src/page/) summarises in the browser with this very code, so its figures are the CLI's.
+import { CONNECTED_AT_SYN } from '../model/listener.js';
 import { CAUSES, KILL_REASONS, STATUSES, causeStatuses } from '../model/outcome.js';
 import type { Model } from '../scenario/model-types.js';
 import { quantityCI, summarizeCounts, type Quantity } from '../stats/intervals.js';
@@ -39,6 +40,11 @@ export interface RunResult {
    */
   utilization: { cpu: Figure; workers: Figure; memory: Figure; process: Figure; processBusiest: Figure };
   mechanisms: Record<string, Figure>;
+  /**
+   * Requests' connections per replication by the SYN that got in: [0] at the first SYN, [k] after
+   * k retransmitted SYNs (each adds a second or more), [7] later. Zeros under `overflow: refuse`.
+   */
+  connectedAtSyn: Figure[];
   /** The closed-form queueing estimate for the model, where one applies (see analytic.ts). */
   analytic: Analytic;
   /** Present when replications ran to a precision (`capsim run --precision`). */
@@ -131,6 +137,8 @@ export function summarize(model: Model, reps: ReplicationResult[]): RunResult {
       process: of(reps.map((r) => r.utilization.process ?? NaN), 'fraction'),
       processBusiest: of(reps.map((r) => r.utilization.processBusiest ?? NaN), 'fraction'),
     },
+    // (Replication results saved by a capsim without this count, merged with newer ones, lack it.)
+    connectedAtSyn: Array.from({ length: CONNECTED_AT_SYN }, (_, k) => counts(reps.filter((r) => r.connectedAtSyn !== undefined).map((r) => r.connectedAtSyn[k]!))),
     mechanisms: Object.fromEntries(
       (Object.keys(reps[0]!.mechanisms) as (keyof ReplicationResult['mechanisms'])[]).map((k) => [k, of(reps.map((r) => r.mechanisms[k] ?? NaN), FRACTION_MECHANISMS.has(k) ? 'fraction' : 'nonnegative')]),
     ),

@@ -54,6 +54,18 @@ export function linuxSynRto(k: number): number {
  * When a timer armed at time t (s) for `delay` s fires on the timer wheel (kernel/time/timer.c
  * calc_wheel_index, calc_index: expires = jiffies + delay, then ((expires >> shift) + 1) << shift,
  * so it never fires early and fires on the next boundary of its level's granularity).
+ *
+ * The timers that fire in one jiffy run in an order the kernel does not fix across CPUs. Each
+ * CPU has its own wheel and runs its bucket newest first (enqueue_timer: hlist_add_head;
+ * expire_timers takes head->first; __run_timers the highest level first); a timer is armed on
+ * the CPU that arms it (a retransmission re-arms where the last one fired), and the CPUs run
+ * their buckets at the same tick, so the segments they send (SYNs, data retransmissions) reach a
+ * listen socket interleaved. capsim takes that order as random (Listener: Simulation.atRanked).
+ * The testbed's runs (uWSGI listen 100 behind the ALB-like proxy on 2 vCPUs, 80-120 requests/s;
+ * counted 2026-12-08 by scripts/testbed-syn-instants.mjs): at 10-14% of the 32 ms instants at
+ * which retransmitted SYNs came back, some got in and others not. In capsim the order they were
+ * armed in splits about 1%, newest first on one wheel none, random 9-13% (docs/model.md, "The
+ * order of one jiffy's timers").
  */
 export function wheelExpiry(t: number, delay: number): number {
   const hz = LINUX.hz;

@@ -10,13 +10,8 @@ import { answerLine } from '../report/answer-line.js';
 import { STATUSES } from '../model/outcome.js';
 import { figure, num } from '../report/format.js';
 import { loadModelFile } from '../scenario/load-model.js';
-
-export interface FigureBlock {
-  id: string;
-  /** Files (relative to the repository root) that carry this block. */
-  files: string[];
-  compute(jobs: number): Promise<string>;
-}
+import { mdTable, type FigureBlock } from './figure-block.js';
+import { sameJiffyCheck } from './same-jiffy-check.js';
 
 /** One model run as its file says (plus `sets`), summarised. */
 async function run(file: string, sets: string[], jobs: number): Promise<RunResult> {
@@ -82,12 +77,6 @@ const incidentTable: FigureBlock = {
   },
 };
 
-/** A markdown table from rows (the first is the header). */
-export function mdTable(rows: string[][]): string {
-  const esc = (c: string) => c.replaceAll('|', '\\|');
-  const [head, ...body] = rows;
-  return [`| ${head!.map(esc).join(' | ')} |`, `| ${head!.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
-}
 
 /** The incident's assumptions, one at a time, on model 01 (and the worker counts of step 2). */
 const R = 'simulation.replications=5';
@@ -226,11 +215,18 @@ const overloadCheck: FigureBlock = {
  * ALB-like proxy"), measured 2026-12-07 (2 seeds where run twice): 2xx, 502, 504 connect
  * timeout, 504 idle timeout, p50 of 2xx in ms. Measurements, not capsim figures.
  */
-const OVERLOAD_ALB_REAL: [string, string, string[], string[]][] = [
-  ['80 requests/s, max-requests 500', 'ov_r80_m500 (seeds 1, 2)', ['traffic.profile.scale=0.8'], ['7,981 / 8,208', '87 / 91', '850 / 956', '808 / 388', '2,044 / 1,909']],
-  ['100 requests/s, max-requests 500', 'ov_r100_m500 (seeds 1, 2)', [], ['9,419 / 8,742', '147 / 104', '934 / 1,198', '1,624 / 1,932', '2,222 / 2,578']],
-  ['100 requests/s, no recycling', 'ov_r100_m0', ['fleet.server.maxRequests=0'], ['9,699', '123', '828', '1,474', '2,257']],
-  ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], ['8,198', '148', '3,362', '2,823', '2,567']],
+const OVERLOAD_ALB_REAL: [string, string, string[], string[], string[]][] = [
+  // Per run: 2xx, 502, 504 connect timeout, 504 idle timeout, p50 ms; then the proxy's new
+  // connections by the SYN that got in (its connect time: 0, 1, 2, 3, 4, 5, 7 s), counted by
+  // scripts/testbed-syn-instants.mjs from the run's proxy log.
+  ['80 requests/s, max-requests 500', 'ov_r80_m500 (seeds 1, 2)', ['traffic.profile.scale=0.8'], ['7,981 / 8,208', '87 / 91', '850 / 956', '808 / 388', '2,044 / 1,909'],
+    ['4,484 / 4,862', '1,914 / 1,459', '939 / 849', '567 / 503', '397 / 406', '265 / 251', '232 / 275']],
+  ['100 requests/s, max-requests 500', 'ov_r100_m500 (seeds 1, 2)', [], ['9,419 / 8,742', '147 / 104', '934 / 1,198', '1,624 / 1,932', '2,222 / 2,578'],
+    ['4,794 / 4,187', '2,389 / 2,238', '1,477 / 1,556', '894 / 1,005', '634 / 659', '405 / 529', '459 / 509']],
+  ['100 requests/s, no recycling', 'ov_r100_m0', ['fleet.server.maxRequests=0'], ['9,699', '123', '828', '1,474', '2,257'],
+    ['4,777', '2,415', '1,515', '1,004', '621', '383', '467']],
+  ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], ['8,198', '148', '3,362', '2,823', '2,567'],
+    ['4,105', '2,109', '1,542', '1,081', '825', '705', '663']],
 ];
 
 const overloadAlbCheck: FigureBlock = {
@@ -238,15 +234,21 @@ const overloadAlbCheck: FigureBlock = {
   files: ['docs/model.md'],
   async compute(jobs) {
     const rows = [['configuration', 'source', '2xx', '502', '504 connect timeout', '504 idle timeout', 'p50 ms']];
+    const syns = [['configuration', 'source', 'SYN 1 (0 s)', 'SYN 2 (1 s)', 'SYN 3 (2 s)', 'SYN 4 (3 s)', 'SYN 5 (4 s)', 'SYN 6 (5 s)', 'SYN 7 (7 s)']];
     let spec = '';
-    for (const [what, runId, sets, real] of OVERLOAD_ALB_REAL) {
+    for (const [what, runId, sets, real, realSyns] of OVERLOAD_ALB_REAL) {
       const r = await run('models/checks/overload-uwsgi-gevent-alb.yaml', sets, jobs);
       spec = `${r.replications} replications, seed ${r.seed}`;
       const c504 = r.causes['504'] ?? {};
       rows.push([what, `real stack, ${runId}`, ...real]);
       rows.push([what, 'capsim', figure(r.status['2xx']!), figure(r.status['502']!), figure(c504['connect-timeout']!), figure(c504['idle-timeout']!), num(r.latencyMs.p50.mean)]);
+      syns.push([what, `real stack, ${runId}`, ...realSyns]);
+      syns.push([what, 'capsim', ...r.connectedAtSyn.slice(0, 7).map((f) => figure(f))]);
     }
-    return `\`capsim run models/checks/overload-uwsgi-gevent-alb.yaml\` (${spec}; per run of 120 s of arrivals, 95% intervals; the real runs' counts are single runs):\n\n${mdTable(rows)}`;
+    return (
+      `\`capsim run models/checks/overload-uwsgi-gevent-alb.yaml\` (${spec}; per run of 120 s of arrivals, 95% intervals; the real runs' counts are single runs):\n\n${mdTable(rows)}\n\n` +
+      `The proxy's new connections by the SYN that got in (its connect time on the real stack; \`connectedAtSyn\` in capsim), per run; the rest of the SYNs that reached 7 s are the connect timeouts above:\n\n${mdTable(syns)}`
+    );
   },
 };
 
@@ -303,7 +305,7 @@ const preopenCheck: FigureBlock = {
   },
 };
 
-export const BLOCKS: FigureBlock[] = [npmStart, incidentTable, stepsTable, sensitivityTable, closeRaceCheck, recycleCheck, overloadCheck, overloadAlbCheck, preopenCheck];
+export const BLOCKS: FigureBlock[] = [npmStart, incidentTable, stepsTable, sensitivityTable, closeRaceCheck, recycleCheck, overloadCheck, overloadAlbCheck, sameJiffyCheck, preopenCheck];
 
 const START = (id: string) => `<!-- figures:${id} -->`;
 const END = '<!-- /figures -->';

@@ -77,7 +77,7 @@ export class Fleet {
     w.db = new Database(sim, fleet.db, procs.length, concurrency, (ctx) => w.runner.poolGranted(ctx), (ctx) => w.runner.poolTimedOut(ctx));
     w.runner = new RequestRunner(w, streams);
     w.server = new AppServer(w, streams);
-    w.listener = new Listener(w);
+    w.listener = new Listener(w, streams);
     w.balancer = new Balancer(w, streams);
 
     const emit = (user: number) => {

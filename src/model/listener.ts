@@ -26,6 +26,8 @@
 // the queue, at its own ACK time, whenever anything next looks at the queue (settle). Only a
 // worker waiting in accept() needs the ACK on time; then one event lands it exactly. Loaded
 // containers (a queue that is never empty) thus save an event per connection.
+import type { Alea } from '../kernel/alea.js';
+import type { RandomStreams } from '../kernel/random-streams.js';
 import type { Container } from './container.js';
 import { LINUX, deferAcceptRetrans, linuxSynRto, overflowRetriesAt, requestBytesAfter, wheelExpiry } from '../facts/linux.js';
 import { uwsgiSocketTimeout } from '../facts/uwsgi.js';
@@ -33,9 +35,17 @@ import { Cause } from './outcome.js';
 import { Origin } from './request-table.js';
 import type { World } from './world.js';
 
+/** Listener.connectedAtSyn's length: the first SYN, Linux's 6 retransmissions, and any later. */
+export const CONNECTED_AT_SYN = 8;
+
 export class Listener {
   /** Land safe handshakes without events (on by default; off only to test that it is exact). */
   static lazyHandshakes = true;
+  /**
+   * Timers of one jiffy in random order (on by default; off, they run in the order they were
+   * armed, as capsim had it: only for the check in docs/model.md that compares the two).
+   */
+  static sameJiffyRanks = true;
   private readonly linux: boolean;
   /** SYNs dropped because the accept queue was full, in the measured window. */
   synDrops = 0;
@@ -43,6 +53,12 @@ export class Listener {
   ackOverflows = 0;
   /** SYNs answered with a cookie because the SYN queue (request sockets) was full. */
   synCookies = 0;
+  /**
+   * Requests' connections that got in (their SYN answered) at SYN number k + 1: index 0 the
+   * first SYN, 1-6 after that many retransmissions, the last index any later, in the measured
+   * window. Each retransmission adds a second or more to the request's latency.
+   */
+  readonly connectedAtSyn = new Float64Array(CONNECTED_AT_SYN);
   private readonly synRetryHandler = (slot: number) => this.syn(slot);
   private readonly ackHandler = (slot: number) => this.ack(slot);
   private readonly connectTimeoutHandler = (slot: number) => this.connectTimedOut(slot);
@@ -62,8 +78,14 @@ export class Listener {
   private readonly linuxClient: boolean;
   private readonly halfRtt: number;
   private readonly lazy: boolean;
+  /** Ranks for timers that fire in the same jiffy: Linux leaves their order open (facts/linux.ts, wheelExpiry). */
+  private readonly sameJiffy: Alea;
+  private readonly ranked: boolean;
 
-  constructor(private readonly w: World) {
+  constructor(
+    private readonly w: World,
+    streams: RandomStreams,
+  ) {
     const { balancer, fleet } = w.model;
     this.linux = fleet.overflow === 'linux';
     const defer = fleet.server.deferAccept;
@@ -79,6 +101,14 @@ export class Listener {
     this.synQueueCap = Math.min(fleet.server.backlog, fleet.somaxconn);
     this.linuxClient = balancer.synRetransmit === 'linux';
     this.halfRtt = balancer.rtt / 2;
+    this.sameJiffy = streams.alea('linux/same-jiffy-order');
+    this.ranked = Listener.sameJiffyRanks;
+  }
+
+  /** Schedule what a wheel timer sets off at t: among the others of its jiffy, in random order. */
+  private atWheel(t: number, fn: (slot: number) => void, slot: number): void {
+    if (this.ranked) this.w.sim.atRanked(t, fn, slot, this.sameJiffy.next());
+    else this.w.sim.at(t, fn, slot);
   }
 
   /**
@@ -169,9 +199,11 @@ export class Listener {
       this.retransmitSyn(slot, k);
       return;
     }
+    const user = table.user[slot]!;
+    if (user !== Origin.Preopen && user !== Origin.HealthCheck) this.connectedAtSyn[Math.min(table.attempt[slot]!, CONNECTED_AT_SYN - 1)]++;
     this.leaveSurge(slot);
     table.attempt[slot] = 0;
-    const preopen = table.user[slot] === Origin.Preopen ? w.balancer.preopen : null;
+    const preopen = user === Origin.Preopen ? w.balancer.preopen : null;
     if (container.handshakes + container.retransmitting + container.deferred >= this.synQueueCap) {
       // The SYN queue is full: tcp_syncookies (1, the default) answers with a cookie and keeps
       // no request socket; the bare ACK completes the handshake (no deferring).
@@ -305,8 +337,10 @@ export class Listener {
     const entry = cookie ? this.cookieEntry : this.entry;
     // Computed on the (rare) overflow path only: a few timer chains of at most a dozen steps.
     const r = overflowRetriesAt(t0, entry, this.dataAt, w.model.balancer.rtt, w.model.fleet.synackRetries, cookie ? 0 : this.deferRetrans, cookie, this.linuxClient);
-    if (k < r.tries.length) w.sim.at(r.tries[k]!, this.ackHandler, slot);
-    else w.sim.at(r.reset, this.synackGiveUpHandler, slot);
+    // Every try and the reset come from a timer on a wheel: in no fixed order with the others
+    // of their jiffy.
+    if (k < r.tries.length) this.atWheel(r.tries[k]!, this.ackHandler, slot);
+    else this.atWheel(r.reset, this.synackGiveUpHandler, slot);
   }
 
   /**
@@ -333,19 +367,22 @@ export class Listener {
     const t0 = w.table.tContainer[slot]!;
     const giveUp = t0 + w.model.balancer.connectTimeout;
     const sent = w.sim.now - this.halfRtt;
-    let next: number;
     if (this.linuxClient) {
       const fires = wheelExpiry(sent, linuxSynRto(k));
       if (k >= LINUX.synRetries) {
         // The kernel's last timeout: connect() fails with ETIMEDOUT.
-        if (fires < giveUp) w.sim.at(fires, this.connectFailedHandler, slot);
+        if (fires < giveUp) this.atWheel(fires, this.connectFailedHandler, slot);
         else w.sim.at(giveUp, this.connectTimeoutHandler, slot);
         return;
       }
-      next = fires + this.halfRtt;
-    } else {
-      next = t0 + 2 ** (k + 1) - 1;
+      const next = fires + this.halfRtt;
+      // The SYNs of one jiffy reach the listen socket in no fixed order, mixed with the other
+      // segments its timers send (facts/linux.ts, wheelExpiry).
+      if (next < giveUp) this.atWheel(next, this.synRetryHandler, slot);
+      else w.sim.at(giveUp, this.connectTimeoutHandler, slot);
+      return;
     }
+    const next = t0 + 2 ** (k + 1) - 1;
     if (next < giveUp) w.sim.at(next, this.synRetryHandler, slot);
     else w.sim.at(giveUp, this.connectTimeoutHandler, slot);
   }
@@ -402,5 +439,6 @@ export class Listener {
     this.synDrops = 0;
     this.ackOverflows = 0;
     this.synCookies = 0;
+    this.connectedAtSyn.fill(0);
   }
 }

@@ -7,7 +7,7 @@
 //   timeout (10 s): 504 connect-timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, burst, failures, parse, run, sojournSum, near, yamlOf, type Tree } from './harness.js';
+import { base, burst, failures, merge, parse, run, sojournSum, near, yamlOf, type Tree } from './harness.js';
 
 /** K simultaneous requests at t0 = 100 s on `workers` uWSGI sync workers. */
 const burstOn = (k: number, server: Tree, fleet: Tree = {}, service = 'const(30s)', extra: Tree = {}): Tree =>
@@ -62,6 +62,48 @@ test('linux: the queue holds backlog + 1; the other SYNs are retried at 1, 3, 7 
   assert.equal(x.r.mechanisms.backlogMax, 3);
   // Response times: 6 × 10 s (connect timeout) + 30 + 60 + 90 s.
   near(sojournSum(x), 6 * 10 + 30 + 60 + 90, 0.02, "sum of response times (the 2 ms spacing shifts it by a few ms)");
+});
+
+test('linux: connectedAtSyn counts each request\'s connection at the SYN that got in; the timed-out ones nowhere', () => {
+  // As above: 4 in at their first SYN, 6 never in (4 SYNs each, then the connect timeout).
+  const x = run(burstOn(10, { backlog: 2 }, { overflow: 'linux' }, 'const(30s)', { balancer: { kind: 'alb', idleTimeout: '1000s' } }));
+  assert.deepEqual(x.r.connectedAtSyn, [4, 0, 0, 0, 0, 0, 0, 0]);
+  // RFC 6298 SYNs at 0, 1, 3 s: #3 in at its second SYN (1 s), #4 at its third (3 s).
+  const y = run(burstOn(4, { backlog: 0 }, { overflow: 'linux' }, 'const(0.6s)'));
+  assert.deepEqual(y.r.connectedAtSyn, [2, 1, 1, 0, 0, 0, 0, 0]);
+  // refuse: no SYNs are modelled, nothing is counted.
+  const z = run(burstOn(10, { backlog: 2 }, { overflow: 'refuse' }));
+  assert.deepEqual(z.r.connectedAtSyn, [0, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+test('linux: SYNs retransmitted in the same jiffy reach the listen socket in no fixed order (not the order they were dropped in), the same in every run', async () => {
+  const { Listener } = await import('../../src/model/listener.js');
+  // A Linux balancer (nginx): 12 SYNs dropped 1 ms apart just after a 32 ms boundary (100 s)
+  // come back in one wheel bucket, at 101.024 s.
+  const model = merge(burstOn(14, { backlog: 0 }, { overflow: 'linux' }, 'const(30s)', { balancer: { kind: 'nginx' } }), { traffic: burst(14, 100, '14ms') });
+  const trace = () => {
+    const seen: [number, number, number][] = []; // (time, slot, SYN number)
+    const proto = Listener.prototype as unknown as { syn(slot: number): void };
+    const syn = proto.syn;
+    proto.syn = function (this: { w: { sim: { now: number }; table: { attempt: Int32Array } } }, slot: number) {
+      seen.push([this.w.sim.now, slot, this.w.table.attempt[slot]!]);
+      syn.call(this, slot);
+    };
+    try {
+      run(model);
+    } finally {
+      proto.syn = syn;
+    }
+    return seen;
+  };
+  const seen = trace();
+  const dropped = seen.filter(([t, , k]) => k === 0 && t < 101).map(([, slot]) => slot).slice(2); // the first two got in
+  const retried = seen.filter(([t, , k]) => k === 1 && t > 101).map(([, slot]) => slot);
+  assert.equal(new Set(seen.filter(([, , k]) => k === 1).map(([t]) => t)).size, 1, 'one instant');
+  assert.deepEqual([...retried].sort((a, b) => a - b), [...dropped].sort((a, b) => a - b), 'the same SYNs');
+  assert.notDeepEqual(retried, dropped, 'not in the order they were dropped (first armed, first run)');
+  assert.notDeepEqual(retried, [...dropped].reverse(), 'nor newest first on one wheel');
+  assert.deepEqual(trace(), seen, 'the same order in every run (a seeded stream draws it)');
 });
 
 test('linux: the connect timeout is balancer.connectTimeout', () => {

@@ -16,6 +16,24 @@ test('events run in time order, ties in insertion order', () => {
   assert.deepEqual(log, ['0:4', '1:2', '1:5', '2:1', '2:3', '2:6']);
 });
 
+test('atRanked: events at one time with ranks run in rank order, before those scheduled with at(); the rest by time', () => {
+  const sim = new Simulation(4, 1);
+  const log: string[] = [];
+  const h = (x: number) => log.push(`${sim.now}:${x}`);
+  sim.at(2, h, 1);
+  sim.atRanked(2, h, 2, 0.9);
+  sim.atRanked(2, h, 3, 0.1);
+  sim.atRanked(1, h, 4, 0.99);
+  sim.at(2, h, 5);
+  sim.atRanked(2, h, 6, 0.5);
+  sim.atRanked(5, h, 7, 0); // in the far heap (farAfter 1 s): the same order
+  sim.at(5, h, 8);
+  sim.atRanked(5, h, 9, 0.3);
+  sim.run();
+  assert.deepEqual(log, ['1:4', '2:3', '2:6', '2:2', '2:1', '2:5', '5:7', '5:9', '5:8']);
+  assert.throws(() => sim.atRanked(1, h, 0, 0.5), /past/);
+});
+
 test('cancel removes exactly the event, and a stale id cancels nothing', () => {
   const sim = new Simulation(2);
   const ran: number[] = [];
