@@ -44,6 +44,10 @@ for (const dir of process.argv.slice(2)) {
     phases.set(ph, (phases.get(ph) ?? 0) + 1);
     passes.push([t, k]);
   }
+  if (passes.length === 0) {
+    console.log(`${path.basename(dir)}: connections in at SYN 1…7: ${bySyn.join(' / ')}; connect timeouts ${timeouts}; no SYN was retransmitted`);
+    continue;
+  }
   const phase = [...phases].sort((a, b) => b[1] - a[1])[0][0];
   const instant = (t) => Math.floor((t - phase + 8) / STEP); // ±8 ms of processing around the phase
   const seen = new Map(); // instant -> [got in, dropped]

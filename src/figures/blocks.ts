@@ -227,6 +227,11 @@ const OVERLOAD_ALB_REAL: [string, string, string[], string[], string[]][] = [
     ['4,777', '2,415', '1,515', '1,004', '621', '383', '467']],
   ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], ['8,198', '148', '3,362', '2,823', '2,567'],
     ['4,105', '2,109', '1,542', '1,081', '825', '705', '663']],
+  // Run on 2026-12-08 after capsim's same-jiffy order was changed, to test it out of sample.
+  ['90 requests/s, no recycling (new run)', 'val_r90_m0_s3 (seed 3)', ['traffic.profile.scale=0.9', 'fleet.server.maxRequests=0'], ['9,079', '242', '554', '916', '2,231'],
+    ['4,421', '2,258', '1,389', '823', '457', '309', '347']],
+  ['110 requests/s, no recycling (new run)', 'val_r110_m0_s3 (seed 3)', ['traffic.profile.scale=1.1', 'fleet.server.maxRequests=0'], ['9,539', '255', '1,178', '2,190', '2,507'],
+    ['4,607', '2,562', '1,652', '1,178', '721', '526', '492']],
 ];
 
 const overloadAlbCheck: FigureBlock = {

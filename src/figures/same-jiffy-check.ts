@@ -5,29 +5,38 @@
 // order) and with the order capsim had before (first armed, first run).
 import { runReplication } from '../experiment/replication.js';
 import { Listener } from '../model/listener.js';
+import { CAUSES } from '../model/outcome.js';
 import { figure } from '../report/format.js';
 import { loadModelFile } from '../scenario/load-model.js';
-import { quantityCI } from '../stats/intervals.js';
+import { quantityCI, summarizeCounts } from '../stats/intervals.js';
 import { mdTable, type FigureBlock } from './figure-block.js';
 
 const MODEL = 'models/checks/overload-uwsgi-gevent-alb.yaml';
 const REPLICATIONS = 6;
 
-/** The testbed's runs (2026-12-07): split instants / instants, by scripts/testbed-syn-instants.mjs from the proxy's log. */
-const REAL: [string, string, string[], string][] = [
-  ['80 requests/s, max-requests 500', 'ov_r80_m500 (seeds 1, 2)', ['traffic.profile.scale=0.8'], '230 / 2,404 = 9.6%; 235 / 2,124 = 11.1%'],
-  ['100 requests/s, max-requests 500', 'ov_r100_m500 (seeds 1, 2)', [], '455 / 3,206 = 14.2%; 413 / 3,183 = 13.0%'],
-  ['100 requests/s, no recycling', 'ov_r100_m0', ['fleet.server.maxRequests=0'], '452 / 3,225 = 14.0%'],
-  ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], '396 / 2,996 = 13.2%'],
+/**
+ * The testbed's runs (2026-12-07 and, after the change, 2026-12-08): split instants / instants,
+ * by scripts/testbed-syn-instants.mjs from the proxy's log, and the run's connect timeouts.
+ */
+const REAL: [string, string, string[], string, string][] = [
+  ['80 requests/s, max-requests 500', 'ov_r80_m500 (seeds 1, 2)', ['traffic.profile.scale=0.8'], '230 / 2,404 = 9.6%; 235 / 2,124 = 11.1%', '850 / 956'],
+  ['100 requests/s, max-requests 500', 'ov_r100_m500 (seeds 1, 2)', [], '455 / 3,206 = 14.2%; 413 / 3,183 = 13.0%', '934 / 1,198'],
+  ['100 requests/s, no recycling', 'ov_r100_m0', ['fleet.server.maxRequests=0'], '452 / 3,225 = 14.0%', '828'],
+  ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], '396 / 2,996 = 13.2%', '3,362'],
+  // Run on 2026-12-08, after the change (out of sample).
+  ['90 requests/s, no recycling (new run)', 'val_r90_m0_s3 (seed 3)', ['traffic.profile.scale=0.9', 'fleet.server.maxRequests=0'], '385 / 3,009 = 12.8%', '554'],
+  ['110 requests/s, no recycling (new run)', 'val_r110_m0_s3 (seed 3)', ['traffic.profile.scale=1.1', 'fleet.server.maxRequests=0'], '422 / 3,293 = 12.8%', '1,178'],
 ];
 
 type SynSeen = { t: number; request: number; passed: boolean };
 
+const CONNECT_TIMEOUT = CAUSES.findIndex((c) => c.name === 'connect-timeout');
+
 /**
- * Share of the instants (with retransmitted SYNs of connections that got in) at which some of
- * those SYNs got in and some were dropped, in one replication.
+ * One replication: the share of the instants (with retransmitted SYNs of connections that got
+ * in) at which some of those SYNs got in and some were dropped, and the connect timeouts.
  */
-function splitShare(sets: string[], replication: number): number {
+function oneRun(sets: string[], replication: number): { split: number; connectTimeouts: number } {
   const model = loadModelFile(MODEL, sets);
   const seen: SynSeen[] = [];
   // A measurement only: the listen socket's SYN handler, wrapped for this replication.
@@ -39,8 +48,9 @@ function splitShare(sets: string[], replication: number): number {
     syn.call(this, slot);
     if (retried) seen.push({ t: this.w.sim.now, request: table.tArrive[slot]!, passed: table.attempt[slot] === 0 });
   };
+  let connectTimeouts: number;
   try {
-    runReplication(model, replication);
+    connectTimeouts = runReplication(model, replication).cause[CONNECT_TIMEOUT]!;
   } finally {
     proto.syn = syn;
   }
@@ -54,15 +64,20 @@ function splitShare(sets: string[], replication: number): number {
   }
   let split = 0;
   for (const [passed, dropped] of instants.values()) if (passed > 0 && dropped > 0) split++;
-  return instants.size > 0 ? split / instants.size : NaN;
+  return { split: instants.size > 0 ? split / instants.size : NaN, connectTimeouts };
 }
 
-function share(sets: string[], ranked: boolean): string {
+/** The split share and the connect timeouts per run, with their intervals, in one order. */
+function measure(sets: string[], ranked: boolean): [string, string] {
   Listener.sameJiffyRanks = ranked;
   try {
-    const values = Array.from({ length: REPLICATIONS }, (_, r) => splitShare(sets, r));
-    const ci = quantityCI(values, 'fraction');
-    return figure({ mean: ci.mean * 100, ci95: [ci.ci95[0] * 100, ci.ci95[1] * 100] }, 2) + '%';
+    const runs = Array.from({ length: REPLICATIONS }, (_, r) => oneRun(sets, r));
+    const split = quantityCI(
+      runs.map((x) => x.split),
+      'fraction',
+    );
+    const timeouts = summarizeCounts(runs.map((x) => x.connectTimeouts));
+    return [figure({ mean: split.mean * 100, ci95: [split.ci95[0] * 100, split.ci95[1] * 100] }, 2) + '%', figure({ mean: timeouts.mean, ci95: timeouts.ci95 })];
   } finally {
     Listener.sameJiffyRanks = true;
   }
@@ -72,10 +87,16 @@ export const sameJiffyCheck: FigureBlock = {
   id: 'same-jiffy-check',
   files: ['docs/model.md'],
   async compute() {
-    const rows = [['configuration', 'real stack (split / instants)', 'capsim: random order (as built)', 'capsim: first armed, first run (before)']];
-    for (const [what, runId, sets, real] of REAL) rows.push([`${what}; ${runId}`, real, share(sets, true), share(sets, false)]);
+    const rows = [
+      ['configuration', 'split instants: real stack (split / instants)', 'capsim, random order (as built)', 'capsim, first armed first (before)', 'connect timeouts: real', 'capsim, random order', 'capsim, first armed first'],
+    ];
+    for (const [what, runId, sets, realSplit, realTimeouts] of REAL) {
+      const [splitNow, timeoutsNow] = measure(sets, true);
+      const [splitBefore, timeoutsBefore] = measure(sets, false);
+      rows.push([`${what}; ${runId}`, realSplit, splitNow, splitBefore, realTimeouts, timeoutsNow, timeoutsBefore]);
+    }
     return (
-      `Instants at which retransmitted SYNs came back and some got in while others were dropped, as a share of the instants with retransmitted SYNs of connections that got in (\`${MODEL}\`, ${REPLICATIONS} replications, seed 1, 95% intervals; \`src/figures/same-jiffy-check.ts\`):\n\n` +
+      `Split instants: instants at which retransmitted SYNs came back and some got in while others were dropped, as a share of the instants with retransmitted SYNs of connections that got in; connect timeouts per run (\`${MODEL}\`, ${REPLICATIONS} replications, seed 1, 95% intervals; \`src/figures/same-jiffy-check.ts\`):\n\n` +
       mdTable(rows)
     );
   },
