@@ -52,6 +52,16 @@ test('the table shows statuses, causes and intervals', () => {
   assert.match(r.stdout, /95% CIs/);
 });
 
+test('connectedAtSyn: in the JSON always; in the table only when a SYN had to be retransmitted', () => {
+  const calm = capsim('run', 'models/textbook/mmc.yaml', ...quick);
+  assert.doesNotMatch(calm.stdout, /connections in at SYN/);
+  const j = JSON.parse(capsim('run', 'models/textbook/mmc.yaml', ...quick, '--json').stdout);
+  assert.equal(j.connectedAtSyn.length, 8);
+  const over = capsim('run', 'models/checks/overload-uwsgi-gevent-alb.yaml', '--replications', '2', '--set', 'fleet.server.maxRequests=0');
+  assert.equal(over.code, 0, over.stderr);
+  assert.match(over.stdout, /^connections in at SYN 1, 2, 3…: \S+ \[\S+, \S+\]( · \S+ \[\S+, \S+\]){6} per replication/m);
+});
+
 test('the table opens with the one-line answer: 502 per 5 min and as a share, all 5xx, p99, the main cause, kills', () => {
   const r = capsim('run', 'models/textbook/mmc.yaml', ...quick);
   const first = r.stdout.split('\n')[0]!;
