@@ -47,12 +47,15 @@ export function runTableDoc(r: RunResult, warmup: number): Doc {
       ['queue wait', figure(r.queueWaitMs.mean), '', figure(r.queueWaitMs.p95), '', ''],
     ],
   });
-  // Connections that needed retransmitted SYNs (a full accept queue): each added a second or more.
+  // Connections that needed retransmitted SYNs (a full accept queue dropped the earlier ones):
+  // each retransmission added a second or more to the request.
   const atSyn = r.connectedAtSyn ?? [];
   if (atSyn.slice(1).some((f) => f.mean !== null && f.mean > 0)) {
     let last = atSyn.length - 1;
     while (last > 0 && !(atSyn[last]!.mean! > 0)) last--;
-    out.push(`connections in at SYN 1, 2, 3…: ${atSyn.slice(0, last + 1).map((f) => figure(f)).join(' · ')} per replication (a full accept queue dropped the others; each retransmitted SYN adds a second or more)`);
+    const rows = atSyn.slice(0, last + 1).map((f, k) => [k === 0 ? 'at the first SYN' : `after ${k} retransmitted SYN${k === 1 ? '' : 's'} (+${k === 1 ? 'a second' : `${k} s`} or more)`, figure(f)]);
+    out.push('');
+    out.push({ table: [['new connections in', 'per replication'], ...rows] });
   }
   out.push('');
   const w = r.workers;

@@ -54,12 +54,13 @@ test('the table shows statuses, causes and intervals', () => {
 
 test('connectedAtSyn: in the JSON always; in the table only when a SYN had to be retransmitted', () => {
   const calm = capsim('run', 'models/textbook/mmc.yaml', ...quick);
-  assert.doesNotMatch(calm.stdout, /connections in at SYN/);
+  assert.doesNotMatch(calm.stdout, /new connections in/);
   const j = JSON.parse(capsim('run', 'models/textbook/mmc.yaml', ...quick, '--json').stdout);
   assert.equal(j.connectedAtSyn.length, 8);
   const over = capsim('run', 'models/checks/overload-uwsgi-gevent-alb.yaml', '--replications', '2', '--set', 'fleet.server.maxRequests=0');
   assert.equal(over.code, 0, over.stderr);
-  assert.match(over.stdout, /^connections in at SYN 1, 2, 3…: \S+ \[\S+, \S+\]( · \S+ \[\S+, \S+\]){6} per replication/m);
+  assert.match(over.stdout, /^new connections in\s+per replication\nat the first SYN\s+\S+ \[\S+, \S+\]\nafter 1 retransmitted SYN \(\+a second or more\)\s+\S+ \[/m);
+  assert.match(over.stdout, /^after 6 retransmitted SYNs \(\+6 s or more\)\s+\S+ \[/m);
 });
 
 test('the table opens with the one-line answer: 502 per 5 min and as a share, all 5xx, p99, the main cause, kills', () => {
