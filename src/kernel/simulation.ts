@@ -117,7 +117,8 @@ export class Simulation {
    * Schedule fn(arg) at absolute time t (t >= now) with a tie rank in [0, 1): events at the same
    * time that were given ranks run in rank order, before the ones scheduled with at(). For
    * events whose order at one instant the modelled software leaves open (timers that expire in
-   * the same jiffy: facts/linux.ts), the caller draws the rank.
+   * the same jiffy: facts/linux.ts), the caller draws the rank. (moveTo() would queue the event
+   * as at() does: its rank is not kept.)
    */
   atRanked(t: number, fn: Handler, arg: number, rank: number): EventId {
     if (!(t >= this.now)) inThePast(t, this.now);
