@@ -87,6 +87,8 @@ export interface Mechanisms {
   /** Recycles that drained and exited cleanly, and drains cut by the mercy kill. */
   drains: number;
   drainKills: number;
+  /** Seconds recycling workers spent draining (accepting nothing), summed over workers. */
+  drainSeconds: number;
   /** Seconds targets spent out of service (failed health checks), summed over targets. */
   unhealthySeconds: number;
   /** Highest memory use of any task, as a fraction of its limit (NaN without a limit). */
@@ -229,6 +231,7 @@ function simulateReplication(model: Model, replication: number, options: Replica
       upstreamRetries: (w.balancer.nginx?.retries ?? 0) + w.balancer.reuseRetries,
       drains: w.server.drains,
       drainKills: w.server.drainKills,
+      drainSeconds: w.server.drainSeconds,
       busiestWorkerShare: w.server.busiestWorkerShare(),
       memoryPeak: Number.isFinite(limit) ? memPeak : NaN,
       unhealthySeconds: w.balancer.health.unhealthySeconds.reduce((a, b) => a + b, 0),

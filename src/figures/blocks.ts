@@ -241,11 +241,19 @@ const OVERLOAD_ALB_REAL: [string, string, string[], string[], string[]][] = [
  */
 const WITH_FRAMEWORK = 'traffic.endpoints.0.phases=[{cpu: exp(2ms)}, {cpu: 2.4ms}, {db: "mix(0.995: lognormal(mean=13.77ms, sd=13.0ms), 0.005: uniform(1s, 3s))"}]';
 
+/** The runs with recycling: seconds their workers spent draining, summed per run, from the app log. */
+const REAL_DRAIN_SECONDS: Record<string, string> = {
+  'ov_r80_m500 (seeds 1, 2)': '34.9 / 38.6 (15 drains each; 2 over 5 s each, the longest 19 and 22 s)',
+  'ov_r100_m500 (seeds 1, 2)': '4.6 / 24.3 (19 and 18 drains; 0 and 2 over 5 s, the longest 4.3 and 14 s)',
+  ov_r120_m500: '57.5 (15 drains; 4 over 5 s, the longest 25 s)',
+};
+
 const overloadAlbCheck: FigureBlock = {
   id: 'overload-alb-check',
   files: ['docs/model.md'],
   async compute(jobs) {
     const rows = [['configuration', 'source', '2xx', '502', '504 connect timeout', '504 idle timeout', 'p50 ms']];
+    const drains = [['configuration', 'real stack (from its log)', 'capsim']];
     const syns = [['configuration', 'source', 'SYN 1 (0 s)', 'SYN 2 (1 s)', 'SYN 3 (2 s)', 'SYN 4 (3 s)', 'SYN 5 (4 s)', 'SYN 6 (5 s)', 'SYN 7 (7 s)']];
     let spec = '';
     for (const [what, runId, sets, real, realSyns] of OVERLOAD_ALB_REAL) {
@@ -257,12 +265,15 @@ const overloadAlbCheck: FigureBlock = {
       const fw = await run('models/checks/overload-uwsgi-gevent-alb.yaml', [...sets, WITH_FRAMEWORK], jobs);
       const f504 = fw.causes['504'] ?? {};
       rows.push([what, 'capsim, 2.4 ms more CPU per request', figure(fw.status['2xx']!), figure(fw.status['502']!), figure(f504['connect-timeout']!), figure(f504['idle-timeout']!), num(fw.latencyMs.p50.mean)]);
+      const realDrain = REAL_DRAIN_SECONDS[runId];
+      if (realDrain !== undefined) drains.push([`${what}; ${runId}`, realDrain, figure(r.mechanisms['drainSeconds']!)]);
       syns.push([what, `real stack, ${runId}`, ...realSyns]);
       syns.push([what, 'capsim', ...r.connectedAtSyn.slice(0, 7).map((f) => figure(f))]);
     }
     return (
       `\`capsim run models/checks/overload-uwsgi-gevent-alb.yaml\` (${spec}; per run of 120 s of arrivals, 95% intervals; the real runs' counts are single runs):\n\n${mdTable(rows)}\n\n` +
-      `The proxy's new connections by the SYN that got in (its connect time on the real stack; \`connectedAtSyn\` in capsim), per run; the rest of the SYNs that reached 7 s are the connect timeouts above:\n\n${mdTable(syns)}`
+      `The proxy's new connections by the SYN that got in (its connect time on the real stack; \`connectedAtSyn\` in capsim), per run; the rest of the SYNs that reached 7 s are the connect timeouts above:\n\n${mdTable(syns)}\n\n` +
+      `Seconds the recycling workers spent draining, summed per run (real: from uWSGI's "the work of process is done" to "goodbye to the gevent Hub"; capsim: \`mechanisms.drainSeconds\`):\n\n${mdTable(drains)}`
     );
   },
 };

@@ -44,6 +44,7 @@ test('mercy kill: the requests in flight at the deadline end 502 worker-killed; 
   assert.equal(x.r.recycles, 1);
   assert.equal(x.r.mechanisms.drainKills, 1);
   assert.equal(x.r.mechanisms.drains, 0);
+  near(x.r.mechanisms.drainSeconds, 1.5, 1e-9, 'drained from the recycle (60 s) to the mercy (61.5 s)');
   assert.equal(x.r.respawns, 1, 'respawned 1 s after the kill (62.5 s)');
 });
 
@@ -63,6 +64,7 @@ test('mercy kill, negative: drains that finish within the mercy exit cleanly: no
   assert.equal(x.r.recycles, 1);
   assert.equal(x.r.mechanisms.drains, 1);
   assert.equal(x.r.mechanisms.drainKills, 0);
+  near(x.r.mechanisms.drainSeconds, 3, 0.01, 'drained from the recycle (60 s) to the end of the last request (63 s)');
 });
 
 test('mercy kill, negative: without maxRequests nothing recycles, whatever the mercy', () => {

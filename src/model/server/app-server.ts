@@ -15,6 +15,7 @@ import type { Container } from '../container.js';
 import { Cause, type KillReason } from '../outcome.js';
 import { Origin } from '../request-table.js';
 import type { World } from '../world.js';
+import { F64_ZERO } from '../../kernel/f64.js';
 import { connectionFate, honours } from './profiles.js';
 import { uwsgiSocketTimeout } from '../../facts/uwsgi.js';
 import { ProcState, type WorkerProcess } from './worker-process.js';
@@ -53,6 +54,11 @@ export class AppServer {
   /** Recycles that ended in a clean exit / in a kill at the mercy deadline (measured window). */
   drains = 0;
   drainKills = 0;
+  /**
+   * Seconds recycling workers spent draining, summed (measured window): from max-requests to the
+   * end of their last request (or the mercy deadline), while they accept nothing.
+   */
+  drainSeconds = F64_ZERO;
   /** Requests each process accepted since startWindow() (by process id): how uneven accepting is. */
   readonly accepted: Float64Array;
   readonly tickHandler = (c: number) => masterTick(this, c);
@@ -325,6 +331,7 @@ export class AppServer {
     for (const p of this.w.procs) p.utilStartWindow(now);
     this.drains = 0;
     this.drainKills = 0;
+    this.drainSeconds = 0;
     this.accepted.fill(0);
     this.closeCount = 0;
     this.closeDelaySum = 0;

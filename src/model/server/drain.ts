@@ -21,6 +21,7 @@ import { die, kill } from './kill.js';
 
 /** In-flight requests are done: the drain loop sees it, then exit handlers run, then it is gone. */
 export function beginExit(server: AppServer, proc: WorkerProcess): void {
+  if (proc.state === ProcState.Draining) server.drainSeconds += server.w.sim.now - proc.recycledAt;
   proc.state = ProcState.Exiting;
   server.w.sim.schedule(pollWait(server, proc) + server.exitDelay(), server.exitHandler, server.ref(proc));
 }
@@ -75,6 +76,7 @@ export function mercyExpired(server: AppServer, ref: number): void {
     return;
   }
   server.drainKills++;
+  server.drainSeconds += w.sim.now - proc.recycledAt;
   if (server.gevent || !server.uwsgi) {
     if (proc.busy > 0 || proc.pending.length > 0) w.metrics.mercyExit(proc.container);
     die(server, proc, Cause.ReloadMercy);
