@@ -11,6 +11,7 @@ import { STATUSES } from '../model/outcome.js';
 import { figure, num } from '../report/format.js';
 import { loadModelFile } from '../scenario/load-model.js';
 import { mdTable, type FigureBlock } from './figure-block.js';
+import { OVERLOAD_ALB_MODEL, OVERLOAD_ALB_RUNS, withFrameworkTime } from './overload-alb-runs.js';
 import { sameJiffyCheck } from './same-jiffy-check.js';
 
 /** One model run as its file says (plus `sets`), summarised. */
@@ -76,7 +77,6 @@ const incidentTable: FigureBlock = {
     return `Each model with its own settings (${spec}; 95% intervals over replications), \`capsim run models/incident/NAME.yaml\`:\n\n${mdTable(rows)}`;
   },
 };
-
 
 /** The incident's assumptions, one at a time, on model 01 (and the worker counts of step 2). */
 const R = 'simulation.replications=5';
@@ -159,7 +159,6 @@ const closeRaceCheck: FigureBlock = {
   },
 };
 
-
 const sensitivityTable: FigureBlock = {
   id: 'sensitivity-table',
   files: ['docs/incident.md'],
@@ -210,44 +209,6 @@ const overloadCheck: FigureBlock = {
   },
 };
 
-/**
- * The testbed's overload runs behind the ALB-like proxy (docs/model.md, "Overload behind the
- * ALB-like proxy"), measured 2026-12-07 (2 seeds where run twice): 2xx, 502, 504 connect
- * timeout, 504 idle timeout, p50 of 2xx in ms. Measurements, not capsim figures.
- */
-const OVERLOAD_ALB_REAL: [string, string, string[], string[], string[]][] = [
-  // Per run: 2xx, 502, 504 connect timeout, 504 idle timeout, p50 ms; then the proxy's new
-  // connections by the SYN that got in (its connect time: 0, 1, 2, 3, 4, 5, 7 s), counted by
-  // scripts/testbed-syn-instants.mjs from the run's proxy log.
-  ['80 requests/s, max-requests 500', 'ov_r80_m500 (seeds 1, 2)', ['traffic.profile.scale=0.8'], ['7,981 / 8,208', '87 / 91', '850 / 956', '808 / 388', '2,044 / 1,909'],
-    ['4,484 / 4,862', '1,914 / 1,459', '939 / 849', '567 / 503', '397 / 406', '265 / 251', '232 / 275']],
-  ['100 requests/s, max-requests 500', 'ov_r100_m500 (seeds 1, 2)', [], ['9,419 / 8,742', '147 / 104', '934 / 1,198', '1,624 / 1,932', '2,222 / 2,578'],
-    ['4,794 / 4,187', '2,389 / 2,238', '1,477 / 1,556', '894 / 1,005', '634 / 659', '405 / 529', '459 / 509']],
-  ['100 requests/s, no recycling', 'ov_r100_m0', ['fleet.server.maxRequests=0'], ['9,699', '123', '828', '1,474', '2,257'],
-    ['4,777', '2,415', '1,515', '1,004', '621', '383', '467']],
-  ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], ['8,198', '148', '3,362', '2,823', '2,567'],
-    ['4,105', '2,109', '1,542', '1,081', '825', '705', '663']],
-  // Run on 2026-12-08 after capsim's same-jiffy order was changed, to test it out of sample.
-  ['90 requests/s, no recycling (new run)', 'val_r90_m0_s3 (seed 3)', ['traffic.profile.scale=0.9', 'fleet.server.maxRequests=0'], ['9,079', '242', '554', '916', '2,231'],
-    ['4,421', '2,258', '1,389', '823', '457', '309', '347']],
-  ['110 requests/s, no recycling (new run)', 'val_r110_m0_s3 (seed 3)', ['traffic.profile.scale=1.1', 'fleet.server.maxRequests=0'], ['9,539', '255', '1,178', '2,190', '2,507'],
-    ['4,607', '2,562', '1,652', '1,178', '721', '526', '492']],
-];
-
-/**
- * The check model's request mix plus 2.4 ms of CPU per request: the test app's own framework time,
- * which the harness's mix leaves out (estimated from the real stack's throughput, docs/model.md):
- * an input, shown beside the model as it stands to show how the answer moves with it.
- */
-const WITH_FRAMEWORK = 'traffic.endpoints.0.phases=[{cpu: exp(2ms)}, {cpu: 2.4ms}, {db: "mix(0.995: lognormal(mean=13.77ms, sd=13.0ms), 0.005: uniform(1s, 3s))"}]';
-
-/** The runs with recycling: seconds their workers spent draining, summed per run, from the app log. */
-const REAL_DRAIN_SECONDS: Record<string, string> = {
-  'ov_r80_m500 (seeds 1, 2)': '34.9 / 38.6 (15 drains each; 2 over 5 s each, the longest 19 and 22 s)',
-  'ov_r100_m500 (seeds 1, 2)': '4.6 / 24.3 (19 and 18 drains; 0 and 2 over 5 s, the longest 4.3 and 14 s)',
-  ov_r120_m500: '57.5 (15 drains; 4 over 5 s, the longest 25 s)',
-};
-
 const overloadAlbCheck: FigureBlock = {
   id: 'overload-alb-check',
   files: ['docs/model.md'],
@@ -255,23 +216,24 @@ const overloadAlbCheck: FigureBlock = {
     const rows = [['configuration', 'source', '2xx', '502', '504 connect timeout', '504 idle timeout', 'p50 ms']];
     const drains = [['configuration', 'real stack (from its log)', 'capsim']];
     const syns = [['configuration', 'source', 'SYN 1 (0 s)', 'SYN 2 (1 s)', 'SYN 3 (2 s)', 'SYN 4 (3 s)', 'SYN 5 (4 s)', 'SYN 6 (5 s)', 'SYN 7 (7 s)']];
-    let spec = '';
-    for (const [what, runId, sets, real, realSyns] of OVERLOAD_ALB_REAL) {
-      const r = await run('models/checks/overload-uwsgi-gevent-alb.yaml', sets, jobs);
-      spec = `${r.replications} replications, seed ${r.seed}`;
+    const framework = withFrameworkTime();
+    const countsOf = (r: RunResult) => {
       const c504 = r.causes['504'] ?? {};
-      rows.push([what, `real stack, ${runId}`, ...real]);
-      rows.push([what, 'capsim', figure(r.status['2xx']!), figure(r.status['502']!), figure(c504['connect-timeout']!), figure(c504['idle-timeout']!), num(r.latencyMs.p50.mean)]);
-      const fw = await run('models/checks/overload-uwsgi-gevent-alb.yaml', [...sets, WITH_FRAMEWORK], jobs);
-      const f504 = fw.causes['504'] ?? {};
-      rows.push([what, 'capsim, 2.4 ms more CPU per request', figure(fw.status['2xx']!), figure(fw.status['502']!), figure(f504['connect-timeout']!), figure(f504['idle-timeout']!), num(fw.latencyMs.p50.mean)]);
-      const realDrain = REAL_DRAIN_SECONDS[runId];
-      if (realDrain !== undefined) drains.push([`${what}; ${runId}`, realDrain, figure(r.mechanisms['drainSeconds']!)]);
-      syns.push([what, `real stack, ${runId}`, ...realSyns]);
-      syns.push([what, 'capsim', ...r.connectedAtSyn.slice(0, 7).map((f) => figure(f))]);
+      return [figure(r.status['2xx']!), figure(r.status['502']!), figure(c504['connect-timeout']!), figure(c504['idle-timeout']!), num(r.latencyMs.p50.mean)];
+    };
+    let spec = '';
+    for (const real of OVERLOAD_ALB_RUNS) {
+      const r = await run(OVERLOAD_ALB_MODEL, real.sets, jobs);
+      spec = `${r.replications} replications, seed ${r.seed}`;
+      rows.push([real.what, `real stack, ${real.runId}`, ...real.counts]);
+      rows.push([real.what, 'capsim', ...countsOf(r)]);
+      rows.push([real.what, 'capsim, 2.4 ms more CPU per request', ...countsOf(await run(OVERLOAD_ALB_MODEL, [...real.sets, framework], jobs))]);
+      if (real.drainSeconds !== undefined) drains.push([`${real.what}; ${real.runId}`, real.drainSeconds, figure(r.mechanisms['drainSeconds']!)]);
+      syns.push([real.what, `real stack, ${real.runId}`, ...real.syns]);
+      syns.push([real.what, 'capsim', ...r.connectedAtSyn.slice(0, 7).map((f) => figure(f))]);
     }
     return (
-      `\`capsim run models/checks/overload-uwsgi-gevent-alb.yaml\` (${spec}; per run of 120 s of arrivals, 95% intervals; the real runs' counts are single runs):\n\n${mdTable(rows)}\n\n` +
+      `\`capsim run ${OVERLOAD_ALB_MODEL}\` (${spec}; per run of 120 s of arrivals, 95% intervals; the real runs' counts are single runs):\n\n${mdTable(rows)}\n\n` +
       `The proxy's new connections by the SYN that got in (its connect time on the real stack; \`connectedAtSyn\` in capsim), per run; the rest of the SYNs that reached 7 s are the connect timeouts above:\n\n${mdTable(syns)}\n\n` +
       `Seconds the recycling workers spent draining, summed per run (real: from uWSGI's "the work of process is done" to "goodbye to the gevent Hub"; capsim: \`mechanisms.drainSeconds\`):\n\n${mdTable(drains)}`
     );

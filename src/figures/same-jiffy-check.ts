@@ -10,23 +10,9 @@ import { figure } from '../report/format.js';
 import { loadModelFile } from '../scenario/load-model.js';
 import { quantityCI, summarizeCounts } from '../stats/intervals.js';
 import { mdTable, type FigureBlock } from './figure-block.js';
+import { OVERLOAD_ALB_MODEL as MODEL, OVERLOAD_ALB_RUNS } from './overload-alb-runs.js';
 
-const MODEL = 'models/checks/overload-uwsgi-gevent-alb.yaml';
 const REPLICATIONS = 6;
-
-/**
- * The testbed's runs (2026-12-07 and, after the change, 2026-12-08): split instants / instants,
- * by scripts/testbed-syn-instants.mjs from the proxy's log, and the run's connect timeouts.
- */
-const REAL: [string, string, string[], string, string][] = [
-  ['80 requests/s, max-requests 500', 'ov_r80_m500 (seeds 1, 2)', ['traffic.profile.scale=0.8'], '230 / 2,404 = 9.6%; 235 / 2,124 = 11.1%', '850 / 956'],
-  ['100 requests/s, max-requests 500', 'ov_r100_m500 (seeds 1, 2)', [], '455 / 3,206 = 14.2%; 413 / 3,183 = 13.0%', '934 / 1,198'],
-  ['100 requests/s, no recycling', 'ov_r100_m0', ['fleet.server.maxRequests=0'], '452 / 3,225 = 14.0%', '828'],
-  ['120 requests/s, max-requests 500', 'ov_r120_m500', ['traffic.profile.scale=1.2'], '396 / 2,996 = 13.2%', '3,362'],
-  // Run on 2026-12-08, after the change (out of sample).
-  ['90 requests/s, no recycling (new run)', 'val_r90_m0_s3 (seed 3)', ['traffic.profile.scale=0.9', 'fleet.server.maxRequests=0'], '385 / 3,009 = 12.8%', '554'],
-  ['110 requests/s, no recycling (new run)', 'val_r110_m0_s3 (seed 3)', ['traffic.profile.scale=1.1', 'fleet.server.maxRequests=0'], '422 / 3,293 = 12.8%', '1,178'],
-];
 
 type SynSeen = { t: number; request: number; passed: boolean };
 
@@ -90,10 +76,10 @@ export const sameJiffyCheck: FigureBlock = {
     const rows = [
       ['configuration', 'split instants: real stack (split / instants)', 'capsim, random order (as built)', 'capsim, first armed first (before)', 'connect timeouts: real', 'capsim, random order', 'capsim, first armed first'],
     ];
-    for (const [what, runId, sets, realSplit, realTimeouts] of REAL) {
-      const [splitNow, timeoutsNow] = measure(sets, true);
-      const [splitBefore, timeoutsBefore] = measure(sets, false);
-      rows.push([`${what}; ${runId}`, realSplit, splitNow, splitBefore, realTimeouts, timeoutsNow, timeoutsBefore]);
+    for (const real of OVERLOAD_ALB_RUNS) {
+      const [splitNow, timeoutsNow] = measure(real.sets, true);
+      const [splitBefore, timeoutsBefore] = measure(real.sets, false);
+      rows.push([`${real.what}; ${real.runId}`, real.split, splitNow, splitBefore, real.counts[2], timeoutsNow, timeoutsBefore]);
     }
     return (
       `Split instants: instants at which retransmitted SYNs came back and some got in while others were dropped, as a share of the instants with retransmitted SYNs of connections that got in; connect timeouts per run (\`${MODEL}\`, ${REPLICATIONS} replications, seed 1, 95% intervals; \`src/figures/same-jiffy-check.ts\`):\n\n` +
